@@ -1,0 +1,46 @@
+"""Options shared by every command that talks to Elasticsearch or Kafka."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.connections import DEFAULT_ES_URL, DEFAULT_KAFKA_BOOTSTRAP, EsConnection
+
+EsUrl = Annotated[str, typer.Option("--es-url", envvar="ES_URL", help="Elasticsearch URL.")]
+EsApiKey = Annotated[
+    str | None, typer.Option("--es-api-key", envvar="ES_API_KEY", help="Elasticsearch API key.")
+]
+EsUser = Annotated[str | None, typer.Option("--es-user", envvar="ES_USER", help="Basic-auth user.")]
+EsPassword = Annotated[
+    str | None,
+    typer.Option("--es-password", envvar="ES_PASSWORD", help="Basic-auth password."),
+]
+EsPasswordFile = Annotated[
+    Path | None,
+    typer.Option("--es-password-file", help="Read the basic-auth password from this file."),
+]
+EsCa = Annotated[Path | None, typer.Option("--es-ca", envvar="ES_CA", help="CA certificate file.")]
+KafkaBootstrap = Annotated[
+    str,
+    typer.Option("--kafka-bootstrap", envvar="KAFKA_BOOTSTRAP", help="Kafka bootstrap servers."),
+]
+
+ES_URL_DEFAULT = DEFAULT_ES_URL
+KAFKA_BOOTSTRAP_DEFAULT = DEFAULT_KAFKA_BOOTSTRAP
+
+
+def es_connection(
+    url: str = DEFAULT_ES_URL,
+    api_key: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    password_file: Path | None = None,
+    ca: Path | None = None,
+) -> EsConnection:
+    """Build the connection model from CLI options (a password file wins over the option)."""
+    if password_file is not None:
+        password = password_file.read_text(encoding="utf-8").strip()
+    return EsConnection(url=url, api_key=api_key, user=user, password=password, ca=ca)

@@ -1,0 +1,21 @@
+"""The runtime contracts (Input, Step, Output), the step chain, counters and the runner."""
+
+from __future__ import annotations
+
+from pipeline.runtime._chain import Chain
+from pipeline.runtime._contracts import METADATA, Ack, Batch, Event, Input, Output, Step
+from pipeline.runtime._counters import Counters
+from pipeline.runtime._runner import run
+
+__all__ = [
+    "METADATA",
+    "Ack",
+    "Batch",
+    "Chain",
+    "Counters",
+    "Event",
+    "Input",
+    "Output",
+    "Step",
+    "run",
+]
