@@ -24,6 +24,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Stream workers that replace Logstash: Beats/Kafka/files -> parse -> enrich -> Elasticsearch."""
+
+
 def _register_commands() -> None:
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if module.name.startswith("_") and not module.name.startswith("__"):
