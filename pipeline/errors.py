@@ -63,6 +63,10 @@ class InputError(LumberyardError):
     """An input could not be read: names the source (file path, peer address, topic)."""
 
 
+class TruncatedArchive(InputError):
+    """A compressed file ends before its end-of-stream marker; names the file and offset."""
+
+
 class ProtocolError(InputError):
     """A peer broke its wire protocol (Lumberjack frame, Kafka record); names the peer."""
 

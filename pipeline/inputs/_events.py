@@ -1,0 +1,155 @@
+"""Bytes to Filebeat-shaped events: split a block into lines, keep byte offsets, build dicts.
+
+An event looks like what Filebeat would have shipped for the same line, so the same steps
+make the same document: ``message``, ``log.file.path``, ``log.offset`` (byte offset of the
+line's first byte) and ``@metadata.source_id`` from :func:`pipeline.ids.file_source_id`.
+Lines of Filebeat's own NDJSON output are unwrapped: their ``message`` is the log line and
+``fields``, ``log.file.path``/``log.offset`` and ``host`` are kept, with the id the Beats
+input gives the same event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from pipeline.ids import beats_source_id, file_source_id
+from pipeline.runtime import METADATA, Event
+
+INPUT_NAME = "files"
+TRUNCATED_TAG = "_archive_truncated"
+"""Tag of the partial last line of a truncated archive (its id differs from the full line's)."""
+FILEBEAT_DECODE_TAG = "_filebeat_decode_failure"
+"""Tag of a line in a Filebeat NDJSON file that is not a Filebeat event: kept as a plain line."""
+
+
+@dataclass(slots=True)
+class Lines:
+    """Complete lines of a block with the byte offset of each, and the unfinished rest."""
+
+    texts: list[str]
+    offsets: list[int]
+    rest: bytes
+    rest_offset: int
+
+
+def split_lines(block: bytes, base: int) -> Lines:
+    """Split ``block`` (starting at byte ``base``) into lines; the bytes after the last
+    newline are returned as ``rest``. ``\\r\\n`` endings lose their ``\\r``; blank lines
+    are left out (Filebeat ships none) but still advance the offsets."""
+    cut = block.rfind(b"\n") + 1
+    body, rest = block[:cut], block[cut:]
+    if not body:
+        return Lines([], [], rest, base)
+    if body.isascii():  # one decode, and character offsets are byte offsets
+        texts, offsets = _ascii_lines(body.decode("ascii").split("\n"), base)
+    else:
+        texts, offsets = _utf8_lines(body.split(b"\n"), base)
+    return Lines(texts, offsets, rest, base + cut)
+
+
+def _ascii_lines(parts: list[str], base: int) -> tuple[list[str], list[int]]:
+    parts.pop()  # the empty string after the final newline
+    texts: list[str] = []
+    offsets: list[int] = []
+    position = base
+    for text in parts:
+        line = text[:-1] if text[-1:] == "\r" else text
+        if line:
+            texts.append(line)
+            offsets.append(position)
+        position += len(text) + 1
+    return texts, offsets
+
+
+def _utf8_lines(parts: list[bytes], base: int) -> tuple[list[str], list[int]]:
+    parts.pop()
+    texts: list[str] = []
+    offsets: list[int] = []
+    position = base
+    for raw in parts:
+        line = raw[:-1] if raw[-1:] == b"\r" else raw
+        if line:
+            texts.append(line.decode("utf-8", "replace"))
+            offsets.append(position)
+        position += len(raw) + 1
+    return texts, offsets
+
+
+def last_line(rest: bytes) -> str:
+    """The final line of a file that does not end with a newline."""
+    text = rest.decode("utf-8", "replace")
+    return text[:-1] if text.endswith("\r") else text
+
+
+def plain_event(path: str, text: str, offset: int, received_at: str) -> Event:
+    """The event for one log line read from ``path`` at byte ``offset``."""
+    return {
+        "message": text,
+        "log": {"file": {"path": path}, "offset": offset},
+        METADATA: {
+            "source_id": file_source_id(path, offset),
+            "input": INPUT_NAME,
+            "received_at": received_at,
+        },
+    }
+
+
+def truncated_event(path: str, text: str, offset: int, received_at: str) -> Event:
+    """The partial last line of a truncated archive: tagged, and with its own id."""
+    event = plain_event(path, text, offset, received_at)
+    event["tags"] = [TRUNCATED_TAG]
+    event[METADATA]["source_id"] += b"\x00partial"
+    return event
+
+
+def looks_like_filebeat(line: str) -> bool:
+    """True when a line is an event of Filebeat's file/console output (NDJSON)."""
+    try:
+        doc = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(doc, dict) and _is_beat_event(doc)
+
+
+def _is_beat_event(doc: Mapping[str, Any]) -> bool:
+    meta, agent, log = doc.get("@metadata"), doc.get("agent"), doc.get("log")
+    return (
+        isinstance(doc.get("message"), str)
+        and "@timestamp" in doc
+        and (
+            (isinstance(meta, dict) and "beat" in meta)
+            or (isinstance(agent, dict) and agent.get("type") == "filebeat")
+            or (isinstance(log, dict) and isinstance(log.get("file"), dict))
+        )
+    )
+
+
+def filebeat_event(path: str, text: str, offset: int, received_at: str) -> Event:
+    """Unwrap one line of a Filebeat NDJSON file into the event the Beats input would see."""
+    try:
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        doc = None
+    if not isinstance(doc, dict) or not _is_beat_event(doc):
+        fallback = plain_event(path, text, offset, received_at)
+        fallback["tags"] = [FILEBEAT_DECODE_TAG]
+        return fallback
+    event: Event = {"message": doc["message"]}
+    log = doc.get("log")
+    if isinstance(log, dict):
+        kept = {k: log[k] for k in ("file", "offset") if k in log}
+        if kept:
+            event["log"] = kept
+    for key in ("fields", "host"):
+        if isinstance(doc.get(key), dict):
+            event[key] = doc[key]
+    event[METADATA] = {
+        "source_id": beats_source_id(doc, text.encode("utf-8", "surrogateescape")),
+        "input": INPUT_NAME,
+        "received_at": received_at,
+    }
+    return event

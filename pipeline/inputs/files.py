@@ -1,0 +1,248 @@
+"""FileInput: archived log files (plain or compressed, or stdin) as batches of events.
+
+Reads each :class:`FileUnit` in large blocks, turns complete lines into Filebeat-shaped
+events (optionally joined into multiline events first) and yields one :class:`Batch` per
+block. Each batch's ack feeds an :class:`OffsetTracker`; the listener hears the
+checkpoint move only over the contiguous acknowledged prefix. Problems with a file (corrupt,
+truncated) go to the listener with the path and reason; the input then moves on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, datetime
+from typing import BinaryIO, Protocol
+
+from pipeline.errors import InputError, TruncatedArchive
+from pipeline.inputs._acks import OffsetTracker
+from pipeline.inputs._compression import Position, decompressed_chunks, sniff
+from pipeline.inputs._discovery import STDIN
+from pipeline.inputs._events import (
+    INPUT_NAME,
+    Lines,
+    filebeat_event,
+    last_line,
+    plain_event,
+    split_lines,
+    truncated_event,
+)
+from pipeline.inputs._units import FileUnit
+from pipeline.runtime import METADATA, Batch, Event
+
+
+class Joiner(Protocol):
+    """Multiline joining (``parsers.MultilineJoiner``): lines with a token in, events out."""
+
+    def feed(self, line: str, token: int) -> list[tuple[str, int]]: ...
+
+    def flush(self) -> list[tuple[str, int]]: ...
+
+
+class UnitListener(Protocol):
+    """What the reader of units reports: checkpoints, progress and problems."""
+
+    def on_checkpoint(self, unit: FileUnit, offset: int, finished: bool) -> None: ...
+
+    def on_progress(self, unit: FileUnit, raw_position: int, lines: int, events: int) -> None: ...
+
+    def on_problem(self, unit: FileUnit, reason: str) -> None: ...
+
+
+class _Ignore:
+    """A listener that listens to nothing (tests, ad-hoc reads)."""
+
+    def on_checkpoint(self, unit: FileUnit, offset: int, finished: bool) -> None:
+        """Checkpoints are not kept."""
+
+    def on_progress(self, unit: FileUnit, raw_position: int, lines: int, events: int) -> None:
+        """Progress is not shown."""
+
+    def on_problem(self, unit: FileUnit, reason: str) -> None:
+        """Problems are not reported."""
+
+
+def stdin_unit() -> FileUnit:
+    """The unit for ``-``: stdin, not resumable, size unknown."""
+    return FileUnit(path=STDIN, codec="sniff", size=0, fingerprint="")
+
+
+class FileInput:
+    """Implements the Input contract over a sequence of units (which may be a lazy queue)."""
+
+    name = INPUT_NAME
+
+    def __init__(
+        self,
+        units: Iterable[FileUnit],
+        listener: UnitListener | None = None,
+        joiner_factory: Callable[[], Joiner] | None = None,
+        stdin: BinaryIO | None = None,
+    ) -> None:
+        self._units = units
+        self._listener = listener or _Ignore()
+        self._joiner_factory = joiner_factory
+        self._stdin = stdin
+        self.lines = 0
+        self.events = 0
+
+    async def batches(self) -> AsyncIterator[Batch]:
+        """Batches of every unit in turn; a unit with a problem is reported and left."""
+        for unit in self._units:
+            for batch in _UnitReader(unit, self).batches():
+                yield batch
+
+    async def close(self) -> None:
+        """Nothing stays open between batches."""
+
+
+class _UnitReader:
+    """Reads one unit: blocks -> lines -> (joined) events -> batches with tracked acks."""
+
+    def __init__(self, unit: FileUnit, owner: FileInput) -> None:
+        self.unit = unit
+        self.owner = owner
+        self.listener = owner._listener
+        multiline = owner._joiner_factory is not None and not unit.filebeat
+        self.joiner = owner._joiner_factory() if multiline and owner._joiner_factory else None
+        self.tracker = OffsetTracker(unit.resume, self._checkpoint)
+        self.id_path = unit.path
+        self.codec = unit.codec
+        self.position = Position()
+        self.open_seq: int | None = None
+        self.received_at = ""
+        self.carry = b""
+        self.carry_offset = unit.resume
+
+    def _checkpoint(self, offset: int, finished: bool) -> None:
+        self.listener.on_checkpoint(self.unit, offset, finished)
+
+    def batches(self) -> Iterator[Batch]:
+        """Every batch of the unit; problems are reported to the listener, never raised."""
+        try:
+            with self._open() as raw:
+                for block, base in self._blocks(raw):
+                    yield from self._block_batch(block, base)
+                yield from self._final()
+        except TruncatedArchive as exc:
+            yield from self._truncated_tail(str(exc))
+        except InputError as exc:
+            self.listener.on_problem(self.unit, str(exc))
+        except OSError as exc:
+            self.listener.on_problem(self.unit, f"{self.unit.path}: cannot read: {exc}")
+
+    def _open(self) -> AbstractContextManager[BinaryIO]:
+        if self.unit.path != STDIN:
+            return open(self.unit.path, "rb")
+        stream = self.owner._stdin or sys.stdin.buffer
+        peek = getattr(stream, "peek", None)
+        head: bytes = peek(8192) if peek is not None else b""
+        self.id_path = "stdin:" + hashlib.blake2b(head, digest_size=8).hexdigest()
+        self.codec = sniff(head)
+        return nullcontext(stream)
+
+    def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int]]:
+        """Content blocks from the resume offset (to the range end), with their offsets."""
+        unit, seekable = self.unit, self.codec == "plain" and self.unit.path != STDIN
+        if seekable:
+            raw.seek(unit.resume)
+            self.position.raw = unit.resume
+        base = unit.resume if seekable else 0
+        for chunk in decompressed_chunks(raw, self.codec, unit.path, self.position):
+            block, start = _resume_cut(chunk, base, unit)
+            base += len(chunk)
+            if block:
+                yield block, start
+            if unit.end is not None and base >= unit.end:
+                return
+
+    def _block_batch(self, block: bytes, base: int) -> Iterator[Batch]:
+        data = self.carry + block if self.carry else block
+        lines = split_lines(data, base - len(self.carry))
+        self.carry, self.carry_offset = lines.rest, lines.rest_offset
+        self.owner.lines += len(lines.texts)
+        pairs = self._join(lines)
+        raw_done = self.position.raw - self.unit.start
+        self.listener.on_progress(self.unit, raw_done, len(lines.texts), len(pairs))
+        if pairs:
+            yield self._batch(pairs, lines.rest_offset, len(block))
+
+    def _join(self, lines: Lines) -> list[tuple[str, int]]:
+        pairs = list(zip(lines.texts, lines.offsets, strict=True))
+        if self.joiner is None:
+            return pairs
+        joined: list[tuple[str, int]] = []
+        for text, token in pairs:
+            joined.extend(self.joiner.feed(text, token))
+        return joined
+
+    def _make(self, pairs: list[tuple[str, int]]) -> list[Event]:
+        self.received_at = at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        path = self.id_path
+        if self.unit.filebeat:
+            return [filebeat_event(path, text, off, at) for text, off in pairs]
+        return [plain_event(path, text, off, at) for text, off in pairs]
+
+    def _batch(self, pairs: list[tuple[str, int]], end: int, nbytes: int) -> Batch:
+        """A batch; with multiline its end is only known once the next event starts."""
+        events = self._make(pairs)
+        if self.joiner is None:
+            _, ack = self.tracker.issue(end)
+        else:
+            if self.open_seq is not None:
+                self.tracker.set_end(self.open_seq, pairs[0][1])
+            self.open_seq, ack = self.tracker.issue(None)
+        self.owner.events += len(events)
+        return Batch(events=events, ack=ack, input_name=INPUT_NAME, nbytes=nbytes)
+
+    def _final(self) -> Iterator[Batch]:
+        """Flush the multiline joiner and a last line without newline; then finish."""
+        end = self.carry_offset + len(self.carry)
+        pairs = self.joiner.flush() if self.joiner is not None else []
+        if self.carry.strip():
+            pairs.append((last_line(self.carry), self.carry_offset))
+            self.owner.lines += 1
+        self.carry = b""
+        if pairs:
+            yield self._batch(pairs, end, 0)
+        self.tracker.finish(end)
+
+    def _truncated_tail(self, reason: str) -> Iterator[Batch]:
+        """Index what a truncated archive held: complete lines as usual, the cut line tagged
+        (with an id of its own). The checkpoint stays before the cut line and the unit is
+        not finished, so a repaired archive is read again from there."""
+        self.listener.on_problem(self.unit, reason)
+        pairs = self.joiner.flush() if self.joiner is not None else []
+        events = self._make(pairs) if pairs else []
+        if self.carry.strip():
+            text = last_line(self.carry)
+            at = self.received_at or datetime.now(UTC).isoformat(timespec="milliseconds")
+            events.append(truncated_event(self.id_path, text, self.carry_offset, at))
+            self.owner.lines += 1
+        if events:
+            self.owner.events += len(events)
+            if self.joiner is not None and self.open_seq is not None:
+                self.tracker.set_end(self.open_seq, self.carry_offset)
+                self.open_seq = None
+            _, ack = self.tracker.issue(self.carry_offset)
+            yield Batch(events=events, ack=ack, input_name=INPUT_NAME, nbytes=len(self.carry))
+        elif self.joiner is not None and self.open_seq is not None:
+            self.tracker.set_end(self.open_seq, self.carry_offset)
+
+
+def _resume_cut(data: bytes, base: int, unit: FileUnit) -> tuple[bytes, int]:
+    """Drop content before the resume offset (compressed files are re-read from their
+    start) and after the range end. Returns the block and its offset."""
+    if base < unit.resume:
+        skip = min(len(data), unit.resume - base)
+        data, base = data[skip:], base + skip
+    if unit.end is not None and base + len(data) > unit.end:
+        data = data[: max(0, unit.end - base)]
+    return data, base
+
+
+def drop_metadata(event: Event) -> Event:
+    """The event without its pipeline-only metadata (what an output would index)."""
+    return {k: v for k, v in event.items() if k != METADATA}
