@@ -55,6 +55,14 @@ class AuthError(DeliveryError):
     """The server refused our credentials (401/403): never retried silently."""
 
 
+class EncodeError(DeliveryError):
+    """An event cannot become a bulk item (no target index, a non-JSON value): dead-lettered."""
+
+
+class DeadLetterError(LumberyardError):
+    """The dead letter queue could not be written or read; names the segment file."""
+
+
 class UnsupportedServer(LumberyardError):
     """The server is of a kind or version lumberyard does not support."""
 

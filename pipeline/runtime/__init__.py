@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.runtime._buffer import ByteBudget
 from pipeline.runtime._chain import Chain
 from pipeline.runtime._contracts import METADATA, Ack, Batch, Event, Input, Output, Step
 from pipeline.runtime._counters import Counters
@@ -11,6 +12,7 @@ __all__ = [
     "METADATA",
     "Ack",
     "Batch",
+    "ByteBudget",
     "Chain",
     "Counters",
     "Event",

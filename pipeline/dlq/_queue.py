@@ -1,0 +1,175 @@
+"""The dead letter queue: append-only NDJSON segment files, size-capped, fsynced.
+
+Layout under ``directory``::
+
+    segment-000001.ndjson   one DeadLetter per line, never rewritten
+    segment-000002.ndjson   the next one once the previous reached max_segment_bytes
+    done.log                keys (``segment-000001.ndjson:<byte offset>``) already replayed
+
+An entry is pending until its key is in ``done.log``. Appends are fsynced before
+:meth:`DeadLetterQueue.append` returns (the sink acknowledges only then), and on rotate and
+close. A line without its newline (a crash mid-write) is ignored by readers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.dlq._entry import DeadLetter
+from pipeline.errors import DeadLetterError
+
+SEGMENT_GLOB = "segment-*.ndjson"
+DONE_LOG = "done.log"
+DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
+
+
+class DeadLetterMirror(Protocol):
+    """Somewhere else dead letters are also sent (a Kafka topic); called from a worker thread."""
+
+    def send(self, lines: Sequence[bytes]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class DeadLetterQueue:
+    """Durable store of events Elasticsearch refused; see the module docstring for the layout."""
+
+    def __init__(
+        self,
+        directory: Path,
+        max_segment_bytes: int = DEFAULT_SEGMENT_BYTES,
+        mirror: DeadLetterMirror | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.max_segment_bytes = max_segment_bytes
+        self.mirror = mirror
+        self._lock = threading.Lock()
+        self._fd: int | None = None
+        self._segment: Path | None = None
+        self._size = 0
+        self.appended = 0
+
+    # -- writing -----------------------------------------------------------------------------
+
+    async def append(self, letters: Sequence[DeadLetter]) -> None:
+        """Store ``letters`` durably (written and fsynced) without blocking the event loop."""
+        if letters:
+            await asyncio.to_thread(self.append_sync, letters)
+
+    def append_sync(self, letters: Sequence[DeadLetter]) -> None:
+        """Blocking :meth:`append`."""
+        lines = [letter.to_json() for letter in letters]
+        with self._lock:
+            self._write(b"".join(lines))
+        if self.mirror is not None:
+            self.mirror.send(lines)
+
+    def _write(self, data: bytes) -> None:
+        fd = self._open()
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            raise DeadLetterError(f"cannot write dead letters to {self._segment}: {exc}") from exc
+        self._size += len(data)
+        self.appended += data.count(b"\n")
+        if self._size >= self.max_segment_bytes:
+            self._close_segment()
+
+    def _open(self) -> int:
+        if self._fd is not None:
+            return self._fd
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            segments = self.segments()
+            last = segments[-1] if segments else None
+            if last is None or last.stat().st_size >= self.max_segment_bytes:
+                last = self.directory / f"segment-{_number(last) + 1:06d}.ndjson"
+            self._fd = os.open(last, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._segment, self._size = last, os.fstat(self._fd).st_size
+        except OSError as exc:
+            raise DeadLetterError(f"cannot open a dead letter segment in {self.directory}: "
+                                  f"{exc}") from exc
+        return self._fd
+
+    def _close_segment(self) -> None:
+        if self._fd is not None:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    def close(self) -> None:
+        """fsync and close the open segment (and the mirror)."""
+        with self._lock:
+            self._close_segment()
+        if self.mirror is not None:
+            self.mirror.close()
+
+    # -- reading and marking done ------------------------------------------------------------
+
+    def segments(self) -> list[Path]:
+        """Segment files, oldest first."""
+        return sorted(self.directory.glob(SEGMENT_GLOB)) if self.directory.exists() else []
+
+    def entries(self) -> Iterator[tuple[str, DeadLetter]]:
+        """Every complete entry ever written, as (key, letter), oldest first."""
+        for segment in self.segments():
+            yield from _read_segment(segment)
+
+    def pending(
+        self, since: datetime | None = None, reason_match: str | None = None
+    ) -> Iterator[tuple[str, DeadLetter]]:
+        """Entries not yet replayed, optionally written since ``since`` / whose reason matches."""
+        done = self.done_keys()
+        since = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
+        pattern = re.compile(reason_match) if reason_match else None
+        for key, letter in self.entries():
+            if key not in done and letter.matches(since, pattern):
+                yield key, letter
+
+    def done_keys(self) -> set[str]:
+        """Keys of entries already replayed."""
+        path = self.directory / DONE_LOG
+        if not path.exists():
+            return set()
+        return {line for line in path.read_text(encoding="utf-8").splitlines() if line}
+
+    def mark_done(self, keys: Iterable[str]) -> None:
+        """Record these entries as replayed (appended and fsynced to ``done.log``)."""
+        data = "".join(f"{key}\n" for key in keys).encode()
+        if not data:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.directory / DONE_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise DeadLetterError(f"cannot record replayed entries in {self.directory}: "
+                                  f"{exc}") from exc
+
+
+def _number(segment: Path | None) -> int:
+    return 0 if segment is None else int(segment.stem.split("-")[1])
+
+
+def _read_segment(segment: Path) -> Iterator[tuple[str, DeadLetter]]:
+    offset = 0
+    with segment.open("rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                return  # torn last line of a crash mid-write: not an entry
+            key = f"{segment.name}:{offset}"
+            offset += len(line)
+            if line.strip():
+                yield key, DeadLetter.from_json(line, key)

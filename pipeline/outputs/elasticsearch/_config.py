@@ -1,0 +1,69 @@
+"""Settings of the Elasticsearch bulk sink, with the defaults the benchmark picked.
+
+Every field carries a description and a default so the README's configuration reference can be
+generated from this model. Sizes are bytes, durations seconds (``*_secs``).
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MIB = 1024 * 1024
+
+
+class ElasticsearchOutputConfig(BaseModel):
+    """How the sink batches, bounds memory, compresses and retries bulk requests."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field("elasticsearch", description="Name of this output in counters and logs.")
+    max_events: int = Field(
+        5000, gt=0, description="A bulk request is sent once it holds this many events."
+    )
+    max_bytes: int = Field(
+        10 * MIB, gt=0, description="A bulk request is sent once its body reaches this many bytes."
+    )
+    flush_interval_secs: float = Field(
+        1.0, gt=0, description="A partly filled bulk request is sent after at most this long."
+    )
+    max_in_flight: int = Field(
+        2, gt=0, description="Bulk requests outstanding at once against Elasticsearch."
+    )
+    gzip: bool = Field(False, description="Compress request bodies (Content-Encoding: gzip).")
+    gzip_level: int = Field(1, ge=1, le=9, description="gzip level when gzip is on.")
+    buffer_max_bytes: int = Field(
+        64 * MIB,
+        gt=0,
+        description="Encoded events held (queued, in flight, retrying) before write() waits: "
+        "the backpressure bound.",
+    )
+    retry_initial_backoff_secs: float = Field(
+        0.1, gt=0, description="First wait before retrying a failed request or item."
+    )
+    retry_max_backoff_secs: float = Field(
+        10.0, gt=0, description="Longest wait between retries (backoff doubles up to this)."
+    )
+    max_retries: int | None = Field(
+        None,
+        ge=0,
+        description="Retries per request or item before it is dead-lettered; none = retry "
+        "forever, as Logstash does, while backpressure holds the inputs.",
+    )
+    default_index: str | None = Field(
+        None,
+        description="Index for events without @metadata._index; none = such events are "
+        "dead-lettered.",
+    )
+
+    @model_validator(mode="after")
+    def _buffer_holds_a_request(self) -> Self:
+        if self.buffer_max_bytes < self.max_bytes:
+            raise ValueError(
+                f"buffer_max_bytes ({self.buffer_max_bytes}) must be at least max_bytes "
+                f"({self.max_bytes}) or no full request can ever be formed"
+            )
+        if self.retry_max_backoff_secs < self.retry_initial_backoff_secs:
+            raise ValueError("retry_max_backoff_secs must be >= retry_initial_backoff_secs")
+        return self

@@ -1,0 +1,78 @@
+"""Events -> bulk NDJSON bytes: the only serialiser on the way to Elasticsearch (pure).
+
+Each event becomes one ``create`` action line naming ``@metadata._index`` / ``_id`` and one
+source line without ``@metadata``. ``create`` with a deterministic ``_id`` makes replays harmless:
+a second copy is answered 409 and counted as already indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from pipeline.errors import EncodeError
+from pipeline.runtime import METADATA, Event
+
+
+@dataclass(frozen=True, slots=True)
+class BulkItem:
+    """One event as it goes on the wire: action line + source line, both newline-terminated."""
+
+    data: bytes
+    index: str
+    doc_id: str | None
+
+    @property
+    def source(self) -> bytes:
+        """The source line (the document) without its trailing newline."""
+        return self.data[self.data.index(b"\n") + 1 : -1]
+
+
+class BulkEncoder:
+    """Turns events into :class:`BulkItem` s; configured once, no lookups per event."""
+
+    def __init__(self, default_index: str | None = None) -> None:
+        self.default_index = default_index
+
+    def encode(self, event: Event) -> BulkItem:
+        """One event as a bulk item; :class:`EncodeError` says why it cannot be one."""
+        meta = event.get(METADATA)
+        index, doc_id = self._target(meta if isinstance(meta, dict) else {})
+        source = self._source(event)
+        action = {"create": {"_index": index, "_id": doc_id}} if doc_id else {
+            "create": {"_index": index}
+        }
+        return BulkItem(orjson.dumps(action) + b"\n" + source + b"\n", index, doc_id)
+
+    def _target(self, meta: dict[str, Any]) -> tuple[str, str | None]:
+        index = meta.get("_index") or self.default_index
+        if not isinstance(index, str) or not index:
+            raise EncodeError(f"event has no usable @metadata._index (got {index!r})")
+        doc_id = meta.get("_id")
+        if doc_id is not None and not isinstance(doc_id, str):
+            raise EncodeError(f"@metadata._id must be a string, got {type(doc_id).__name__}")
+        return index, doc_id
+
+    @staticmethod
+    def _source(event: Event) -> bytes:
+        if METADATA not in event:
+            return _dumps(event)
+        meta = event.pop(METADATA)  # serialise without a copy, then put it back
+        try:
+            return _dumps(event)
+        finally:
+            event[METADATA] = meta
+
+
+def _dumps(document: Event) -> bytes:
+    try:
+        return orjson.dumps(document)
+    except TypeError as exc:  # orjson.JSONEncodeError subclasses TypeError
+        raise EncodeError(f"event is not JSON-serialisable: {exc}") from exc
+
+
+def join(items: list[BulkItem]) -> bytes:
+    """The request body for these items."""
+    return b"".join(item.data for item in items)

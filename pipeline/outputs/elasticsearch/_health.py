@@ -1,0 +1,55 @@
+"""A health check that does what the sink does: same session, same auth, same ``_bulk`` path.
+
+Three requests: ``GET /`` (reachable, a supported major version), ``GET /_cluster/health``
+(not red), and an empty ``POST /_bulk`` -- Elasticsearch answers 400 "no requests added" to
+a caller allowed to bulk-index and 401/403 to one who is not, so credentials are proven on the
+very endpoint the sink uses without writing a document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.errors import AuthError, NotConnected, UnsupportedServer
+from pipeline.outputs.elasticsearch._service import BulkService
+
+SUPPORTED_MAJOR = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterInfo:
+    """What the check learnt about the cluster."""
+
+    version: str
+    cluster_name: str
+    status: str
+
+
+async def check_health(service: BulkService) -> ClusterInfo:
+    """Raise NotConnected / AuthError / UnsupportedServer, or describe a usable cluster."""
+    status, root = await service.get_json("/")
+    _check_status(service, "GET /", status)
+    version = str(((root or {}).get("version") or {}).get("number", "unknown"))
+    major = version.split(".", maxsplit=1)[0]
+    if not major.isdigit() or int(major) != SUPPORTED_MAJOR:
+        raise UnsupportedServer(
+            f"{service.base_url} runs Elasticsearch {version}; lumberyard needs {SUPPORTED_MAJOR}.x"
+        )
+    status, health = await service.get_json("/_cluster/health")
+    _check_status(service, "GET /_cluster/health", status)
+    colour = str((health or {}).get("status", "unknown"))
+    if colour == "red":
+        raise NotConnected(f"cluster at {service.base_url} is red: primaries are unassigned")
+    status, _ = await service.bulk(b"")
+    _check_status(service, "POST /_bulk", status, expected=400)
+    return ClusterInfo(version, str((root or {}).get("cluster_name", "")), colour)
+
+
+def _check_status(service: BulkService, what: str, status: int, expected: int = 200) -> None:
+    if status in (401, 403):
+        raise AuthError(
+            f"{what} on {service.base_url} answered HTTP {status}: check the API key / user "
+            "and its privileges (monitor, create_doc on the target indices)"
+        )
+    if status != expected:
+        raise NotConnected(f"{what} on {service.base_url} answered HTTP {status}")

@@ -1,0 +1,111 @@
+"""Who is owed an acknowledgement, and the per-input counters that must reconcile.
+
+Each written batch gets a :class:`BatchTicket` counting its undelivered events. Tickets are
+acknowledged in write order per input, so an input that releases "everything up to here"
+(a Kafka offset commit, a Beats window ACK, a file checkpoint) never releases an event that
+is still undelivered behind one that was delivered.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass
+
+from pipeline.runtime import Ack, Counters
+
+
+@dataclass(slots=True)
+class BatchTicket:
+    """One batch inside the sink: its ack and how many of its events are not yet delivered."""
+
+    ack: Ack
+    input_name: str
+    remaining: int
+
+
+class Ledger:
+    """Per-input counters and in-order acknowledgement of :class:`BatchTicket` s."""
+
+    def __init__(self, total: Counters) -> None:
+        self.total = total
+        self.per_input: dict[str, Counters] = {}
+        self.already_indexed: Counter[str] = Counter()
+        self._queues: dict[str, deque[BatchTicket]] = {}
+        self.outstanding = 0
+
+    def stats(self, input_name: str) -> Counters:
+        """The counters of one input (created on first sight)."""
+        found = self.per_input.get(input_name)
+        if found is None:
+            found = self.per_input[input_name] = Counters(input_name)
+        return found
+
+    def open(self, ack: Ack, input_name: str, n_events: int) -> BatchTicket:
+        """A batch arrives: count it received and queue its ticket (acked at once if empty)."""
+        ticket = BatchTicket(ack, input_name, n_events)
+        self.stats(input_name).received += n_events
+        self.total.received += n_events
+        self.outstanding += n_events
+        self._queues.setdefault(input_name, deque()).append(ticket)
+        if n_events == 0:
+            self._release(input_name)
+        return ticket
+
+    def indexed(self, ticket: BatchTicket, duplicate: bool = False) -> None:
+        """One event of ``ticket`` is in Elasticsearch (``duplicate``: it already was, 409)."""
+        self.stats(ticket.input_name).sent += 1
+        self.total.sent += 1
+        if duplicate:
+            self.already_indexed[ticket.input_name] += 1
+        self._settle(ticket)
+
+    def dead_lettered(self, ticket: BatchTicket, error_type: str) -> None:
+        """One event of ``ticket`` is durably in the dead letter queue."""
+        for counters in (self.stats(ticket.input_name), self.total):
+            counters.dead_lettered += 1
+            counters.errors[error_type] += 1
+        self._settle(ticket)
+
+    def failed(self, input_names: set[str], error_type: str, retried: int) -> None:
+        """A request or item failed and will be retried (``retried`` events go again)."""
+        for counters in [self.total, *(self.stats(name) for name in input_names)]:
+            counters.errors[error_type] += 1
+            counters.retries += retried
+
+    def _settle(self, ticket: BatchTicket) -> None:
+        ticket.remaining -= 1
+        self.outstanding -= 1
+        if ticket.remaining == 0:
+            self._release(ticket.input_name)
+
+    def _release(self, input_name: str) -> None:
+        queue = self._queues[input_name]
+        while queue and queue[0].remaining == 0:
+            queue.popleft().ack()
+
+    def summary(self) -> dict[str, dict[str, object]]:
+        """Per input: received / indexed / already indexed / dead-lettered / pending / errors."""
+        return {name: self._row(name, c) for name, c in sorted(self.per_input.items())}
+
+    def _row(self, name: str, c: Counters) -> dict[str, object]:
+        pending = c.received - c.sent - c.dead_lettered
+        return {
+            "received": c.received, "indexed": c.sent,
+            "already_indexed": self.already_indexed[name], "dead_lettered": c.dead_lettered,
+            "pending": pending, "retries": c.retries, "errors": dict(c.errors),
+            "reconciled": pending == 0,
+        }
+
+    def report(self) -> str:
+        """A human summary, one line per input, printed at the end of a CLI run."""
+        lines = []
+        for name, c in sorted(self.per_input.items()):
+            pending = c.received - c.sent - c.dead_lettered
+            errors = ", ".join(f"{k}={v}" for k, v in sorted(c.errors.items())) or "none"
+            lines.append(
+                f"{name}: received={c.received} indexed={c.sent} "
+                f"(already there {self.already_indexed[name]}) dead_lettered={c.dead_lettered} "
+                f"pending={pending} retries={c.retries} errors[{errors}] "
+                f"{'reconciled' if pending == 0 else 'NOT reconciled'}"
+            )
+        return "\n".join(lines) or "no events received"

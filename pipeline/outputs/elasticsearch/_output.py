@@ -1,0 +1,275 @@
+"""The Elasticsearch bulk sink: batches events, sends them, retries, dead-letters, acknowledges.
+
+``write`` encodes a batch, then waits for room in the byte budget (backpressure: the caller
+stops reading its input while it waits). Encoded items accumulate into a request that is cut at
+``max_events`` / ``max_bytes`` or after ``flush_interval_secs``; at most ``max_in_flight``
+requests are outstanding. Each response is classified per item: done items and dead-lettered
+ones (after the DLQ fsync) settle their batch ticket; retried ones go again, alone, after an
+exponential backoff with jitter. A batch is acknowledged once all its events are settled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from pipeline.connections import EsConnection
+from pipeline.dlq import DeadLetter, DeadLetterQueue
+from pipeline.errors import DeliveryError, EncodeError, LumberyardError
+from pipeline.outputs.elasticsearch._classifier import (
+    BulkOutcome,
+    ItemOutcome,
+    Verdict,
+    classify_response,
+    error_label,
+)
+from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
+from pipeline.outputs.elasticsearch._encoder import BulkEncoder, BulkItem, join
+from pipeline.outputs.elasticsearch._health import ClusterInfo, check_health
+from pipeline.outputs.elasticsearch._ledger import BatchTicket, Ledger
+from pipeline.outputs.elasticsearch._service import BulkService
+from pipeline.runtime import METADATA, Batch, ByteBudget, Counters, Event
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An encoded event waiting for Elasticsearch, with its ticket and retry count."""
+
+    item: BulkItem
+    ticket: BatchTicket
+    attempts: int = 0
+
+
+class ElasticsearchOutput:
+    """The :class:`pipeline.runtime.Output` that bulk-indexes into Elasticsearch."""
+
+    def __init__(
+        self,
+        config: ElasticsearchOutputConfig,
+        connection: EsConnection,
+        dlq: DeadLetterQueue,
+        counters: Counters | None = None,
+    ) -> None:
+        self.name = config.name
+        self.config = config
+        self.dlq = dlq
+        self.counters = counters or Counters(config.name)
+        self.ledger = Ledger(self.counters)
+        self.service = BulkService(connection, config)
+        self._encoder = BulkEncoder(config.default_index)
+        self._budget = ByteBudget(config.buffer_max_bytes)
+        self._slots = asyncio.Semaphore(config.max_in_flight)
+        self._open: list[_Pending] = []
+        self._open_bytes = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._ticker: asyncio.Task[None] | None = None
+        self._idle: asyncio.Event | None = None
+        self._fatal: BaseException | None = None
+        self._rng = random.Random()  # noqa: S311 -- jitter, not cryptography
+
+    # -- the Output contract -------------------------------------------------------------------
+
+    async def write(self, batch: Batch) -> None:
+        """Take ``batch``; waits while the buffer is full; ``batch.ack`` is called on delivery."""
+        self._raise_if_failed()
+        self._start_ticker()
+        ticket = self.ledger.open(batch.ack, batch.input_name, len(batch.events))
+        items, letters = self._encode(batch.events, ticket)
+        if letters:
+            await self._store_letters(letters)
+        await self._budget.acquire(sum(len(p.item.data) for p in items))
+        self._raise_if_failed()
+        for pending in items:
+            self._add(pending)
+
+    async def flush(self) -> None:
+        """Send what is buffered and wait until every event written so far is acknowledged."""
+        self._cut()
+        while self.ledger.outstanding > 0 and self._fatal is None:
+            idle = self._idle = asyncio.Event()
+            await idle.wait()
+        self._raise_if_failed()
+
+    async def close(self) -> None:
+        """Flush, then stop the timer and release connections (the DLQ stays open: not ours)."""
+        try:
+            if self._fatal is None:
+                await self.flush()
+        finally:
+            await self._stop()
+
+    async def healthcheck(self) -> ClusterInfo:
+        """Check Elasticsearch the way the sink uses it (same session, auth and ``_bulk``)."""
+        return await check_health(self.service)
+
+    def report(self) -> str:
+        """Reconciliation summary per input, printable at the end of a CLI run."""
+        return self.ledger.report()
+
+    # -- accumulating and cutting requests ----------------------------------------------------
+
+    def _encode(
+        self, events: Sequence[Event], ticket: BatchTicket
+    ) -> tuple[list[_Pending], list[tuple[DeadLetter, BatchTicket]]]:
+        items: list[_Pending] = []
+        letters: list[tuple[DeadLetter, BatchTicket]] = []
+        for event in events:
+            try:
+                items.append(_Pending(self._encoder.encode(event), ticket))
+            except EncodeError as exc:
+                letters.append((_unencodable(event, ticket, str(exc)), ticket))
+        return items, letters
+
+    def _add(self, pending: _Pending) -> None:
+        self._open.append(pending)
+        self._open_bytes += len(pending.item.data)
+        if len(self._open) >= self.config.max_events or self._open_bytes >= self.config.max_bytes:
+            self._cut()
+
+    def _cut(self) -> None:
+        if not self._open:
+            return
+        items, self._open, self._open_bytes = self._open, [], 0
+        self._spawn(self._deliver(items))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self._fail(task.exception())  # type: ignore[arg-type]
+        self._wake()
+
+    def _start_ticker(self) -> None:
+        if self._ticker is None:
+            self._ticker = asyncio.ensure_future(self._tick())
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.flush_interval_secs)
+            self._cut()
+
+    # -- delivering ---------------------------------------------------------------------------
+
+    async def _deliver(self, items: list[_Pending]) -> None:
+        """Send ``items`` until each is done or dead-lettered; retried ones go again alone."""
+        attempt = 0
+        while items:
+            async with self._slots:
+                outcome = await self._send(items)
+            if outcome.split:
+                half = len(items) // 2
+                await asyncio.gather(self._deliver(items[:half]), self._deliver(items[half:]))
+                return
+            items = await self._settle(items, outcome)
+            if items:
+                attempt += 1
+                await asyncio.sleep(self._backoff(attempt))
+
+    async def _send(self, items: list[_Pending]) -> BulkOutcome:
+        try:
+            status, body = await self.service.bulk(join([p.item for p in items]))
+        except LumberyardError as exc:
+            if not exc.retriable:
+                raise
+            label = error_label(_snake(type(exc).__name__))
+            outcome = ItemOutcome(Verdict.RETRY, 0, label, str(exc))
+            return BulkOutcome((outcome,) * len(items), whole_request=True)
+        return classify_response(status, body, len(items))
+
+    async def _settle(self, items: list[_Pending], outcome: BulkOutcome) -> list[_Pending]:
+        """Apply per-item verdicts; returns the items to retry."""
+        retry: list[_Pending] = []
+        letters: list[tuple[_Pending, ItemOutcome]] = []
+        for pending, verdict in zip(items, outcome.items, strict=True):
+            if verdict.verdict is Verdict.DONE:
+                self._budget.release(len(pending.item.data))
+                self.ledger.indexed(pending.ticket, duplicate=verdict.status == 409)
+            elif verdict.verdict is Verdict.DEAD_LETTER or self._exhausted(pending):
+                letters.append((pending, verdict))
+            else:
+                retry.append(pending)
+                if not outcome.whole_request:
+                    self.ledger.failed({pending.ticket.input_name}, verdict.error_type, 1)
+        if retry and outcome.whole_request:
+            inputs = {p.ticket.input_name for p in retry}
+            self.ledger.failed(inputs, outcome.items[0].error_type, len(retry))
+        if letters:
+            await self._store_letters([(_refused(p, o), p.ticket) for p, o in letters])
+            self._budget.release(sum(len(p.item.data) for p, _ in letters))
+        self._wake()
+        return retry
+
+    def _exhausted(self, pending: _Pending) -> bool:
+        pending.attempts += 1
+        return self.config.max_retries is not None and pending.attempts > self.config.max_retries
+
+    async def _store_letters(self, letters: list[tuple[DeadLetter, BatchTicket]]) -> None:
+        await self.dlq.append([letter for letter, _ in letters])
+        for letter, ticket in letters:
+            self.ledger.dead_lettered(ticket, letter.error_type)
+        self._wake()
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with 'equal jitter': half the step fixed, half random."""
+        ceiling = self.config.retry_initial_backoff_secs * 2 ** min(attempt - 1, 30)
+        step = min(self.config.retry_max_backoff_secs, ceiling)
+        return float(step / 2 + self._rng.uniform(0, step / 2))
+
+    # -- failure and shutdown -----------------------------------------------------------------
+
+    def _fail(self, exc: BaseException) -> None:
+        if self._fatal is None:
+            self._fatal = exc
+            self._budget.fail(exc if isinstance(exc, DeliveryError) else DeliveryError(str(exc)))
+
+    def _raise_if_failed(self) -> None:
+        if self._fatal is not None:
+            raise self._fatal
+
+    def _wake(self) -> None:
+        if self._idle is not None and (self.ledger.outstanding == 0 or self._fatal is not None):
+            self._idle.set()
+
+    async def _stop(self) -> None:
+        tasks = [t for t in (self._ticker, *self._tasks) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._ticker = None
+        await self.service.close()
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def _refused(pending: _Pending, outcome: ItemOutcome) -> DeadLetter:
+    item = pending.item
+    reason = outcome.reason
+    if outcome.verdict is Verdict.RETRY:
+        reason = f"gave up after {pending.attempts - 1} retries: {reason}"
+    return DeadLetter(
+        event=orjson.loads(item.source), error_type=outcome.error_type or "unknown",
+        reason=reason, index=item.index, doc_id=item.doc_id,
+        input_name=pending.ticket.input_name, status=outcome.status,
+    )
+
+
+def _unencodable(event: Event, ticket: BatchTicket, reason: str) -> DeadLetter:
+    meta = event.get(METADATA)
+    meta = meta if isinstance(meta, dict) else {}
+    index, doc_id = meta.get("_index"), meta.get("_id")
+    return DeadLetter(
+        event={k: v for k, v in event.items() if k != METADATA}, error_type="encode_error",
+        reason=reason, index=index if isinstance(index, str) else None,
+        doc_id=doc_id if isinstance(doc_id, str) else None, input_name=ticket.input_name,
+    )

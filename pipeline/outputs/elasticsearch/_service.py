@@ -1,0 +1,114 @@
+"""The sink's only I/O: HTTP requests to Elasticsearch, carrying the encoder's bytes as they are.
+
+aiohttp is used directly (rather than the official client's bulk helper) so the NDJSON body
+built by the encoder is sent without a second serialisation; connection counts follow
+``max_in_flight``. Foreign exceptions become :class:`NotConnected` (refused, reset, DNS) or
+:class:`RetriableDeliveryError` (timeouts, truncated bodies) here, at the boundary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import ssl
+import zlib
+from typing import Any
+
+import aiohttp
+import orjson
+
+from pipeline.connections import EsConnection
+from pipeline.errors import NotConnected, RetriableDeliveryError
+from pipeline.outputs.elasticsearch._classifier import FILTER_PATH
+from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
+
+
+def gzip_body(body: bytes, level: int) -> bytes:
+    """gzip framing (not raw zlib) as Elasticsearch expects for ``Content-Encoding: gzip``."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return packer.compress(body) + packer.flush()
+
+
+class BulkService:
+    """Sends bulk bodies and small JSON requests over one pooled aiohttp session."""
+
+    def __init__(self, connection: EsConnection, config: ElasticsearchOutputConfig) -> None:
+        self.connection = connection
+        self.config = config
+        self.base_url = connection.url.rstrip("/")
+        self._session: aiohttp.ClientSession | None = None
+        self._headers = _auth_headers(connection)
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self.config.max_in_flight + 2, ssl=_ssl_context(self.connection)
+            )
+            timeout = aiohttp.ClientTimeout(total=self.connection.request_timeout_secs)
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=timeout, headers=self._headers,
+                skip_auto_headers=("User-Agent",),
+            )
+        return self._session
+
+    async def bulk(self, body: bytes) -> tuple[int, bytes]:
+        """POST ``_bulk``; returns (HTTP status, response body). Raises only retriable errors."""
+        headers = {"Content-Type": "application/x-ndjson"}
+        if self.config.gzip:
+            body = gzip_body(body, self.config.gzip_level)
+            headers["Content-Encoding"] = "gzip"
+        url = f"{self.base_url}/_bulk?filter_path={FILTER_PATH}"
+        return await self.request("POST", url, body, headers)
+
+    async def get_json(self, path: str) -> tuple[int, Any]:
+        """GET a small JSON document (health checks); the body is ``None`` if not JSON."""
+        status, raw = await self.request("GET", f"{self.base_url}{path}", None, {})
+        try:
+            return status, orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return status, None
+
+    async def request(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        """One HTTP exchange, foreign errors translated (the only place aiohttp is touched)."""
+        try:
+            async with self._open().request(method, url, data=body, headers=headers) as resp:
+                return resp.status, await resp.read()
+        except aiohttp.ClientConnectorError as exc:
+            raise NotConnected(
+                f"cannot connect to Elasticsearch at {self.base_url}: {exc}"
+            ) from exc
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
+            raise NotConnected(f"Elasticsearch at {self.base_url} dropped the connection: "
+                               f"{exc}") from exc
+        except TimeoutError as exc:
+            raise RetriableDeliveryError(
+                f"Elasticsearch at {self.base_url} did not answer within "
+                f"{self.connection.request_timeout_secs} s"
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise RetriableDeliveryError(f"HTTP exchange with {self.base_url} failed: "
+                                         f"{type(exc).__name__}: {exc}") from exc
+
+    async def close(self) -> None:
+        """Close pooled connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+            await asyncio.sleep(0)  # let aiohttp finish closing its transports
+
+
+def _auth_headers(connection: EsConnection) -> dict[str, str]:
+    if connection.api_key:
+        return {"Authorization": f"ApiKey {connection.api_key}"}
+    if connection.user is not None:
+        token = f"{connection.user}:{connection.password or ''}".encode()
+        return {"Authorization": f"Basic {base64.b64encode(token).decode('ascii')}"}
+    return {}
+
+
+def _ssl_context(connection: EsConnection) -> ssl.SSLContext | bool:
+    if connection.ca is None:
+        return True
+    return ssl.create_default_context(cafile=str(connection.ca))
