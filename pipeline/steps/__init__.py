@@ -1,0 +1,84 @@
+"""The enrichment chain: parse -> service/environment -> level -> ECS -> classify -> route -> id.
+
+Every step is built once from the config (:func:`build_steps`) and then run per event with no
+config lookups. See docs/fields.md for what ends up where.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipeline.runtime import Step
+from pipeline.steps._app import KeepAppFields
+from pipeline.steps._classify import ClassifyEvent
+from pipeline.steps._config import (
+    APP_EVENT_TYPES,
+    EVENT_TYPES,
+    EnrichConfig,
+    EventTypeRule,
+    default_event_type_rules,
+)
+from pipeline.steps._ecs import MapHost, MapUrl, map_ai, map_http, map_misc, map_trace
+from pipeline.steps._error import MapError
+from pipeline.steps._level import LEVELS, NormaliseLevel, normalise_level_value
+from pipeline.steps._parse import LineParser, ParsedLine, ParseMessage
+from pipeline.steps._route import (
+    AssignId,
+    Clock,
+    RouteIndex,
+    SetTimestamp,
+    filter_events,
+    format_timestamp,
+)
+from pipeline.steps._service import AddServiceVersion, add_environment, add_service
+
+if TYPE_CHECKING:
+    from pipeline.config import LumberyardConfig
+
+__all__ = [
+    "APP_EVENT_TYPES",
+    "EVENT_TYPES",
+    "LEVELS",
+    "EnrichConfig",
+    "EventTypeRule",
+    "LineParser",
+    "ParsedLine",
+    "build_steps",
+    "default_event_type_rules",
+    "enrich_steps",
+    "filter_events",
+    "format_timestamp",
+    "normalise_level_value",
+]
+
+
+def enrich_steps(config: EnrichConfig, *, clock: Clock | None = None) -> list[Step]:
+    """Everything after parsing: ECS mapping, classification, timestamp, index and id."""
+    return [
+        add_service(config.default_service),
+        add_environment(config.default_environment),
+        AddServiceVersion(),
+        NormaliseLevel(),
+        map_trace(),
+        map_http(config.duration_unit),
+        MapUrl(),
+        map_ai(),
+        MapError(),
+        map_misc(),
+        MapHost(),
+        ClassifyEvent(config.event_type_rules, config.fallback_event_type),
+        KeepAppFields(config.app_namespace, config.flattened_fields),
+        SetTimestamp(clock) if clock is not None else SetTimestamp(),
+        RouteIndex(config.index_prefix),
+        AssignId(),
+    ]
+
+
+def build_steps(config: LumberyardConfig, parser: LineParser | None = None) -> list[Step]:
+    """The full chain, parse -> enrich -> route -> id, with the real parsers unless given one."""
+    if parser is None:
+        from parsers import Parsers  # noqa: PLC0415 - parsers compiles grammars: load on demand
+
+        parser = Parsers(config.parsers)
+    parse = ParseMessage(parser, keep_original=config.enrich.keep_original)
+    return [parse, *enrich_steps(config.enrich)]

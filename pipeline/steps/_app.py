@@ -1,0 +1,43 @@
+"""``keep_app_fields``: the log's keys no step mapped go to the app namespace, none are lost.
+
+Free-form payloads (``data``, ``meta``, ``context``) stay at the top level, where the template
+maps them as ``flattened``: a string from one service and an object from another then never
+conflict, and ``data.user_id: 42`` searches keep working as they did with Logstash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline.runtime import METADATA, Event
+from pipeline.steps._fields import LOG_FIELDS
+
+FLATTENED_SCALAR_KEY = "value"
+"""A payload logged as a scalar (``"data": "ok"``) is stored as ``{"value": "ok"}``."""
+
+
+class KeepAppFields:
+    """Move what is left of ``@metadata.log_fields`` into ``<namespace>.*`` and the payloads."""
+
+    name = "keep_app_fields"
+
+    def __init__(self, namespace: str = "app", flattened: Sequence[str] = ()) -> None:
+        self._namespace = namespace
+        self._flattened = frozenset(flattened)
+
+    def __call__(self, event: Event) -> Event:
+        fields = event.get(METADATA, {}).pop(LOG_FIELDS, None)
+        if not fields:
+            return event
+        app = event.get(self._namespace)
+        if not isinstance(app, dict):
+            app = {}
+        for key, value in fields.items():
+            if key in self._flattened:
+                if value is not None:
+                    event[key] = value if isinstance(value, dict) else {FLATTENED_SCALAR_KEY: value}
+            else:
+                app[key] = value
+        if app:
+            event[self._namespace] = app
+        return event

@@ -1,0 +1,231 @@
+"""``map_*`` steps: move the log's own keys that have an ECS home onto their ECS fields.
+
+Each step knows a few spellings per field (``trace_id``/``traceId``/``traceID``...), takes the
+first that converts to a valid value and leaves anything it cannot use where it was, so it
+ends up in the app namespace instead of being lost or mis-typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from pipeline.runtime import Event
+from pipeline.steps._fields import (
+    as_int,
+    as_number,
+    as_text,
+    log_fields,
+    set_default_path,
+    set_path,
+)
+
+Convert = Callable[[Any], Any]
+Path = tuple[str, ...]
+
+
+def _paths(*keys: str) -> tuple[Path, ...]:
+    """``"req.method"`` -> ``("req", "method")``: nested keys of the log's own object."""
+    return tuple(tuple(key.split(".")) for key in keys)
+
+
+def take(fields: dict[str, Any], paths: Sequence[Path], convert: Convert) -> Any:
+    """Pop the first of ``paths`` whose value converts (not None); return the converted value.
+
+    A value that does not convert stays put; an object emptied by the pop is removed.
+    """
+    for path in paths:
+        parent = fields
+        for part in path[:-1]:
+            child = parent.get(part)
+            if not isinstance(child, dict):
+                break
+            parent = child
+        else:
+            if path[-1] in parent:
+                value = convert(parent[path[-1]])
+                if value is not None:
+                    del parent[path[-1]]
+                    _prune(fields, path[:-1])
+                    return value
+    return None
+
+
+def _prune(fields: dict[str, Any], path: Path) -> None:
+    """Drop the (nested) object at ``path`` if taking a key left it empty."""
+    if path and fields.get(path[0]) == {} and len(path) == 1:
+        del fields[path[0]]
+    elif len(path) > 1 and isinstance(fields.get(path[0]), dict):
+        _prune(fields[path[0]], path[1:])
+        if fields[path[0]] == {}:
+            del fields[path[0]]
+
+
+class MapFields:
+    """A table of ``(ECS path, log key spellings, converter)``; each row sets one ECS field."""
+
+    def __init__(self, name: str, rows: Sequence[tuple[str, tuple[str, ...], Convert]]) -> None:
+        self.name = name
+        self._rows = tuple((tuple(p.split(".")), _paths(*keys), conv) for p, keys, conv in rows)
+
+    def __call__(self, event: Event) -> Event:
+        fields = log_fields(event)
+        if fields:
+            for target, paths, convert in self._rows:
+                value = take(fields, paths, convert)
+                if value is not None:
+                    set_path(event, target, value)
+        return event
+
+
+# --- converters -------------------------------------------------------------------------
+
+_HTTP_METHOD = re.compile(r"^[A-Za-z]{3,10}$")
+
+
+def _identifier(value: Any) -> str | None:
+    """Trace/span/user ids: strings or integers (some tracers log ids as numbers)."""
+    return as_text(value) if isinstance(value, str | int) else None
+
+
+def _method(value: Any) -> str | None:
+    return value.upper() if isinstance(value, str) and _HTTP_METHOD.match(value) else None
+
+
+def _status(value: Any) -> int | None:
+    code = as_int(value)
+    return code if code is not None and 100 <= code <= 599 else None
+
+
+def _string(value: Any) -> str | None:
+    return as_text(value) if isinstance(value, str) else None
+
+
+def _non_negative_int(value: Any) -> int | None:
+    number = as_int(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _duration(factor: float) -> Convert:
+    """Converter of a duration in some unit to whole nanoseconds (ECS ``event.duration``)."""
+
+    def convert(value: Any) -> int | None:
+        number = as_number(value)
+        return round(number * factor) if number is not None and number >= 0 else None
+
+    return convert
+
+
+NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def map_trace() -> MapFields:
+    """``trace.id``, ``span.id``, ``transaction.id``, ``http.request.id``, ``user.id``."""
+    return MapFields(
+        "map_trace",
+        [
+            ("trace.id", ("trace_id", "traceId", "traceID", "trace.id"), _identifier),
+            ("span.id", ("span_id", "spanId", "spanID", "span.id"), _identifier),
+            ("transaction.id", ("transaction_id", "transactionId"), _identifier),
+            ("http.request.id", ("request_id", "requestId", "req_id", "reqId"), _identifier),
+            ("user.id", ("user_id", "userId"), _identifier),
+        ],
+    )
+
+
+def map_http(duration_unit: str) -> MapFields:
+    """HTTP method and status, plus ``event.duration`` (ns) from the usual duration keys."""
+    unit = NS_PER_UNIT[duration_unit]
+    return MapFields(
+        "map_http",
+        [
+            ("http.request.method", ("method", "http_method", "httpMethod", "req.method"), _method),
+            (
+                "http.response.status_code",
+                ("statusCode", "status_code", "status", "http_status", "res.statusCode"),
+                _status,
+            ),
+            ("event.duration", ("duration_ns", "durationNs"), _duration(1.0)),
+            ("event.duration", ("duration_us", "durationUs"), _duration(1e3)),
+            (
+                "event.duration",
+                ("duration_ms", "durationMs", "responseTime", "response_time", "latency_ms"),
+                _duration(1e6),
+            ),
+            ("event.duration", ("duration_s", "duration_secs"), _duration(1e9)),
+            ("event.duration", ("duration",), _duration(unit)),
+        ],
+    )
+
+
+class MapUrl:
+    """``url.path`` (and ``url.original``/``url.query``) once the event is an HTTP one.
+
+    ``path``/``url`` mean a request path only beside a method or status code; in any other log
+    they are left alone (a file path is not a URL).
+    """
+
+    name = "map_url"
+    _KEYS = _paths("url", "path", "originalUrl", "route", "endpoint", "req.url")
+
+    def __call__(self, event: Event) -> Event:
+        http = event.get("http")
+        if not isinstance(http, dict):
+            return event
+        raw = take(log_fields(event), self._KEYS, _string)
+        if raw is not None:
+            parts = urlsplit(raw)
+            set_path(event, ("url", "original"), raw)
+            set_path(event, ("url", "path"), parts.path or "/")
+            if parts.query:
+                set_path(event, ("url", "query"), parts.query)
+        return event
+
+
+def map_ai() -> MapFields:
+    """A model call: ``gen_ai.request.model``, ``gen_ai.system`` (provider), token usage."""
+    return MapFields(
+        "map_ai",
+        [
+            ("gen_ai.request.model", ("model", "ai_model", "aiModel", "llm_model"), _string),
+            ("gen_ai.system", ("provider", "ai_provider", "aiProvider"), _string),
+            (
+                "gen_ai.usage.input_tokens",
+                ("input_tokens", "prompt_tokens", "promptTokens", "inputTokens"),
+                _non_negative_int,
+            ),
+            (
+                "gen_ai.usage.output_tokens",
+                ("output_tokens", "completion_tokens", "completionTokens", "outputTokens"),
+                _non_negative_int,
+            ),
+        ],
+    )
+
+
+def map_misc() -> MapFields:
+    """``event.action`` (the app's ``event``), ``log.logger``, ``process.pid``."""
+    return MapFields(
+        "map_misc",
+        [
+            ("event.action", ("event", "action"), _string),
+            ("log.logger", ("logger", "logger_name", "loggerName"), _string),
+            ("process.pid", ("pid",), _non_negative_int),
+        ],
+    )
+
+
+class MapHost:
+    """The log's ``hostname`` fills ``host.name`` only when the shipper sent none."""
+
+    name = "map_host"
+    _KEYS = _paths("hostname", "host")
+
+    def __call__(self, event: Event) -> Event:
+        host = take(log_fields(event), self._KEYS, _string)
+        if host is not None:
+            set_default_path(event, ("host", "name"), host)
+            set_path(event, ("host", "hostname"), host)
+        return event

@@ -1,0 +1,125 @@
+"""Small helpers shared by the steps: nested get/set on event dicts and the log's own keys.
+
+The parse step leaves the log's own keys (a JSON object's keys or the grammar's captures) in
+``event["@metadata"]["log_fields"]``; each later step *pops* the keys it maps to ECS, and
+``keep_app_fields`` moves whatever is left into the app namespace. So nothing is mapped twice
+and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from pipeline.runtime import METADATA, Event
+
+LOG_FIELDS = "log_fields"
+"""Key under ``@metadata`` holding the log's own keys not yet mapped by a step."""
+
+MISSING: Any = object()
+"""Sentinel for "no such key" (``None`` is a legitimate JSON value)."""
+
+
+def log_fields(event: Event) -> dict[str, Any]:
+    """The log's own not-yet-mapped keys (an empty dict if the event was never parsed)."""
+    meta = event.setdefault(METADATA, {})
+    fields = meta.get(LOG_FIELDS)
+    if isinstance(fields, dict):
+        return fields
+    fresh: dict[str, Any] = {}
+    meta[LOG_FIELDS] = fresh
+    return fresh
+
+
+def pop_first(fields: dict[str, Any], keys: Iterable[str]) -> Any:
+    """Pop every one of ``keys`` present; return the first non-empty value, else ``MISSING``.
+
+    Popping all spellings (``trace_id`` and ``traceId``) keeps the duplicates out of the app
+    namespace once one of them has been mapped.
+    """
+    found: Any = MISSING
+    for key in keys:
+        value = fields.pop(key, MISSING)
+        if found is MISSING and value is not MISSING and value not in (None, ""):
+            found = value
+    return found
+
+
+def get_path(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """``doc[a][b][c]`` for ``path == ("a", "b", "c")``, or ``MISSING``."""
+    node: Any = doc
+    for part in path:
+        if not isinstance(node, dict):
+            return MISSING
+        node = node.get(part, MISSING)
+        if node is MISSING:
+            return MISSING
+    return node
+
+
+def set_path(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set ``doc[a][b][c] = value``, creating (or replacing non-dict) intermediate objects."""
+    node = doc
+    for part in path[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[path[-1]] = value
+
+
+def set_default_path(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Like :func:`set_path` but keeps a value that is already there (the shipper's wins)."""
+    if get_path(doc, path) is MISSING:
+        set_path(doc, path, value)
+
+
+def as_text(value: Any) -> str | None:
+    """A scalar as a clean string (numbers and bools in their JSON form); None if not scalar."""
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    """An integer from an int, an integral float or a decimal string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def as_number(value: Any) -> float | None:
+    """A finite number from a number or a numeric string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def add_tag(event: Event, tag: str) -> None:
+    """Append ``tag`` to the event's ``tags`` once (creating the list if needed)."""
+    tags = event.get("tags")
+    if not isinstance(tags, list):
+        tags = event["tags"] = [] if tags is None else [tags]
+    if tag not in tags:
+        tags.append(tag)

@@ -1,0 +1,72 @@
+"""``normalise_level``: every level spelling becomes one of trace/debug/info/warn/error/fatal.
+
+Covers every spelling grok's ``LOGLEVEL`` pattern accepts (``Inf``, ``WARNING``, ``Eror``,
+``CRIT``, ``emerg``...), the usual logger names (winston ``silly``/``verbose``/``http``, Java
+``SEVERE``/``FINE``), pino's numeric levels (10..60) and syslog severities (0..7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.runtime import Event
+from pipeline.steps._fields import MISSING, add_tag, log_fields, pop_first, set_path
+
+LEVEL_KEYS = ("level", "log.level", "severity", "loglevel", "log_level", "lvl", "levelname")
+
+LEVELS = ("trace", "debug", "info", "warn", "error", "fatal")
+
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "trace": ("trace", "finest", "finer", "silly", "all"),
+    "debug": ("debug", "dbg", "fine", "verbose", "config", "http"),
+    "info": ("info", "inf", "information", "infrmation", "notice", "informational", "log"),
+    "warn": ("warn", "war", "warning", "waring", "wrn"),
+    "error": ("error", "err", "er", "eror", "severe"),
+    "fatal": (
+        "fatal", "crit", "cri", "critical", "criical", "alert", "emerg", "emergency", "panic",
+    ),
+}
+LEVEL_SPELLINGS: dict[str, str] = {
+    spelling: level for level, spellings in _SPELLINGS.items() for spelling in spellings
+}
+"""Lower-case spelling -> normalised level."""
+
+_PINO = {10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal"}
+_SYSLOG = ("fatal", "fatal", "fatal", "error", "warn", "info", "info", "debug")
+
+UNKNOWN_LEVEL_TAG = "_level_unrecognised"
+
+
+def normalise_level_value(value: Any) -> str | None:
+    """The normalised level for ``value``, or None when it is no known spelling or number."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text.isdigit():
+            return normalise_level_value(int(text))
+        return LEVEL_SPELLINGS.get(text)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value < len(_SYSLOG):
+            return _SYSLOG[value]
+        return _PINO.get(value)
+    return None
+
+
+class NormaliseLevel:
+    """Move the log's level into ``log.level``, normalised.
+
+    An unknown spelling is kept lower-cased (so nothing is lost) and the event is tagged
+    ``_level_unrecognised`` so it can be found and a spelling added.
+    """
+
+    name = "normalise_level"
+
+    def __call__(self, event: Event) -> Event:
+        raw = pop_first(log_fields(event), LEVEL_KEYS)
+        if raw is MISSING:
+            return event
+        level = normalise_level_value(raw)
+        if level is None:
+            level = str(raw).strip().lower()[:32]
+            add_tag(event, UNKNOWN_LEVEL_TAG)
+        set_path(event, ("log", "level"), level)
+        return event

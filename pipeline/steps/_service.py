@@ -1,0 +1,85 @@
+"""``add_service`` / ``add_environment``: who logged it and where, with a fixed precedence.
+
+First hit wins: Filebeat's ``fields.<name>`` (what the Logstash config used), then the log's
+own key, then the configured default. A non-string value (a number) becomes its string form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.runtime import Event
+from pipeline.steps._fields import MISSING, as_text, log_fields, pop_first, set_path
+
+SERVICE_KEYS = ("service", "service_name", "serviceName")
+ENVIRONMENT_KEYS = ("environment", "env")
+VERSION_KEYS = ("version", "service_version", "serviceVersion")
+
+
+class AddServiceField:
+    """Set ``service.<target>`` from ``fields.<shipper_key>``, the log's keys, or a default."""
+
+    def __init__(
+        self, name: str, *, target: str, shipper_key: str, log_keys: tuple[str, ...], default: str
+    ) -> None:
+        self.name = name
+        self._path = ("service", target)
+        self._shipper_key = shipper_key
+        self._log_keys = log_keys
+        self._default = default
+
+    def __call__(self, event: Event) -> Event:
+        from_log = _name_of(pop_first(log_fields(event), self._log_keys))
+        from_shipper = _pop_shipper_field(event, self._shipper_key)
+        set_path(event, self._path, from_shipper or from_log or self._default)
+        return event
+
+
+def add_service(default: str) -> AddServiceField:
+    """The ``service.name`` step."""
+    return AddServiceField(
+        "add_service", target="name", shipper_key="service", log_keys=SERVICE_KEYS, default=default
+    )
+
+
+def add_environment(default: str) -> AddServiceField:
+    """The ``service.environment`` step."""
+    return AddServiceField(
+        "add_environment",
+        target="environment",
+        shipper_key="environment",
+        log_keys=ENVIRONMENT_KEYS,
+        default=default,
+    )
+
+
+class AddServiceVersion:
+    """Set ``service.version`` from the log's ``version`` (kept as a string, never a number)."""
+
+    name = "add_service_version"
+
+    def __call__(self, event: Event) -> Event:
+        version = as_text(pop_first(log_fields(event), VERSION_KEYS))
+        if version is not None:
+            set_path(event, ("service", "version"), version)
+        return event
+
+
+def _name_of(value: Any) -> str | None:
+    """A service/environment name from a scalar, or from an object's ``name``."""
+    if value is MISSING:
+        return None
+    if isinstance(value, dict):
+        return as_text(value.get("name"))
+    return as_text(value)
+
+
+def _pop_shipper_field(event: Event, key: str) -> str | None:
+    """Take ``fields.<key>`` off the Beats ``fields`` object (dropping it once empty)."""
+    fields = event.get("fields")
+    if not isinstance(fields, dict) or key not in fields:
+        return None
+    value = _name_of(fields.pop(key))
+    if not fields:
+        del event["fields"]
+    return value
