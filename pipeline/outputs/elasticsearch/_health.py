@@ -41,15 +41,17 @@ async def check_health(service: BulkService) -> ClusterInfo:
     if colour == "red":
         raise NotConnected(f"cluster at {service.base_url} is red: primaries are unassigned")
     status, _ = await service.bulk(b"")
-    _check_status(service, "POST /_bulk", status, expected=400)
+    _check_status(service, "POST /_bulk", status, expected=(400, 200))
     return ClusterInfo(version, str((root or {}).get("cluster_name", "")), colour)
 
 
-def _check_status(service: BulkService, what: str, status: int, expected: int = 200) -> None:
+def _check_status(
+    service: BulkService, what: str, status: int, expected: tuple[int, ...] = (200,)
+) -> None:
     if status in (401, 403):
         raise AuthError(
             f"{what} on {service.base_url} answered HTTP {status}: check the API key / user "
             "and its privileges (monitor, create_doc on the target indices)"
         )
-    if status != expected:
+    if status not in expected:
         raise NotConnected(f"{what} on {service.base_url} answered HTTP {status}")
