@@ -18,41 +18,49 @@ class ElasticsearchOutputConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field("elasticsearch", description="Name of this output in counters and logs.")
+    name: str = Field(
+        default="elasticsearch", description="Name of this output in counters and logs."
+    )
     max_events: int = Field(
-        5000, gt=0, description="A bulk request is sent once it holds this many events."
+        default=5000, gt=0, description="A bulk request is sent once it holds this many events."
     )
     max_bytes: int = Field(
-        10 * MIB, gt=0, description="A bulk request is sent once its body reaches this many bytes."
+        default=10 * MIB,
+        gt=0,
+        description="A bulk request is sent once its body reaches this many bytes.",
     )
     flush_interval_secs: float = Field(
-        1.0, gt=0, description="A partly filled bulk request is sent after at most this long."
+        default=1.0,
+        gt=0,
+        description="A partly filled bulk request is sent after at most this long.",
     )
     max_in_flight: int = Field(
-        2, gt=0, description="Bulk requests outstanding at once against Elasticsearch."
+        default=2, gt=0, description="Bulk requests outstanding at once against Elasticsearch."
     )
-    gzip: bool = Field(False, description="Compress request bodies (Content-Encoding: gzip).")
-    gzip_level: int = Field(1, ge=1, le=9, description="gzip level when gzip is on.")
+    gzip: bool = Field(
+        default=False, description="Compress request bodies (Content-Encoding: gzip)."
+    )
+    gzip_level: int = Field(default=1, ge=1, le=9, description="gzip level when gzip is on.")
     buffer_max_bytes: int = Field(
-        64 * MIB,
+        default=64 * MIB,
         gt=0,
         description="Encoded events held (queued, in flight, retrying) before write() waits: "
         "the backpressure bound.",
     )
     retry_initial_backoff_secs: float = Field(
-        0.1, gt=0, description="First wait before retrying a failed request or item."
+        default=0.1, gt=0, description="First wait before retrying a failed request or item."
     )
     retry_max_backoff_secs: float = Field(
-        10.0, gt=0, description="Longest wait between retries (backoff doubles up to this)."
+        default=10.0, gt=0, description="Longest wait between retries (backoff doubles up to this)."
     )
     max_retries: int | None = Field(
-        None,
+        default=None,
         ge=0,
         description="Retries per request or item before it is dead-lettered; none = retry "
         "forever, as Logstash does, while backpressure holds the inputs.",
     )
     default_index: str | None = Field(
-        None,
+        default=None,
         description="Index for events without @metadata._index; none = such events are "
         "dead-lettered.",
     )

@@ -1,0 +1,114 @@
+"""``lumberyard dlq list`` and ``lumberyard dlq replay``: inspect and re-send dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+
+from pipeline.cli.common import (
+    ES_URL_DEFAULT,
+    EsApiKey,
+    EsCa,
+    EsPassword,
+    EsPasswordFile,
+    EsUrl,
+    EsUser,
+    es_connection,
+)
+from pipeline.connections import EsConnection
+from pipeline.dlq import DeadLetterQueue, ReplaySummary, replay
+from pipeline.errors import ConfigError
+from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
+
+DEFAULT_DLQ_DIR = Path("data/dlq")
+
+DlqDir = Annotated[
+    Path,
+    typer.Option("--dlq-dir", envvar="LUMBERYARD_DLQ_DIR", help="Dead letter queue directory."),
+]
+Since = Annotated[
+    str | None,
+    typer.Option("--since", help="Only entries written at/after this ISO time (UTC if no zone)."),
+]
+ReasonMatch = Annotated[
+    str | None,
+    typer.Option("--reason-match", help="Only entries whose 'error_type: reason' matches RE."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    dlq_app = typer.Typer(help="The dead letter queue: events Elasticsearch refused.",
+                          no_args_is_help=True)
+
+    @dlq_app.command("list")
+    def list_(
+        dlq_dir: DlqDir = DEFAULT_DLQ_DIR, since: Since = None, reason_match: ReasonMatch = None
+    ) -> None:
+        """Print one JSON line per pending (not yet replayed) entry."""
+        queue = DeadLetterQueue(dlq_dir)
+        for key, letter in queue.pending(_parse_since(since), _check_regex(reason_match)):
+            record = orjson.loads(letter.to_json())
+            sys.stdout.write(orjson.dumps({"key": key, **record}).decode() + "\n")
+
+    @dlq_app.command("replay")
+    def replay_(  # noqa: PLR0917 -- typer maps each CLI option to a parameter
+        dlq_dir: DlqDir = DEFAULT_DLQ_DIR,
+        since: Since = None,
+        reason_match: ReasonMatch = None,
+        es_url: EsUrl = ES_URL_DEFAULT,
+        es_api_key: EsApiKey = None,
+        es_user: EsUser = None,
+        es_password: EsPassword = None,
+        es_password_file: EsPasswordFile = None,
+        es_ca: EsCa = None,
+    ) -> None:
+        """Re-send pending entries to their original index and _id; mark them done."""
+        connection = es_connection(es_url, es_api_key, es_user, es_password, es_password_file,
+                                   es_ca)
+        queue = DeadLetterQueue(dlq_dir)
+        summary, report = asyncio.run(
+            _replay(queue, connection, _parse_since(since), _check_regex(reason_match))
+        )
+        typer.echo(f"replayed {summary.marked_done} of {summary.selected} selected entries")
+        typer.echo(report)
+
+    app.add_typer(dlq_app, name="dlq")
+
+
+async def _replay(
+    queue: DeadLetterQueue, connection: EsConnection, since: datetime | None, reason: str | None
+) -> tuple[ReplaySummary, str]:
+    output = ElasticsearchOutput(ElasticsearchOutputConfig(name="dlq-replay"), connection, queue)
+    try:
+        await output.healthcheck()
+        summary = await replay(queue, output, since, reason)
+    finally:
+        await output.close()
+        queue.close()
+    return summary, output.report()
+
+
+def _parse_since(since: str | None) -> datetime | None:
+    if since is None:
+        return None
+    try:
+        return datetime.fromisoformat(since)
+    except ValueError as exc:
+        raise ConfigError(f"--since: {since!r} is not an ISO 8601 time") from exc
+
+
+def _check_regex(pattern: str | None) -> str | None:
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"--reason-match: {pattern!r} is not a regular expression: "
+                              f"{exc}") from exc
+    return pattern
