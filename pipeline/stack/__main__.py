@@ -1,0 +1,7 @@
+"""``python -m pipeline.stack up|down|status|env|fetch``."""
+
+from __future__ import annotations
+
+from pipeline.stack._cli import main
+
+main()
