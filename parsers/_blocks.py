@@ -1,0 +1,222 @@
+"""Named grammar building blocks with the meaning logstash-patterns-core gives them.
+
+Each block is a pyparsing element named after its grok pattern (``TIMESTAMP_ISO8601``,
+``WORD``, ...), so grammars are written in pyparsing and grok patterns (``%{WORD:level}``)
+refer to the very same objects. Atoms are ``pp.Regex`` with the patterns-core expression
+rewritten for Python ``re``; composites (the ISO 8601 stamp) are built from atoms with
+pyparsing operators. :mod:`parsers._compile` turns any of them into one regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pyparsing as pp
+
+__all__ = [
+    "BLOCKS", "CONVERTERS", "KeyValues", "block", "converter_of", "to_float", "to_int", "typed",
+]
+
+
+def to_int(text: str) -> int | str:
+    """Grok's ``:int``: ``"12"`` -> 12, ``"1.9"`` -> 1 (truncated); unconvertible text is kept."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return int(float(text))
+    except (ValueError, OverflowError):
+        return text
+
+
+def to_float(text: str) -> float | str:
+    """Grok's ``:float``; text that is not a number (or overflows) is kept as it was."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+CONVERTERS: dict[str, Callable[[str], Any]] = {"int": to_int, "float": to_float}
+"""Grok type suffixes (``%{NUMBER:n:int}``) and the conversions applied after a match."""
+
+
+def typed(element: pp.ParserElement, kind: str) -> pp.ParserElement:
+    """A copy of ``element`` converting its text with grok type ``kind`` (``"int"``/``"float"``).
+
+    The conversion is a parse action for pyparsing and, for the regex compiler, a marker it
+    applies to the captured text after the match.
+    """
+    convert = CONVERTERS[kind]
+    out = element.copy().set_parse_action(lambda tokens: convert(str(tokens[0])))
+    out.ly_convert = convert  # type: ignore[attr-defined]
+    return out
+
+
+def _from_closure(action: object) -> Callable[[str], Any] | None:
+    """The converter behind pyparsing's wrapped parse action, if it is one we know."""
+    for cell in getattr(action, "__closure__", None) or ():
+        try:
+            known = _PP_CONVERTERS.get(cell.cell_contents)
+        except TypeError:  # unhashable closure content
+            continue
+        if known is not None:
+            return known
+    return None
+
+
+_PP_CONVERTERS: dict[object, Callable[[str], Any]] = {
+    pp.common.convert_to_integer: to_int,
+    pp.common.convert_to_float: to_float,
+}
+
+
+def converter_of(element: pp.ParserElement) -> tuple[bool, Callable[[str], Any] | None]:
+    """``(understood, converter)`` for an element's parse actions, as the compiler sees them.
+
+    No action -> ``(True, None)``; one :func:`typed` marker or pyparsing's
+    ``convert_to_integer``/``convert_to_float`` -> ``(True, f)``; anything else -> ``(False, None)``
+    (the grammar then runs on pyparsing's own parser).
+    """
+    actions = element.parseAction
+    if not actions:
+        return True, None
+    if len(actions) != 1:
+        return False, None
+    marked = getattr(element, "ly_convert", None)
+    if marked is not None:
+        return True, marked
+    found = _from_closure(actions[0])
+    return found is not None, found
+
+
+_KEY = r"[A-Za-z_@][\w.@\[\]-]*"
+_VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s\"'][^\s]*|)"
+_PAIR = rf"{_KEY}={_VALUE}"
+MAX_KV_PAIRS = 64
+"""Pairs a trailing ``key=value`` run may hold: bounds the regex work per line (no blow-up)."""
+
+
+class KeyValues(pp.Token):
+    """A run of ``key=value`` pairs separated by spaces (values may be quoted).
+
+    A regex cannot capture a repeated group, so the compiler captures the run's span and
+    :meth:`extract` splits it afterwards; the pyparsing parser (fallback) uses the same code.
+    The run starts right after a space (or at the start) so a lazy message before it stays
+    linear-time.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.regex = rf"(?:(?<=[ ])|^)(?:{_PAIR})(?:[ ]++{_PAIR}){{0,{MAX_KV_PAIRS - 1}}}"
+        self._re = re.compile(self.regex)
+        self._pairs = re.compile(rf"({_KEY})=({_VALUE})")
+        self.mayReturnEmpty = False
+        self.set_name("KV")
+
+    def extract(self, text: str) -> dict[str, str]:
+        """``'a=1 b="x y"'`` -> ``{'a': '1', 'b': 'x y'}``; the first of a repeated key wins."""
+        out: dict[str, str] = {}
+        for key, raw in self._pairs.findall(text):
+            quoted = len(raw) >= 2 and raw[0] in "\"'"
+            out.setdefault(key, raw[1:-1] if quoted else raw)
+        return out
+
+    def parseImpl(  # noqa: N802 - pyparsing's hook name
+        self, instring: str, loc: int, do_actions: bool = True
+    ) -> tuple[int, Any]:
+        """pyparsing entry point: match the run at ``loc`` and return its pairs as a dict."""
+        match = self._re.match(instring, loc)
+        if match is None:
+            raise pp.ParseException(instring, loc, "expected key=value pairs", self)
+        return match.end(), [self.extract(match.group())]
+
+
+def _rx(name: str, pattern: str) -> pp.ParserElement:
+    """An atom: a named ``pp.Regex``."""
+    return pp.Regex(pattern).set_name(name)
+
+
+_OCT = r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})"
+_IPV4 = rf"(?<![0-9])(?:{_OCT}\.{_OCT}\.{_OCT}\.{_OCT})(?![0-9])"
+_H = r"[0-9A-Fa-f]{1,4}"
+_IPV6 = (
+    "(?:"
+    rf"(?:{_H}:){{7}}(?:{_H}|:)"
+    rf"|(?:{_H}:){{6}}(?::{_H}|{_IPV4}|:)"
+    + "".join(
+        rf"|(?:{_H}:){{{k}}}(?:(?::{_H}){{1,{7 - k}}}|(?::{_H}){{0,{5 - k}}}:{_IPV4}|:)"
+        for k in range(5, 0, -1)
+    )
+    + rf"|:(?:(?::{_H}){{1,7}}|(?::{_H}){{0,5}}:{_IPV4}|:)"
+    r")(?:%[0-9A-Za-z.]+)?"
+)
+_LOGLEVEL = (
+    r"(?:[Aa]lert|ALERT|[Tt]race|TRACE|[Dd]ebug|DEBUG|[Nn]otice|NOTICE|[Ii]nfo?(?:rmation)?"
+    r"|INFO?(?:RMATION)?|[Ww]arn?(?:ing)?|WARN?(?:ING)?|[Ee]rr?(?:or)?|ERR?(?:OR)?"
+    r"|[Cc]rit?(?:ical)?|CRIT?(?:ICAL)?|[Ff]atal|FATAL|[Ss]evere|SEVERE|EMERG(?:ENCY)?"
+    r"|[Ee]merg(?:ency)?)"
+)
+_QUOTED = (
+    r"(?>(?<!\\)(?>\"(?>\\.|[^\\\"]+)+\"|\"\"|(?>'(?>\\.|[^\\']+)+')|''"
+    r"|(?>`(?>\\.|[^\\`]+)+`)|``))"
+)
+
+YEAR = _rx("YEAR", r"(?>\d\d){1,2}")
+MONTHNUM = _rx("MONTHNUM", r"(?:0?[1-9]|1[0-2])")
+MONTHDAY = _rx("MONTHDAY", r"(?:(?:0[1-9])|(?:[12][0-9])|(?:3[01])|[1-9])")
+HOUR = _rx("HOUR", r"(?:2[0123]|[01]?[0-9])")
+MINUTE = _rx("MINUTE", r"(?:[0-5][0-9])")
+SECOND = _rx("SECOND", r"(?:(?:[0-5]?[0-9]|60)(?:[:.,][0-9]+)?)")
+ISO8601_TIMEZONE = pp.Combine(
+    pp.Literal("Z") | (pp.Regex("[+-]") + HOUR + pp.Opt(":") + MINUTE)
+).set_name("ISO8601_TIMEZONE")
+TIMESTAMP_ISO8601 = pp.Combine(
+    YEAR + "-" + MONTHNUM + "-" + MONTHDAY + pp.Regex("[T ]") + HOUR + pp.Opt(":") + MINUTE
+    + pp.Opt(pp.Opt(":") + SECOND) + pp.Opt(ISO8601_TIMEZONE)
+).set_name("TIMESTAMP_ISO8601")
+
+_ATOMS: dict[str, str] = {
+    "WORD": r"(?a:\b\w+\b)",
+    "NOTSPACE": r"\S+",
+    "SPACE": r"\s*",
+    "DATA": r".*?",
+    "GREEDYDATA": r".*",
+    "INT": r"(?:[+-]?(?:[0-9]+))",
+    "POSINT": r"\b(?:[1-9][0-9]*)\b",
+    "NONNEGINT": r"\b(?:[0-9]+)\b",
+    "NUMBER": r"(?<![0-9.+-])(?>[+-]?(?:(?:[0-9]+(?:\.[0-9]+)?)|(?:\.[0-9]+)))",
+    "BASE16NUM": r"(?<![0-9A-Fa-f])(?:[+-]?(?:0x)?(?:[0-9A-Fa-f]+))",
+    "QUOTEDSTRING": _QUOTED,
+    "UUID": r"[A-Fa-f0-9]{8}-(?:[A-Fa-f0-9]{4}-){3}[A-Fa-f0-9]{12}",
+    "IPV4": _IPV4,
+    "IPV6": _IPV6,
+    "IP": rf"(?:{_IPV6}|{_IPV4})",
+    "HOSTNAME": r"\b(?:[0-9A-Za-z][0-9A-Za-z-]{0,62})(?:\.(?:[0-9A-Za-z][0-9A-Za-z-]{0,62}))*"
+    r"(?:\.?|\b)",
+    "USERNAME": r"[a-zA-Z0-9._-]+",
+    "LOGLEVEL": _LOGLEVEL,
+    "URIPATH": r"(?:/[A-Za-z0-9$.+!*'(){},~:;=@#%&_\-]*)+",
+    "URIPARAM": r"\?[A-Za-z0-9$.+!*'|(){},~@#%&/=:;_?\-\[\]<>]*",
+    "HTTPMETHOD": r"\b(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)\b",
+    "EMAILADDRESS": r"[a-zA-Z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[a-zA-Z0-9!#$%&'*+\-/=?^_`{|}~]+)*"
+    r"@\b(?:[0-9A-Za-z][0-9A-Za-z-]{0,62})(?:\.(?:[0-9A-Za-z][0-9A-Za-z-]{0,62}))*\b",
+}
+_ALIASES = {"QS": "QUOTEDSTRING", "BASE10NUM": "NUMBER", "USER": "USERNAME"}
+
+BLOCKS: dict[str, pp.ParserElement] = {name: _rx(name, rx) for name, rx in _ATOMS.items()}
+BLOCKS.update({
+    "YEAR": YEAR, "MONTHNUM": MONTHNUM, "MONTHDAY": MONTHDAY, "HOUR": HOUR, "MINUTE": MINUTE,
+    "SECOND": SECOND, "ISO8601_TIMEZONE": ISO8601_TIMEZONE, "TIMESTAMP_ISO8601": TIMESTAMP_ISO8601,
+    "IPORHOST": pp.MatchFirst([BLOCKS["IP"], BLOCKS["HOSTNAME"]]).set_name("IPORHOST"),
+    "KV": KeyValues(),
+})
+BLOCKS.update({alias: BLOCKS[target] for alias, target in _ALIASES.items()})
+
+
+def block(name: str) -> pp.ParserElement:
+    """A fresh copy of the building block ``name`` (copies may be renamed / given actions)."""
+    return BLOCKS[name].copy()

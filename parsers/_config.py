@@ -1,0 +1,107 @@
+"""Configuration of the parsers: time zone, line cap, user grammars, multiline joining.
+
+Structure only; the grammars and patterns are compiled (and rejected with their name and
+position) by :class:`parsers.Parsers` at startup.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["DEFAULT_CONTINUATION", "GrammarSpec", "MultilineConfig", "ParsersConfig"]
+
+DEFAULT_CONTINUATION = (
+    r"^(?:[ \t]|at |Caused by:|\.\.\. \d+ (?:more|common frames omitted)"
+    r"|Traceback \(most recent call last\):|During handling of the above exception"
+    r"|The above exception was the direct cause"
+    r"|[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b(?::|$))"
+)
+"""Lines that continue the event before them: indented lines, Java ``at``/``Caused by:``/
+``... N more``, and the header, chained-exception and final ``FooError: ...`` lines of Python
+tracebacks."""
+
+
+class MultilineConfig(BaseModel):
+    """Filebeat-style joining of continuation lines (``multiline.pattern/negate/match``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pattern: str = Field(
+        default=DEFAULT_CONTINUATION,
+        description="Regex searched in each line. With negate=false a matching line is a "
+        "continuation; with negate=true a NON-matching line is (e.g. pattern '^\\[' joins every "
+        "line not starting with '[' to the event before it).",
+    )
+    negate: bool = Field(default=False, description="Invert the pattern (see pattern).")
+    match: Literal["after", "before"] = Field(
+        default="after",
+        description="'after': continuation lines join the event BEFORE them; 'before': they "
+        "join the next line that is not a continuation.",
+    )
+    max_lines: int = Field(
+        default=500, ge=1,
+        description="Lines per event; more starts a new event (nothing is dropped)."
+    )
+    max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1,
+        description="UTF-8 bytes per event; more starts a new event (nothing is dropped).",
+    )
+
+
+class GrammarSpec(BaseModel):
+    """A user grammar in grok syntax, tried before the built-in ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        ..., min_length=1, pattern=r"^[A-Za-z_][\w.-]*$",
+        description="Name reported as the event's grammar (per-grammar counts).",
+    )
+    pattern: str = Field(
+        ..., min_length=1,
+        description="Grok pattern: regex text with %{NAME}, %{NAME:field} or "
+        "%{NAME:field:int|float}; must match the whole line.",
+    )
+    when_prefix: str | None = Field(
+        default=None,
+        description="Only try this grammar on lines starting with this text (cheap)."
+    )
+    when_regex: str | None = Field(
+        default=None,
+        description="Only try this grammar on lines where this regex is found."
+    )
+    timestamp_field: str = Field(
+        default="timestamp",
+        description="Captured field holding the event time (ISO 8601)."
+    )
+
+
+class ParsersConfig(BaseModel):
+    """How lines become events: see each field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = Field(
+        default="UTC",
+        description="IANA time zone for stamps without an offset (e.g. Europe/Berlin)."
+    )
+    max_line_bytes: int = Field(
+        default=1024 * 1024, ge=16,
+        description="Longer lines are cut to this many bytes and tagged _truncated.",
+    )
+    grammars: list[GrammarSpec] = Field(
+        default_factory=list,
+        description="User grok grammars, tried in order before the built-in JSON / bracketed "
+        "/ plain ones.",
+    )
+    pattern_definitions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra named grok patterns (NAME -> grok text) usable in grammars; they "
+        "may refer to each other and to the built-in building blocks.",
+    )
+    multiline: MultilineConfig | None = Field(
+        default=None,
+        description="Join continuation lines (stack traces) into one event; off if unset."
+    )

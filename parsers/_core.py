@@ -1,0 +1,249 @@
+"""``Parsers``: one line (bytes or str) -> a :class:`ParseResult`, never an exception.
+
+Dispatch is on the first character, as the Logstash filter it replaces did: ``{`` -> JSON
+(orjson), ``[`` -> the bracketed grammar, anything else -> plain text. User grammars are tried
+first. Bad input is repaired and tagged, never raised: invalid UTF-8 is replaced
+(``_invalid_utf8``), NUL bytes are removed (``_nul_removed``), long lines are cut at
+``max_line_bytes`` (``_truncated``). Blank lines come back with grammar ``"blank"``: callers
+skip them and count them (:attr:`ParseCounts.blank`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from pipeline.errors import GrammarError
+
+from ._builtin import bracketed_matcher
+from ._compile import Matcher
+from ._config import GrammarSpec, ParsersConfig
+from ._grok import compile_grok
+from ._multiline import MultilineJoiner
+from ._timestamps import TimestampParser
+
+__all__ = ["BLANK", "ParseCounts", "ParseResult", "Parsers"]
+
+BLANK = "blank"
+"""Grammar of an empty / whitespace-only line: not an event; skip it and count it."""
+
+_loads = orjson.loads
+_JSONError = orjson.JSONDecodeError
+_JSON_SCALAR_START = frozenset('"-0123456789tfn')
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What a line became: the cleaned text, extracted fields, event time, tags, grammar."""
+
+    message: str
+    """The decoded line (invalid UTF-8 replaced, NULs removed, capped at max_line_bytes)."""
+    fields: dict[str, Any]
+    """The JSON object as-is, or the grammar's captures by name (typed, key=value merged)."""
+    timestamp: datetime | None
+    """Aware UTC; ``None`` when there is no stamp or it failed (then ``_dateparsefailure``)."""
+    tags: list[str]
+    """Logstash-style tags: ``_jsonparsefailure``, ``_grokparsefailure``, ``_dateparsefailure``,
+    ``_jsonnotobject``, ``_truncated``, ``_invalid_utf8``, ``_nul_removed``."""
+    grammar: str
+    """``json`` | ``bracketed`` | ``plain`` | ``blank`` | a user grammar's name."""
+
+
+@dataclass(slots=True)
+class ParseCounts:
+    """Per-grammar and per-tag counts (``lumberyard parse``'s summary, metrics)."""
+
+    lines: int = 0
+    blank: int = 0
+    grammars: Counter[str] = field(default_factory=Counter)
+    tags: Counter[str] = field(default_factory=Counter)
+
+    def add(self, result: ParseResult) -> None:
+        """Count one parsed line."""
+        self.lines += 1
+        if result.grammar == BLANK:
+            self.blank += 1
+            return
+        self.grammars[result.grammar] += 1
+        for tag in result.tags:
+            self.tags[tag] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view (``events`` = lines that are not blank)."""
+        return {"lines": self.lines, "blank": self.blank, "events": self.lines - self.blank,
+                "grammars": dict(self.grammars.most_common()),
+                "tags": dict(self.tags.most_common())}
+
+
+@dataclass(frozen=True, slots=True)
+class _UserGrammar:
+    """A compiled user grammar with its cheap pre-check."""
+
+    name: str
+    matcher: Matcher
+    applies: Callable[[str], bool]
+    timestamp_field: str
+
+
+def _cut(raw: bytes, limit: int) -> bytes:
+    """``raw`` cut to at most ``limit`` bytes, not splitting a UTF-8 sequence."""
+    end = limit
+    while end > 0 and limit - end < 3 and (raw[end] & 0xC0) == 0x80:
+        end -= 1
+    return raw[:end] if (raw[end] & 0xC0) != 0x80 else raw[:limit]
+
+
+class Parsers:
+    """All grammars, compiled at construction; :meth:`parse` turns one line into a result."""
+
+    def __init__(self, config: ParsersConfig | None = None) -> None:
+        self.config = config or ParsersConfig()
+        self._stamps = TimestampParser(self.config.timezone)
+        self._max = self.config.max_line_bytes
+        self._bracketed = bracketed_matcher()
+        self._user = tuple(self._compile(i, spec) for i, spec in enumerate(self.config.grammars))
+        if self.config.multiline is not None:
+            MultilineJoiner[object](self.config.multiline)  # fail at startup on a bad pattern
+
+    def _compile(self, index: int, spec: GrammarSpec) -> _UserGrammar:
+        """One user grammar; errors name it (and the config key of a bad ``when_regex``)."""
+        matcher = compile_grok(spec.name, spec.pattern, self.config.pattern_definitions)
+        applies: Callable[[str], bool] = _always
+        if spec.when_prefix is not None:
+            applies = _prefix(spec.when_prefix)
+        if spec.when_regex is not None:
+            try:
+                found = re.compile(spec.when_regex).search
+            except re.error as exc:
+                raise GrammarError(f"parsers.grammars[{index}].when_regex ({spec.name!r}): "
+                                   f"{exc.msg} at position {exc.pos}") from exc
+            first = applies
+            applies = lambda text: first(text) and found(text) is not None  # noqa: E731
+        return _UserGrammar(spec.name, matcher, applies, spec.timestamp_field)
+
+    @property
+    def grammar_names(self) -> list[str]:
+        """Every grammar a result can name, in the order they are tried."""
+        return [g.name for g in self._user] + ["json", "bracketed", "plain"]
+
+    def new_joiner(self) -> MultilineJoiner[Any] | None:
+        """A fresh multiline joiner for one stream, or ``None`` when multiline is off."""
+        if self.config.multiline is None:
+            return None
+        return MultilineJoiner(self.config.multiline)
+
+    @staticmethod
+    def is_blank(line: str | bytes) -> bool:
+        """True for empty / whitespace-only lines (they are skipped and counted, not events)."""
+        return not line.strip()
+
+    def parse(self, line: str | bytes) -> ParseResult:
+        """Parse one line (a trailing newline is ignored). Never raises."""
+        text, tags = self._decode(line) if isinstance(line, bytes) else self._clean(line)
+        if not text or (text[0].isspace() and text.isspace()):
+            return ParseResult(text, {}, None, tags, BLANK)
+        for grammar in self._user:
+            if grammar.applies(text):
+                found = grammar.matcher.match(text)
+                if found is not None:
+                    return self._result(text, found, found.get(grammar.timestamp_field),
+                                        tags, grammar.name)
+        first = text[0] if not text[0].isspace() else text.lstrip()[0]
+        if first == "{":
+            return self._json(text, tags)
+        if first == "[":
+            return self._bracket(text, tags)
+        return self._plain(text, tags, first)
+
+    def _json(self, text: str, tags: list[str]) -> ParseResult:
+        """A JSON object; ``@timestamp`` (else ``timestamp``) is its event time."""
+        try:
+            obj = _loads(text)
+        except _JSONError:
+            tags.append("_jsonparsefailure")
+            return ParseResult(text, {}, None, tags, "json")
+        stamp = obj.get("@timestamp")
+        if stamp is None:
+            stamp = obj.get("timestamp")
+        if stamp is None:
+            return ParseResult(text, obj, None, tags, "json")
+        when = self._stamps.parse_any(stamp) if isinstance(stamp, str) else None
+        if when is None:
+            tags.append("_dateparsefailure")
+        return ParseResult(text, obj, when, tags, "json")
+
+    def _bracket(self, text: str, tags: list[str]) -> ParseResult:
+        """The bracketed grammar; no match -> ``_grokparsefailure`` (``_jsonnotobject`` too for
+        a JSON array)."""
+        found = self._bracketed.match(text)
+        if found is None:
+            tags.append("_grokparsefailure")
+            if text.rstrip().endswith("]") and _is_json(text):
+                tags.append("_jsonnotobject")
+            return ParseResult(text, {}, None, tags, "bracketed")
+        return self._result(text, found, found["timestamp"], tags, "bracketed")
+
+    def _plain(self, text: str, tags: list[str], first: str) -> ParseResult:
+        """Plain text: no fields; a bare JSON scalar is tagged ``_jsonnotobject``."""
+        if first in _JSON_SCALAR_START and _is_json(text):
+            tags.append("_jsonnotobject")
+        return ParseResult(text, {}, None, tags, "plain")
+
+    def _result(self, text: str, fields: dict[str, Any], stamp: Any, tags: list[str],
+                grammar: str) -> ParseResult:
+        """A matched line: the stamp (if the grammar captured one) becomes the event time."""
+        if stamp is None:
+            return ParseResult(text, fields, None, tags, grammar)
+        when = self._stamps.parse(stamp) if isinstance(stamp, str) else None
+        if when is None:
+            tags.append("_dateparsefailure")
+        return ParseResult(text, fields, when, tags, grammar)
+
+    def _decode(self, raw: bytes) -> tuple[str, list[str]]:
+        """Bytes -> text: cap, strip the line ending, replace invalid UTF-8, remove NULs."""
+        tags: list[str] = []
+        if len(raw) > self._max:
+            raw = _cut(raw, self._max)
+            tags.append("_truncated")
+        if raw.endswith(b"\n"):
+            raw = raw.rstrip(b"\r\n")
+        try:
+            text = raw.decode()
+        except UnicodeDecodeError:
+            text = raw.decode(errors="replace")
+            tags.append("_invalid_utf8")
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+            tags.append("_nul_removed")
+        return text, tags
+
+    def _clean(self, text: str) -> tuple[str, list[str]]:
+        """str input gets the same treatment (lone surrogates count as invalid UTF-8)."""
+        if text.isascii() and len(text) <= self._max and "\x00" not in text:
+            return (text.rstrip("\r\n") if text.endswith("\n") else text), []
+        return self._decode(text.encode("utf-8", "surrogatepass"))
+
+
+def _always(text: str) -> bool:
+    """The pre-check of a grammar without ``when``."""
+    return True
+
+
+def _prefix(prefix: str) -> Callable[[str], bool]:
+    """A pre-check for lines starting with ``prefix``."""
+    return lambda text: text.startswith(prefix)
+
+
+def _is_json(text: str) -> bool:
+    """True if ``text`` is a JSON document (only asked on failure paths)."""
+    try:
+        _loads(text)
+    except _JSONError:
+        return False
+    return True
