@@ -151,5 +151,6 @@ def filebeat_event(path: str, text: str, offset: int, received_at: str) -> Event
         "source_id": beats_source_id(doc, text.encode("utf-8", "surrogateescape")),
         "input": INPUT_NAME,
         "received_at": received_at,
+        "raw": text,  # the beat event as read: what --to-kafka publishes
     }
     return event

@@ -106,9 +106,11 @@ def split_ranges(unit: FileUnit, parts: int, min_bytes: int) -> list[FileUnit]:
             cut = _line_start_after(handle, unit.size * i // count)
             if cut is not None and cut > cuts[-1] and cut < unit.size:
                 cuts.append(cut)
-    bounds = [*cuts, unit.size]
+    bounds: list[int | None] = [*cuts, None]  # the last range reads to the end, as it grows
     return [
-        replace(unit, start=a, end=b, resume=a) for a, b in itertools.pairwise(bounds)
+        replace(unit, start=a, end=b, resume=a)
+        for a, b in itertools.pairwise(bounds)
+        if a is not None
     ]
 
 

@@ -1,0 +1,222 @@
+"""Running a reprocess: plan, start the worker processes, follow them, sum up.
+
+The parent plans (discovery, inspection, checkpoints, byte ranges), puts the units on a
+queue, starts ``workers`` spawned processes that take units from it, and reads their
+messages to drive the progress display. Stdin, which only this process can read, is read
+by a thread running the same worker code. Ctrl-C stops the workers; what they had
+acknowledged is already in the state file, so the next run resumes there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from pipeline.connections import EsConnection
+from pipeline.errors import NotConnected
+from pipeline.inputs import FileUnit, Problem, stdin_unit
+from pipeline.reprocess._job import Job, build_chain, build_joiner
+from pipeline.reprocess._plan import Plan, Splitting, make_plan
+from pipeline.reprocess._progress import Display, RunState, UnitProgress
+from pipeline.reprocess._state import CheckpointStore
+from pipeline.reprocess._summary import Summary
+from pipeline.reprocess._worker import Tally, work, worker_main
+
+DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
+"""Plain files are cut into ranges of at least this size (one per worker at most)."""
+CRASH_GRACE_SECS = 2.0
+
+
+@dataclass
+class Options:
+    """A reprocess request: the PATH arguments, the job, and how to run it."""
+
+    paths: list[str]
+    job: Job
+    workers: int = 1
+    restart: bool = False
+    split_min_bytes: int = DEFAULT_SPLIT_BYTES
+
+
+@dataclass
+class _Fleet:
+    """The running workers and what the parent heard from them."""
+
+    processes: dict[int, BaseProcess] = field(default_factory=dict)
+    threads: dict[int, threading.Thread] = field(default_factory=dict)
+    tallied: set[int] = field(default_factory=set)
+    dead_since: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.processes) + len(self.threads)
+
+
+def reprocess(options: Options, display: Display) -> Summary:
+    """Run the whole reprocess; returns the summary (never raises for bad input files)."""
+    started = time.monotonic()
+    job = options.job
+    plan = _plan(options)
+    summary = Summary(
+        target=job.target if job.target != "kafka" else f"kafka:{job.topic}",
+        files=len(plan.files) + int(plan.stdin),
+        ranges_done_before=len(plan.done),
+        problems=list(plan.problems),
+    )
+    if plan.units or plan.stdin:
+        if job.target == "elasticsearch":
+            check_elasticsearch(job)
+        state = RunState(total_bytes=plan.raw_bytes, units_total=len(plan.units) + plan.stdin)
+        _follow(_start(plan, options), plan, state, summary, display)
+    summary.duration_secs = time.monotonic() - started
+    return summary
+
+
+def _plan(options: Options) -> Plan:
+    """Validate the config (grammars compile here, once, before any worker starts) and plan."""
+    job = options.job
+    build_chain(job)
+    multiline = build_joiner(job) is not None
+    store = CheckpointStore(Path(job.state_path), job.job) if job.state_path else None
+    try:
+        if store is not None and options.restart:
+            store.forget_job()
+        splitting = Splitting(options.workers, options.split_min_bytes, enabled=not multiline)
+        return make_plan(options.paths, store, splitting)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def check_elasticsearch(job: Job) -> None:
+    """Fail fast, before reading anything, when Elasticsearch cannot be reached."""
+    from elasticsearch import Elasticsearch  # noqa: PLC0415
+    from elasticsearch.exceptions import ApiError, TransportError  # noqa: PLC0415
+
+    connection = EsConnection(**(job.es or {}))
+    client = Elasticsearch(**connection.client_kwargs())
+    try:
+        client.info()
+    except (ApiError, TransportError) as exc:
+        raise NotConnected(f"Elasticsearch at {connection.url}: {exc}") from exc
+    finally:
+        client.close()
+
+
+def _start(plan: Plan, options: Options) -> tuple[_Fleet, Any]:
+    context = multiprocessing.get_context("spawn")
+    units: Any = context.Queue()
+    reports: Any = context.Queue()
+    for unit in sorted(plan.units, key=lambda u: -u.raw_span):  # big ones first: even finish
+        units.put(unit)
+    fleet = _Fleet()
+    for worker in range(min(options.workers, len(plan.units))):
+        units.put(None)
+        process = context.Process(
+            target=worker_main, args=(worker, options.job, units, reports), daemon=True
+        )
+        process.start()
+        fleet.processes[worker] = process
+    if plan.stdin:
+        worker = len(fleet.processes)
+        thread = threading.Thread(
+            target=_stdin_worker, args=(worker, options.job, reports), daemon=True
+        )
+        thread.start()
+        fleet.threads[worker] = thread
+    return fleet, reports
+
+
+class _Once:
+    """A unit source holding a single unit (stdin)."""
+
+    def __init__(self, unit: FileUnit) -> None:
+        self._unit: FileUnit | None = unit
+
+    def get(self) -> FileUnit | None:
+        unit, self._unit = self._unit, None
+        return unit
+
+
+def _stdin_worker(worker: int, job: Job, reports: Any) -> None:
+    asyncio.run(work(worker, job, _Once(stdin_unit()), reports))
+
+
+def _follow(
+    started: tuple[_Fleet, Any], plan: Plan, state: RunState, summary: Summary, display: Display
+) -> None:
+    """Read worker messages until every worker has reported its tally (or died)."""
+    fleet, reports = started
+    sizes = {u.key: u for u in plan.units}
+    try:
+        while len(fleet.tallied) < fleet.size:
+            try:
+                message = reports.get(timeout=0.25)
+            except queue.Empty:
+                _check_crashes(fleet, summary)
+            else:
+                _handle(message, fleet, sizes, state=state, summary=summary, display=display)
+            display.refresh(state)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        _stop(fleet)
+    finally:
+        display.close()
+
+
+def _handle(
+    message: tuple[Any, ...],
+    fleet: _Fleet,
+    units: dict[str, FileUnit],
+    *,
+    state: RunState,
+    summary: Summary,
+    display: Display,
+) -> None:
+    kind = message[0]
+    if kind == "progress":
+        state.progress(*message[1:])
+    elif kind == "start":
+        _, key, path, _worker = message
+        unit = units.get(key)
+        total = unit.raw_span if unit is not None else 0
+        done = unit.resume - unit.start if unit is not None and unit.codec == "plain" else 0
+        progress = state.units[key] = UnitProgress(path=path, total=total, raw=done)
+        display.start(key, progress)
+    elif kind == "finished":
+        state.units_finished += 1
+        display.finished(message[1])
+    elif kind == "problem":
+        summary.problems.append(Problem(message[1], message[2]))
+    elif kind == "fatal":
+        summary.fatal.append(f"worker {message[1]}: {message[2]}")
+    elif kind == "tally":
+        tally: Tally = message[2]
+        summary.add(tally)
+        fleet.tallied.add(message[1])
+
+
+def _check_crashes(fleet: _Fleet, summary: Summary) -> None:
+    """A worker that died without its tally (killed, crashed) is reported once."""
+    now = time.monotonic()
+    for worker, process in fleet.processes.items():
+        if worker in fleet.tallied or process.is_alive():
+            continue
+        since = fleet.dead_since.setdefault(worker, now)
+        if now - since > CRASH_GRACE_SECS:
+            summary.fatal.append(f"worker {worker} died (exit code {process.exitcode})")
+            fleet.tallied.add(worker)
+
+
+def _stop(fleet: _Fleet) -> None:
+    for process in fleet.processes.values():
+        process.terminate()
+    for process in fleet.processes.values():
+        process.join(timeout=10)

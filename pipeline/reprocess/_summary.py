@@ -1,0 +1,130 @@
+"""The end of a reprocess: the numbers that must reconcile, and the table that shows them.
+
+in (events read) = delivered (indexed, incl. already there) + dead-lettered + dropped (by
+filters, counted per reason) + undelivered (only after an interruption or a fatal error).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.inputs import Problem
+from pipeline.reprocess._worker import Tally
+
+
+@dataclass
+class Summary:
+    """Totals of a run, summed over workers."""
+
+    target: str
+    files: int = 0
+    ranges_done_before: int = 0
+    lines: int = 0
+    events: int = 0
+    delivered: int = 0
+    already_there: int = 0
+    dead_lettered: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+    indices: Counter[str] = field(default_factory=Counter)
+    event_types: Counter[str] = field(default_factory=Counter)
+    tags: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    fatal: list[str] = field(default_factory=list)
+    duration_secs: float = 0.0
+    interrupted: bool = False
+
+    def add(self, tally: Tally) -> None:
+        """Fold one worker's tally in."""
+        self.lines += tally.lines
+        self.events += tally.events
+        self.delivered += tally.delivered
+        self.already_there += tally.already_there
+        self.dead_lettered += tally.dead_lettered
+        for mine, theirs in (
+            (self.dropped, tally.dropped),
+            (self.indices, tally.indices),
+            (self.event_types, tally.event_types),
+            (self.tags, tally.tags),
+            (self.errors, tally.errors),
+        ):
+            mine.update(theirs)
+
+    @property
+    def undelivered(self) -> int:
+        """Events read but neither delivered, dead-lettered nor dropped (interrupted runs)."""
+        return self.events - self.delivered - self.dead_lettered - sum(self.dropped.values())
+
+    @property
+    def reconciles(self) -> bool:
+        """in = delivered + dead-lettered + dropped."""
+        return self.undelivered == 0
+
+    @property
+    def docs_per_sec(self) -> float:
+        return self.delivered / self.duration_secs if self.duration_secs > 0 else 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Nothing skipped, nothing failed, everything accounted for."""
+        return not self.problems and not self.fatal and not self.interrupted and self.reconciles
+
+
+def render(summary: Summary, console: Console) -> None:
+    """Print the summary table, the per-index / per-type / per-tag counts and the problems."""
+    console.print(_totals(summary))
+    for title, counts in (
+        ("events per index", summary.indices),
+        ("events per event_type", summary.event_types),
+        ("failures by tag", summary.tags),
+        ("dropped by reason", summary.dropped),
+        ("errors by type", summary.errors),
+    ):
+        if counts:
+            console.print(_counts(title, counts))
+    if summary.problems:
+        table = Table(title="skipped / incomplete input", title_justify="left")
+        table.add_column("path")
+        table.add_column("reason")
+        for problem in summary.problems:
+            table.add_row(problem.path, problem.reason)
+        console.print(table)
+    for message in summary.fatal:
+        console.print(f"worker failed: {message}")
+
+
+def _totals(s: Summary) -> Table:
+    table = Table(title=f"reprocess -> {s.target}", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rows: list[tuple[str, int | str]] = [
+        ("files", s.files),
+        ("ranges already done (skipped)", s.ranges_done_before),
+        ("lines", s.lines),
+        ("events in", s.events),
+        ("delivered" if s.target != "elasticsearch" else "indexed", s.delivered),
+        ("  of which already there (409)", s.already_there),
+        ("dead-lettered", s.dead_lettered),
+        ("dropped", sum(s.dropped.values())),
+        ("undelivered", s.undelivered),
+        ("skipped inputs", len(s.problems)),
+        ("duration", f"{s.duration_secs:.1f} s"),
+        ("docs/s", f"{s.docs_per_sec:,.0f}"),
+        ("reconciled", "yes" if s.reconciles else "NO"),
+    ]
+    for name, value in rows:
+        table.add_row(name, f"{value:,}" if isinstance(value, int) else value)
+    return table
+
+
+def _counts(title: str, counts: Counter[str]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("name")
+    table.add_column("events", justify="right")
+    for name, count in sorted(counts.items()):
+        table.add_row(str(name), f"{count:,}")
+    return table

@@ -1,0 +1,211 @@
+"""One reprocess worker: units from a shared queue -> FileInput -> the live chain -> target.
+
+A worker is a process of its own (the chain is CPU-bound Python), with its own event loop,
+output and state-file connection. It reports progress, checkpoints and problems to the
+parent through a queue and ends with its counts. It dies with its parent (``kill -9`` of
+the command leaves no orphan indexing behind) and leaves Ctrl-C to the parent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import os
+import queue
+import signal
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipeline.errors import LumberyardError
+from pipeline.inputs import FileInput, FileUnit
+from pipeline.reprocess._job import Job, build_chain, build_joiner, build_output
+from pipeline.reprocess._state import CheckpointStore
+from pipeline.runtime import METADATA, Batch, Chain, Event, Output
+
+PROGRESS_EVERY_SECS = 0.25
+CHECKPOINT_EVERY_SECS = 0.2
+
+Message = tuple[Any, ...]
+
+
+class Reports(Protocol):
+    """Where a worker's messages go (a multiprocessing or a thread queue)."""
+
+    def put(self, item: Message) -> None: ...
+
+
+class Units(Protocol):
+    """Where a worker takes its units from; ``None`` means no more."""
+
+    def get(self) -> FileUnit | None: ...
+
+
+@dataclass
+class Tally:
+    """What one worker saw, sent to the parent at the end and summed there."""
+
+    lines: int = 0
+    events: int = 0
+    indices: Counter[str] = field(default_factory=Counter)
+    event_types: Counter[str] = field(default_factory=Counter)
+    tags: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+    delivered: int = 0
+    already_there: int = 0
+    dead_lettered: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+
+    def count(self, events: list[Event]) -> None:
+        """Count the events that go to the target, per index, type and failure tag."""
+        indices, types, tags = self.indices, self.event_types, self.tags
+        for event in events:
+            indices[event[METADATA].get("_index", "-")] += 1
+            types[event.get("event_type", "-")] += 1
+            for tag in event.get("tags") or ():
+                if isinstance(tag, str) and tag.startswith("_"):
+                    tags[tag] += 1
+
+
+class Reporter:
+    """The FileInput listener of a worker: throttled progress, checkpoints, problems."""
+
+    def __init__(self, worker: int, reports: Reports, store: CheckpointStore | None) -> None:
+        self.worker = worker
+        self.reports = reports
+        self.store = store
+        self._progress: dict[str, list[int]] = {}
+        self._sent_at = time.monotonic()
+        self._unsaved: dict[str, tuple[FileUnit, int, bool]] = {}
+        self._saved_at = time.monotonic()
+
+    def on_checkpoint(self, unit: FileUnit, offset: int, finished: bool) -> None:
+        """Store the acknowledged offset (throttled; a finished range at once)."""
+        self._unsaved[unit.key] = (unit, offset, finished)
+        if finished or time.monotonic() - self._saved_at > CHECKPOINT_EVERY_SECS:
+            self.save()
+        if finished:
+            self.reports.put(("finished", unit.key))
+
+    def on_progress(self, unit: FileUnit, raw_position: int, lines: int, events: int) -> None:
+        """Accumulate and send progress a few times a second."""
+        entry = self._progress.setdefault(unit.key, [0, 0, 0])
+        entry[0] = raw_position
+        entry[1] += lines
+        entry[2] += events
+        if time.monotonic() - self._sent_at > PROGRESS_EVERY_SECS:
+            self.send_progress()
+
+    def on_problem(self, unit: FileUnit, reason: str) -> None:
+        """A unit could not be read to its end: tell the parent at once."""
+        self.reports.put(("problem", unit.path, reason))
+
+    def send_progress(self) -> None:
+        """Send what accumulated since the last message."""
+        for key, (raw, lines, events) in self._progress.items():
+            self.reports.put(("progress", key, raw, lines, events))
+        self._progress = {k: [v[0], 0, 0] for k, v in self._progress.items()}
+        self._sent_at = time.monotonic()
+
+    def save(self) -> None:
+        """Write pending checkpoints to the state file."""
+        if self.store is not None:
+            for unit, offset, finished in self._unsaved.values():
+                self.store.save(unit, offset, finished)
+        self._unsaved.clear()
+        self._saved_at = time.monotonic()
+
+
+def queued(units: Units, reporter: Reporter) -> Iterator[FileUnit]:
+    """Take units until the sentinel; announce each to the parent."""
+    while (unit := units.get()) is not None:
+        reporter.reports.put(("start", unit.key, unit.path, reporter.worker))
+        yield unit
+
+
+async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
+    """Run units through the chain into the job's target until the queue is empty."""
+    tally = Tally()
+    store = CheckpointStore(Path(job.state_path), job.job) if job.state_path else None
+    reporter = Reporter(worker, reports, store)
+    try:
+        chain, sink = build_chain(job), build_output(job)
+        source = FileInput(queued(units, reporter), reporter, build_joiner(job))
+        try:
+            await _pump(source, chain, sink, tally, job)
+        finally:
+            await sink.close()
+            _collect(tally, source, chain, sink)
+    except LumberyardError as exc:
+        reports.put(("fatal", worker, f"{type(exc).__name__}: {exc}"))
+    finally:
+        reporter.send_progress()
+        reporter.save()
+        reports.put(("tally", worker, tally))
+        if store is not None:
+            store.close()
+
+
+async def _pump(source: FileInput, chain: Chain, sink: Output, tally: Tally, job: Job) -> None:
+    raw_lines = job.target == "kafka"
+    async for batch in source.batches():
+        if job.filtering or not raw_lines:
+            if raw_lines:
+                _keep_raw(batch)
+            chain.apply(batch)
+            tally.count(batch.events)
+        await sink.write(batch)
+    await sink.flush()
+
+
+def _keep_raw(batch: Batch) -> None:
+    """Kafka gets the line as read, not the parsed message: remember it before the chain."""
+    for event in batch.events:
+        event[METADATA].setdefault("raw", event["message"])
+
+
+def _collect(tally: Tally, source: FileInput, chain: Chain, sink: Output) -> None:
+    tally.lines, tally.events = source.lines, source.events
+    tally.dropped.update(chain.counters.dropped)
+    counters = getattr(sink, "counters", None)
+    if counters is not None:
+        tally.delivered = counters.sent
+        tally.dead_lettered = counters.dead_lettered
+        tally.errors.update(counters.errors)
+    ledger = getattr(sink, "ledger", None)
+    if ledger is not None:
+        tally.already_there = sum(ledger.already_indexed.values())
+
+
+class _QueueUnits:
+    """Adapts a multiprocessing queue of units (``None`` = stop) to :class:`Units`."""
+
+    def __init__(self, source: Any) -> None:
+        self._source = source
+
+    def get(self) -> FileUnit | None:
+        try:
+            unit: FileUnit | None = self._source.get(timeout=5.0)
+        except queue.Empty:
+            return None
+        return unit
+
+
+def worker_main(worker: int, job: Job, units: Any, reports: Any) -> None:
+    """Entry point of a worker process."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    asyncio.run(work(worker, job, _QueueUnits(units), reports))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() == 1:
+        os._exit(1)  # the parent died before we could ask
