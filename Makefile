@@ -1,0 +1,53 @@
+# lumberyard: one command per job. `make demo` and `make test` do all setup themselves.
+# The local stack (Elasticsearch + Kafka from Maven Central) is driven by `python -m pipeline.stack`.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.lumberyard-setup
+PYTEST_ARGS ?=
+
+.PHONY: setup test lint demo bench stack-up stack-down stack-status stack-fetch clean
+
+## setup: .venv with lumberyard (editable) and its dev tools, pinned by constraints.txt
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+## test: the whole suite, integration included; the fixtures start (and stop) the stack
+## unless ES_URL / KAFKA_BOOTSTRAP are set or it is already running
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## lint: ruff + mypy --strict on pipeline/ and parsers/
+lint: setup
+	$(VENV)/bin/ruff check pipeline parsers tests
+	$(VENV)/bin/mypy pipeline parsers
+
+## demo: bring the stack up, print the endpoints, run until Ctrl-C
+demo: setup
+	$(VENV)/bin/lumberyard demo
+
+## bench: throughput benchmarks (FULL=1 for the long version)
+bench: setup
+	$(PY) -m bench.run $(if $(FULL),--full,)
+
+stack-up: setup
+	$(PY) -m pipeline.stack up
+
+stack-down: setup
+	$(PY) -m pipeline.stack down
+
+stack-status: setup
+	$(PY) -m pipeline.stack status
+
+stack-fetch: setup
+	$(PY) -m pipeline.stack fetch
+
+## clean: stop the stack and remove its state (data, logs); the download cache is kept
+clean:
+	-test -x $(PY) && $(PY) -m pipeline.stack down
+	rm -rf .stack
