@@ -1,6 +1,6 @@
 """A health check that does what the sink does: same session, same auth, same ``_bulk`` path.
 
-Three requests: ``GET /`` (reachable, a supported major version), ``GET /_cluster/health``
+Three steps: ``GET /`` (reachable, a supported major version), ``GET /_cluster/health``
 (not red), and an empty ``POST /_bulk`` -- Elasticsearch answers 400 "no requests added" to
 a caller allowed to bulk-index and 401/403 to one who is not, so credentials are proven on the
 very endpoint the sink uses without writing a document.
@@ -14,6 +14,7 @@ from pipeline.errors import AuthError, NotConnected, UnsupportedServer
 from pipeline.outputs.elasticsearch._service import BulkService
 
 SUPPORTED_MAJOR = 8
+NODE_INFO = "/_nodes/_local?filter_path=cluster_name,nodes.*.version"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,7 @@ class ClusterInfo:
 
 async def check_health(service: BulkService) -> ClusterInfo:
     """Raise NotConnected / AuthError / UnsupportedServer, or describe a usable cluster."""
-    status, root = await service.get_json("/")
-    _check_status(service, "GET /", status)
-    version = str(((root or {}).get("version") or {}).get("number", "unknown"))
+    version, name = await _version(service)
     major = version.split(".", maxsplit=1)[0]
     if not major.isdigit() or int(major) != SUPPORTED_MAJOR:
         raise UnsupportedServer(
@@ -42,7 +41,23 @@ async def check_health(service: BulkService) -> ClusterInfo:
         raise NotConnected(f"cluster at {service.base_url} is red: primaries are unassigned")
     status, _ = await service.bulk(b"")
     _check_status(service, "POST /_bulk", status, expected=(400, 200))
-    return ClusterInfo(version, str((root or {}).get("cluster_name", "")), colour)
+    return ClusterInfo(version, name, colour)
+
+
+async def _version(service: BulkService) -> tuple[str, str]:
+    """(version, cluster name) from ``GET /``, or from the local node info where ``GET /`` is
+    absent (distributions without the rest-root module answer it 405)."""
+    status, root = await service.get_json("/")
+    _check_status(service, "GET /", status, expected=(200, 404, 405))
+    if status == 200 and isinstance(root, dict):
+        return str((root.get("version") or {}).get("number", "unknown")), str(
+            root.get("cluster_name", "")
+        )
+    status, nodes = await service.get_json(NODE_INFO)
+    _check_status(service, "GET /_nodes/_local", status)
+    found = list(((nodes or {}).get("nodes") or {}).values())
+    version = str(found[0].get("version", "unknown")) if found else "unknown"
+    return version, str((nodes or {}).get("cluster_name", ""))
 
 
 def _check_status(
