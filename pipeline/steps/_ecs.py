@@ -113,10 +113,15 @@ def _duration(factor: float) -> Convert:
 
     def convert(value: Any) -> int | None:
         number = as_number(value)
-        return round(number * factor) if number is not None and number >= 0 else None
+        if number is None or number < 0 or number * factor > _MAX_LONG:
+            return None
+        return round(number * factor)
 
     return convert
 
+
+_MAX_LONG = 2**63 - 1
+"""Elasticsearch ``long``: a longer duration is left in the app namespace, not overflowed."""
 
 NS_PER_UNIT = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 

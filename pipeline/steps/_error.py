@@ -94,4 +94,3 @@ def _from_object(value: dict[str, Any], error: dict[str, Any]) -> None:
             del value[key]
             error.setdefault("stack_trace", stack)
             break
-

@@ -23,7 +23,15 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "warn": ("warn", "war", "warning", "waring", "wrn"),
     "error": ("error", "err", "er", "eror", "severe"),
     "fatal": (
-        "fatal", "crit", "cri", "critical", "criical", "alert", "emerg", "emergency", "panic",
+        "fatal",
+        "crit",
+        "cri",
+        "critical",
+        "criical",
+        "alert",
+        "emerg",
+        "emergency",
+        "panic",
     ),
 }
 LEVEL_SPELLINGS: dict[str, str] = {
