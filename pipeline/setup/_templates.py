@@ -37,11 +37,17 @@ class TemplateOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    index_prefix: str = Field("universal-ai-tools-", description="Daily index name prefix.")
-    replicas: int = Field(0, ge=0, description="index.number_of_replicas (0 on one node).")
-    refresh_interval: str = Field("5s", description="index.refresh_interval, e.g. 1s, 30s, -1.")
-    total_fields_limit: int = Field(1000, ge=100, description="index.mapping.total_fields.limit.")
-    flattened: bool = Field(True, description="Use `flattened`; False on servers without it.")
+    index_prefix: str = Field(default="universal-ai-tools-", description="Daily index name prefix.")
+    replicas: int = Field(default=0, ge=0, description="index.number_of_replicas (0 on one node).")
+    refresh_interval: str = Field(
+        default="5s", description="index.refresh_interval, e.g. 1s, 30s, -1."
+    )
+    total_fields_limit: int = Field(
+        default=1000, ge=100, description="index.mapping.total_fields.limit."
+    )
+    flattened: bool = Field(
+        default=True, description="Use `flattened`; False on servers without it."
+    )
 
     @field_validator("refresh_interval")
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from parsers import Parsers
 from pipeline.runtime import Step
 from pipeline.steps._app import KeepAppFields
 from pipeline.steps._classify import ClassifyEvent
@@ -42,6 +43,7 @@ __all__ = [
     "EnrichConfig",
     "EventTypeRule",
     "LineParser",
+    "ParseMessage",
     "ParsedLine",
     "build_steps",
     "default_event_type_rules",
@@ -76,9 +78,8 @@ def enrich_steps(config: EnrichConfig, *, clock: Clock | None = None) -> list[St
 
 def build_steps(config: LumberyardConfig, parser: LineParser | None = None) -> list[Step]:
     """The full chain, parse -> enrich -> route -> id, with the real parsers unless given one."""
-    if parser is None:
-        from parsers import Parsers  # noqa: PLC0415 - parsers compiles grammars: load on demand
-
-        parser = Parsers(config.parsers)
-    parse = ParseMessage(parser, keep_original=config.enrich.keep_original)
+    parse = ParseMessage(
+        parser if parser is not None else Parsers(config.parsers),
+        keep_original=config.enrich.keep_original,
+    )
     return [parse, *enrich_steps(config.enrich)]

@@ -77,33 +77,34 @@ class EnrichConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     index_prefix: str = Field(
-        "universal-ai-tools-",
+        default="universal-ai-tools-",
         description="Daily index name = prefix + UTC date of @timestamp as YYYY.MM.dd.",
     )
     default_service: str = Field(
-        "unknown", description="service.name when neither fields.service nor the log has one."
+        default="unknown",
+        description="service.name when neither fields.service nor the log has one.",
     )
     default_environment: str = Field(
-        "production",
+        default="production",
         description="service.environment when neither fields.environment nor the log has one.",
     )
     event_type_rules: list[EventTypeRule] = Field(
         default_factory=default_event_type_rules,
         description="Evaluated in order, first match wins; see docs/fields.md for the defaults.",
     )
-    fallback_event_type: str = Field("log", description="event_type when no rule matches.")
+    fallback_event_type: str = Field(default="log", description="event_type when no rule matches.")
     keep_original: bool = Field(
-        False, description="Keep the raw line in event.original (doubles the stored size)."
+        default=False, description="Keep the raw line in event.original (doubles the stored size)."
     )
     app_namespace: str = Field(
-        "app", description="Object that receives the log's keys which have no ECS field."
+        default="app", description="Object that receives the log's keys which have no ECS field."
     )
     flattened_fields: list[str] = Field(
         default_factory=lambda: ["data", "meta", "context"],
         description="Free-form payload keys kept at the top level as `flattened` fields.",
     )
     duration_unit: str = Field(
-        "ms", description="Unit of a bare `duration` key in logs: ns, us, ms or s."
+        default="ms", description="Unit of a bare `duration` key in logs: ns, us, ms or s."
     )
 
     @field_validator("index_prefix")

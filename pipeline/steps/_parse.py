@@ -6,14 +6,19 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from pipeline.errors import DropEvent
 from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import LOG_FIELDS, add_tag, set_path
 
-TIMESTAMP_KEYS = ("timestamp", "@timestamp", "time", "ts")
-"""Keys a log may carry its own time in; dropped once the parser turned one into a datetime."""
+TIMESTAMP_KEYS = ("@timestamp", "timestamp")
+"""Keys the parsers read the event time from; dropped once it became ``@metadata.timestamp``
+(a stamp that failed to parse stays, in the app namespace, next to ``_dateparsefailure``)."""
 
 MESSAGE_KEYS = ("message", "msg", "log_message")
-"""Keys the parser may have taken the message from; dropped when equal to the message."""
+"""The log's own message (JSON ``message``/``msg``, the bracketed grammar's ``log_message``):
+the first that is a string becomes ``message``, as Logstash's json filter and grok did."""
+
+BLANK_GRAMMAR = "blank"
 
 
 class ParsedLine(Protocol):
@@ -53,6 +58,8 @@ class ParseMessage:
     def __call__(self, event: Event) -> Event:
         raw = _text(event.get("message"))
         result = self._parse(raw)
+        if result.grammar == BLANK_GRAMMAR:
+            raise DropEvent("blank_line")
         fields = dict(result.fields)
         meta = event.setdefault(METADATA, {})
         meta["grammar"] = result.grammar
@@ -60,16 +67,22 @@ class ParseMessage:
             meta["timestamp"] = result.timestamp
             for key in TIMESTAMP_KEYS:
                 fields.pop(key, None)
-        for key in MESSAGE_KEYS:
-            if fields.get(key) == result.message:
-                del fields[key]
+        event["message"] = _own_message(fields, result.message)
         meta[LOG_FIELDS] = fields
-        event["message"] = result.message
         for tag in result.tags:
             add_tag(event, tag)
         if self._keep_original:
             set_path(event, ("event", "original"), raw)
         return event
+
+
+def _own_message(fields: dict[str, Any], line: str) -> str:
+    """Pop the log's own message out of ``fields``; the (cleaned) line when it has none."""
+    for key in MESSAGE_KEYS:
+        if isinstance(fields.get(key), str):
+            message: str = fields.pop(key)
+            return message
+    return line
 
 
 def _text(value: object) -> str:

@@ -25,7 +25,9 @@ def test_trace_and_span_ids(log: dict[str, object], expected: dict[str, object])
 
 def test_http_request_fields() -> None:
     """method, url, statusCode and responseTime (ms) map to http.*, url.*, event.duration (ns)."""
-    doc = enrich({"method": "post", "url": "/api/pay?x=1", "statusCode": "201", "responseTime": 12.5})
+    doc = enrich(
+        {"method": "post", "url": "/api/pay?x=1", "statusCode": "201", "responseTime": 12.5}
+    )
     assert {"request": {"method": "POST"}, "response": {"status_code": 201}} == doc["http"]
     assert {"original": "/api/pay?x=1", "path": "/api/pay", "query": "x=1"} == doc["url"]
     assert 12_500_000 == doc["event"]["duration"]
@@ -42,7 +44,7 @@ def test_pino_http_nested_req_res() -> None:
 
 
 def test_status_that_is_no_http_code_stays_in_app() -> None:
-    """`status: "active"` (a business field) is not an HTTP status: it stays in the app namespace."""
+    """`status: "active"` (a business field) is no HTTP status: it stays in the app namespace."""
     doc = enrich({"status": "active", "path": "/etc/passwd"})
     assert "http" not in doc
     assert {"status": "active", "path": "/etc/passwd"} == doc["app"]
@@ -60,7 +62,7 @@ def test_status_that_is_no_http_code_stays_in_app() -> None:
     ],
 )
 def test_event_duration_in_nanoseconds(log: dict[str, object], unit: str, expected: int) -> None:
-    """Every duration spelling is converted to whole nanoseconds; bare `duration` uses the config unit."""
+    """Durations become whole nanoseconds; a bare `duration` is in the configured unit."""
     doc = enrich(log, config=EnrichConfig(duration_unit=unit))
     assert expected == doc["event"]["duration"]
 
