@@ -53,6 +53,8 @@ class _Fleet:
     threads: dict[int, threading.Thread] = field(default_factory=dict)
     tallied: set[int] = field(default_factory=set)
     dead_since: dict[int, float] = field(default_factory=dict)
+    units: Any = None
+    """The unit queue: the parent must hold it until the workers have unpickled it."""
 
     @property
     def size(self) -> int:
@@ -103,7 +105,7 @@ def check_elasticsearch(job: Job) -> None:
     connection = EsConnection(**(job.es or {}))
     client = Elasticsearch(**connection.client_kwargs())
     try:
-        client.info()
+        client.cluster.health()
     except (ApiError, TransportError) as exc:
         raise NotConnected(f"Elasticsearch at {connection.url}: {exc}") from exc
     finally:
@@ -116,7 +118,7 @@ def _start(plan: Plan, options: Options) -> tuple[_Fleet, Any]:
     reports: Any = context.Queue()
     for unit in sorted(plan.units, key=lambda u: -u.raw_span):  # big ones first: even finish
         units.put(unit)
-    fleet = _Fleet()
+    fleet = _Fleet(units=units)
     for worker in range(min(options.workers, len(plan.units))):
         units.put(None)
         process = context.Process(
