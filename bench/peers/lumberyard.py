@@ -1,0 +1,37 @@
+"""lumberyard itself, as ``lumberyard reprocess`` on the gzip corpus (issue #6's measurement)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from bench.peers._job import Job, Launch
+
+NAME = "lumberyard"
+
+
+def _binary() -> str | None:
+    beside = Path(sys.executable).with_name("lumberyard")
+    return str(beside) if beside.exists() else shutil.which("lumberyard")
+
+
+def available() -> str | None:
+    """Why ``lumberyard reprocess`` cannot run here, or None."""
+    if _binary() is None:
+        return "the lumberyard console script is not installed (make setup)"
+    try:
+        import pipeline.cli._reprocess  # noqa: F401 - only checks that the command exists
+    except ImportError as exc:
+        return f"lumberyard reprocess is not available: {exc}"
+    return None
+
+
+def launch(job: Job, workers: int | None = None) -> Launch:
+    """``lumberyard reprocess`` with a fresh data dir (no checkpoints), plain progress."""
+    argv = [str(_binary()), "reprocess", str(job.corpus_gz), "--es-url", job.url,
+            "--index-prefix", job.index_prefix, "--restart", "--progress", "plain",
+            "--data-dir", str(job.workdir / "data"),
+            "--workers", str(workers or os.cpu_count() or 1)]
+    return Launch(argv, daemon=False)
