@@ -106,7 +106,9 @@ class Parsers:
         self.config = config or ParsersConfig()
         self._stamps = TimestampParser(self.config.timezone)
         self._max = self.config.max_line_bytes
-        self._bracketed = bracketed_matcher()
+        self._bracketed_match = bracketed_matcher().match
+        self._stamp = self._stamps.parse
+        self._stamp_any = self._stamps.parse_any
         self._user = tuple(self._compile(i, spec) for i, spec in enumerate(self.config.grammars))
         if self.config.multiline is not None:
             MultilineJoiner[object](self.config.multiline)  # fail at startup on a bad pattern
@@ -143,67 +145,78 @@ class Parsers:
         """True for empty / whitespace-only lines (they are skipped and counted, not events)."""
         return not line.strip()
 
-    def parse(self, line: str | bytes) -> ParseResult:
-        """Parse one line (a trailing newline is ignored). Never raises."""
-        text, tags = self._decode(line) if isinstance(line, bytes) else self._clean(line)
+    def parse(self, line: str | bytes) -> ParseResult:  # noqa: PLR0911, PLR0912 - hot path, inlined
+        """Parse one line (a trailing newline is ignored). Never raises.
+
+        The common case (clean ASCII JSON or bracketed line) is written out inline: this runs
+        once per event and every call or attribute lookup shows in the throughput.
+        """
+        tags: list[str]
+        if type(line) is str and line.isascii() and len(line) <= self._max and (
+                "\x00" not in line and line[-1:] != "\n"):
+            text, tags = line, []
+        elif type(line) is bytes and line.isascii() and len(line) <= self._max and (
+                b"\x00" not in line and line[-1:] != b"\n"):
+            text, tags = line.decode("ascii"), []
+        else:
+            text, tags = self._repair(line)
         if not text or (text[0].isspace() and text.isspace()):
             return ParseResult(text, {}, None, tags, BLANK)
+        if self._user:
+            matched = self._try_user(text, tags)
+            if matched is not None:
+                return matched
+        first = text[0] if not text[0].isspace() else text.lstrip()[0]
+        if first == "{":
+            try:
+                obj = _loads(text)
+            except _JSONError:
+                tags.append("_jsonparsefailure")
+                return ParseResult(text, {}, None, tags, "json")
+            stamp = obj.get("@timestamp")
+            if stamp is None:
+                stamp = obj.get("timestamp")
+                if stamp is None:
+                    return ParseResult(text, obj, None, tags, "json")
+            when = self._stamp_any(stamp) if type(stamp) is str else None
+            if when is None:
+                tags.append("_dateparsefailure")
+            return ParseResult(text, obj, when, tags, "json")
+        if first == "[":
+            found = self._bracketed_match(text)
+            if found is None:
+                return self._grok_failure(text, tags)
+            when = self._stamp(found["timestamp"])
+            if when is None:
+                tags.append("_dateparsefailure")
+            return ParseResult(text, found, when, tags, "bracketed")
+        return self._plain(text, tags, first)
+
+    def _try_user(self, text: str, tags: list[str]) -> ParseResult | None:
+        """The first user grammar that applies and matches, or ``None``."""
         for grammar in self._user:
             if grammar.applies(text):
                 found = grammar.matcher.match(text)
                 if found is not None:
-                    return self._result(text, found, found.get(grammar.timestamp_field),
-                                        tags, grammar.name)
-        first = text[0] if not text[0].isspace() else text.lstrip()[0]
-        if first == "{":
-            return self._json(text, tags)
-        if first == "[":
-            return self._bracket(text, tags)
-        return self._plain(text, tags, first)
+                    stamp = found.get(grammar.timestamp_field)
+                    when = self._stamp(stamp) if isinstance(stamp, str) else None
+                    if stamp is not None and when is None:
+                        tags.append("_dateparsefailure")
+                    return ParseResult(text, found, when, tags, grammar.name)
+        return None
 
-    def _json(self, text: str, tags: list[str]) -> ParseResult:
-        """A JSON object; ``@timestamp`` (else ``timestamp``) is its event time."""
-        try:
-            obj = _loads(text)
-        except _JSONError:
-            tags.append("_jsonparsefailure")
-            return ParseResult(text, {}, None, tags, "json")
-        stamp = obj.get("@timestamp")
-        if stamp is None:
-            stamp = obj.get("timestamp")
-        if stamp is None:
-            return ParseResult(text, obj, None, tags, "json")
-        when = self._stamps.parse_any(stamp) if isinstance(stamp, str) else None
-        if when is None:
-            tags.append("_dateparsefailure")
-        return ParseResult(text, obj, when, tags, "json")
-
-    def _bracket(self, text: str, tags: list[str]) -> ParseResult:
-        """The bracketed grammar; no match -> ``_grokparsefailure`` (``_jsonnotobject`` too for
-        a JSON array)."""
-        found = self._bracketed.match(text)
-        if found is None:
-            tags.append("_grokparsefailure")
-            if text.rstrip().endswith("]") and _is_json(text):
-                tags.append("_jsonnotobject")
-            return ParseResult(text, {}, None, tags, "bracketed")
-        return self._result(text, found, found["timestamp"], tags, "bracketed")
+    def _grok_failure(self, text: str, tags: list[str]) -> ParseResult:
+        """A ``[`` line the bracketed grammar rejects (``_jsonnotobject`` too for a JSON array)."""
+        tags.append("_grokparsefailure")
+        if text.rstrip().endswith("]") and _is_json(text):
+            tags.append("_jsonnotobject")
+        return ParseResult(text, {}, None, tags, "bracketed")
 
     def _plain(self, text: str, tags: list[str], first: str) -> ParseResult:
         """Plain text: no fields; a bare JSON scalar is tagged ``_jsonnotobject``."""
         if first in _JSON_SCALAR_START and _is_json(text):
             tags.append("_jsonnotobject")
         return ParseResult(text, {}, None, tags, "plain")
-
-    def _result(self, text: str, fields: dict[str, Any], stamp: Any, tags: list[str],
-                grammar: str) -> ParseResult:
-        """A matched line: the stamp (if the grammar captured one) becomes the event time."""
-        if stamp is None:
-            return ParseResult(text, fields, None, tags, grammar)
-        when = self._stamps.parse(stamp) if isinstance(stamp, str) else None
-        if when is None:
-            tags.append("_dateparsefailure")
-        return ParseResult(text, fields, when, tags, grammar)
 
     def _decode(self, raw: bytes) -> tuple[str, list[str]]:
         """Bytes -> text: cap, strip the line ending, replace invalid UTF-8, remove NULs."""
@@ -223,11 +236,12 @@ class Parsers:
             tags.append("_nul_removed")
         return text, tags
 
-    def _clean(self, text: str) -> tuple[str, list[str]]:
-        """str input gets the same treatment (lone surrogates count as invalid UTF-8)."""
-        if text.isascii() and len(text) <= self._max and "\x00" not in text:
-            return (text.rstrip("\r\n") if text.endswith("\n") else text), []
-        return self._decode(text.encode("utf-8", "surrogatepass"))
+    def _repair(self, line: str | bytes) -> tuple[str, list[str]]:
+        """Anything but a clean ASCII line; str gets the bytes treatment (lone surrogates count
+        as invalid UTF-8)."""
+        if isinstance(line, str):
+            return self._decode(line.encode("utf-8", "surrogatepass"))
+        return self._decode(bytes(line))
 
 
 def _always(text: str) -> bool:

@@ -46,9 +46,15 @@ class TimestampParser:
         """``text`` (matched by ``TIMESTAMP_ISO8601``) as aware UTC; ``None`` if not a real time."""
         if len(text) >= 16 and text[4] == "-" and text[10] in "T ":
             try:
-                return self._utc(_fromisoformat(text))
-            except (ValueError, OverflowError):
-                pass
+                stamp = _fromisoformat(text)
+            except ValueError:
+                return self._slow(text)
+            if stamp.tzinfo is UTC:  # "...Z": the common case, nothing to convert
+                return stamp
+            try:
+                return self._utc(stamp)
+            except OverflowError:
+                return None
         return self._slow(text)
 
     def parse_any(self, text: str) -> datetime | None:

@@ -1,0 +1,196 @@
+"""Parser throughput: lumberyard's Parsers against the naive baseline and hand-written regexes.
+
+``python -m bench.bench_parse [--lines N] [--seed S] [--repeat R]`` prints lines/s (best of R
+runs, one core) for:
+
+* mixed corpus (half application JSON, half bracketed lines in every timestamp variant, from
+  :mod:`bench.corpus`): ``Parsers.parse`` + ``orjson.dumps`` of a dict built from the result,
+  from ``str`` and from ``bytes``, against the naive baseline (``orjson.loads`` for ``{`` lines,
+  one hand-written ``re`` for the rest, ``orjson.dumps``), which does far less work (no stamps,
+  no variants, no tags);
+* the compiled bracketed grammar against the equivalent hand-written ``re`` (same variants,
+  same fields), and the compiled Logstash grok line against its hand-written ``re``;
+* pyparsing's own parser on the same grammar, for scale.
+
+Targets (issue #3): mixed >= baseline; compiled grammar within 1.3x of the hand ``re``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+from pyparsing import ParseException
+
+from bench.corpus import generate
+from parsers import BRACKETED, KeyValues, Parsers, compile_grok
+from parsers._builtin import bracketed_matcher
+
+_TS = (r"(?:\d\d){1,2}-(?:0?[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]|[1-9])[T ](?:2[0-3]|[01]?\d)"
+       r":?[0-5]\d(?::?(?:[0-5]?\d|60)(?:[.,:]\d+)?)?(?:Z|[+-](?:2[0-3]|[01]?\d):?[0-5]\d)?")
+"""TIMESTAMP_ISO8601 by hand (as strict as logstash-patterns-core: month 13 does not match)."""
+NAIVE = re.compile(rf"\[(?P<timestamp>{_TS})\] (?P<level>\w+) (?P<log_message>.*)")
+"""The naive baseline's one regex (the Logstash filter's grok line, by hand)."""
+
+_PAIR = r"""[A-Za-z_@][\w.@\[\]-]*=(?:"[^"]*"|'[^']*'|[^\s"'][^\s]*|)"""
+HAND = re.compile(
+    rf"\[(?P<timestamp>{_TS})\] +"
+    r"(?:\[(?P<level_b>\w+)\]|(?P<level>\w+)(?: +\[(?P<logger>[^\]\n]+)\])?)"
+    rf"(?: +(?:(?=[^=]*=)(?:(?P<kv_only>{_PAIR}(?: ++{_PAIR}){{0,63}})"
+    rf"|(?P<msg_kv>.*?\S) ++(?P<kv>{_PAIR}(?: ++{_PAIR}){{0,63}}))|(?P<log_message>.*)))?",
+    re.DOTALL,
+)
+"""The bracketed grammar written by hand: the same variants and fields as the compiled one."""
+_KV = KeyValues()
+
+
+def hand_bracketed(line: str) -> dict[str, Any] | None:
+    """What the compiled bracketed grammar returns, with the hand-written regex."""
+    found = HAND.fullmatch(line)
+    if found is None:
+        return None
+    g = found.groupdict()
+    out = {"timestamp": g["timestamp"], "level": g["level"] or g["level_b"]}
+    if g["logger"] is not None:
+        out["logger"] = g["logger"]
+    if g["log_message"] is not None:
+        out["log_message"] = g["log_message"]
+    elif g["msg_kv"] is not None:
+        out["log_message"] = g["msg_kv"]
+        out.update(_KV.extract(g["kv"]))
+    elif g["kv_only"] is not None:
+        out.update(_KV.extract(g["kv_only"]))
+    return out
+
+
+def mixed_corpus(n: int, seed: int) -> list[str]:
+    """``n`` lines, alternating application JSON and single bracketed lines, from bench.corpus."""
+    json_lines: list[str] = []
+    bracket_lines: list[str] = []
+    for line in generate(n * 3, seed):
+        if line.startswith("{") and line.endswith("}") and len(json_lines) < n // 2:
+            json_lines.append(line)
+        elif line.startswith("[20") and "\n" not in line and len(bracket_lines) < n - n // 2:
+            bracket_lines.append(line)
+    return [x for pair in zip(json_lines, bracket_lines, strict=False) for x in pair]
+
+
+def naive(lines: Iterable[str]) -> None:
+    """The literal naive baseline, per line: orjson.loads, else one regex; orjson.dumps."""
+    loads, dumps, match, error = orjson.loads, orjson.dumps, NAIVE.match, orjson.JSONDecodeError
+    for line in lines:
+        try:
+            doc = loads(line)
+        except error:
+            found = match(line)
+            doc = found.groupdict() if found is not None else {"message": line}
+        dumps(doc)
+
+
+def naive_dispatch(lines: Iterable[str]) -> None:
+    """A stronger baseline: first-character dispatch instead of trying JSON on every line."""
+    loads, dumps, match = orjson.loads, orjson.dumps, NAIVE.match
+    for line in lines:
+        if line[0] == "{":
+            doc = loads(line)
+        else:
+            found = match(line)
+            doc = found.groupdict() if found is not None else {"message": line}
+        dumps(doc)
+
+
+def lumberyard(parsers: Parsers) -> Callable[[Iterable[str | bytes]], None]:
+    """Parsers.parse + orjson.dumps of the document built from the result (fields, the UTC
+    ``@timestamp``, tags): more than the baseline does (stamps, variants, key=values, tags)."""
+    parse, dumps = parsers.parse, orjson.dumps
+
+    def run(lines: Iterable[str | bytes]) -> None:
+        for line in lines:
+            result = parse(line)
+            doc = result.fields
+            doc["@timestamp"] = result.timestamp
+            if result.tags:
+                doc["tags"] = result.tags
+            dumps(doc)
+
+    return run
+
+
+def matcher_loop(match: Callable[[str], object]) -> Callable[[Iterable[str]], None]:
+    """Only the match (and the fields dict it builds)."""
+    def run(lines: Iterable[str]) -> None:
+        for line in lines:
+            match(line)
+    return run
+
+
+def _pyparsing(line: str) -> object:
+    """pyparsing's own parser on the built-in grammar (a failed line is a result too)."""
+    try:
+        return BRACKETED.parse_string(line, parse_all=True)
+    except ParseException as exc:
+        return exc
+
+
+def rate(fn: Callable[[Any], None], lines: list[Any], repeat: int) -> float:
+    """Best lines/s of ``repeat`` runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()  # CPU time: the machine is shared, wall time is noisy
+        fn(lines)
+        best = min(best, time.process_time() - start)
+    return len(lines) / best
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every figure and print them with the ratios the issue sets as targets."""
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_parse", description=__doc__)
+    parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    mixed = mixed_corpus(args.lines, args.seed)
+    as_bytes = [line.encode() for line in mixed]
+    brackets = [line for line in mixed if line[0] == "["]
+    parsers = Parsers()
+    compiled, grok = bracketed_matcher(), compile_grok(
+        "logstash", r"\[%{TIMESTAMP_ISO8601:timestamp}\] %{WORD:level} %{GREEDYDATA:log_message}")
+    hand_grok = re.compile(NAIVE.pattern)
+    assert all(compiled.match(x) == hand_bracketed(x) for x in brackets), "hand re differs"
+
+    print(f"corpus: {len(mixed)} lines ({len(brackets)} bracketed), seed {args.seed}, "
+          f"best of {args.repeat}, {compiled.mode} matcher")
+    figures = {
+        "naive baseline (loads | re + dumps)": rate(naive, mixed, args.repeat),
+        "naive baseline, first-char dispatch": rate(naive_dispatch, mixed, args.repeat),
+        "lumberyard parse+dumps (str)": rate(lumberyard(parsers), mixed, args.repeat),
+        "lumberyard parse+dumps (bytes)": rate(lumberyard(parsers), as_bytes, args.repeat),
+        "hand re, bracketed variants": rate(matcher_loop(hand_bracketed), brackets, args.repeat),
+        "compiled BRACKETED grammar": rate(matcher_loop(compiled.match), brackets, args.repeat),
+        "hand re, logstash grok line": rate(
+            matcher_loop(lambda x: (m := hand_grok.fullmatch(x)) and m.groupdict()),
+            brackets, args.repeat),
+        "compiled grok, logstash line": rate(matcher_loop(grok.match), brackets, args.repeat),
+    }
+    few = brackets[:2000]
+    figures["pyparsing parse_string, BRACKETED"] = rate(matcher_loop(_pyparsing), few, 1)
+    for name, value in figures.items():
+        print(f"{name:40s} {value:>12,.0f} lines/s")
+    lumber = figures["lumberyard parse+dumps (str)"]
+    print(f"mixed: lumberyard/baseline = {lumber / figures['naive baseline (loads | re + dumps)']:.2f}x"
+          f", vs first-char dispatch baseline {lumber / figures['naive baseline, first-char dispatch']:.2f}x"
+          " (target >= 1.0)")
+    slow = figures["hand re, bracketed variants"] / figures["compiled BRACKETED grammar"]
+    slow_grok = figures["hand re, logstash grok line"] / figures["compiled grok, logstash line"]
+    print(f"compiled vs hand re: bracketed {slow:.2f}x, grok line {slow_grok:.2f}x slower"
+          " (target <= 1.3)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
