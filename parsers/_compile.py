@@ -25,7 +25,7 @@ from pipeline.errors import GrammarError
 from ._blocks import KeyValues, converter_of
 
 __all__ = ["Capture", "Matcher", "PyparsingMatcher", "RegexMatcher", "compile_grammar",
-           "to_regex"]
+           "strip_groups", "to_regex"]
 
 _UNBOUNDED = 1 << 30
 _NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
@@ -68,7 +68,8 @@ class RegexMatcher:
             self.regex = re.compile(pattern)
         except re.error as exc:
             near = pattern[max(0, (exc.pos or 0) - 20):(exc.pos or 0) + 20]
-            raise GrammarError(f"grammar {name!r}: {exc.msg} near {near!r}") from exc
+            raise GrammarError(f"grammar {name!r}: {exc.msg} at position {exc.pos} of the "
+                               f"compiled pattern, near {near!r}") from exc
         self.name = name
         self.pattern = pattern
         self._fullmatch = self.regex.fullmatch
@@ -275,7 +276,7 @@ class _Translator:
         before = len(self.captures)
         ahead = self.regex(el.expr)
         del self.captures[before:]
-        return f"(?s:.*?)(?={_strip_groups(ahead)})"
+        return f"(?s:.*?)(?={strip_groups(ahead)})"
 
     def _forward(self, el: pp.Forward) -> str:
         """A non-recursive ``Forward`` is its expression; recursion is not regular."""
@@ -288,7 +289,7 @@ class _Translator:
             self._active.discard(id(el))
 
 
-def _strip_groups(pattern: str) -> str:
+def strip_groups(pattern: str) -> str:
     """Named groups -> plain groups (a lookahead must not define captures twice)."""
     return re.sub(r"\(\?P<g\d+>", "(?:", pattern)
 

@@ -14,7 +14,7 @@ from functools import cache
 from pipeline.errors import GrammarError
 
 from ._blocks import BLOCKS, CONVERTERS
-from ._compile import Capture, RegexMatcher, to_regex
+from ._compile import Capture, RegexMatcher, strip_groups, to_regex
 
 __all__ = ["compile_grok"]
 
@@ -26,8 +26,8 @@ _MAX_DEPTH = 32
 @cache
 def _block_regex(name: str) -> str:
     """The regex of a built-in block (translated once per process)."""
-    pattern, _ = to_regex(BLOCKS[name].copy().leave_whitespace())
-    return pattern
+    pattern, captures = to_regex(BLOCKS[name].copy().leave_whitespace())
+    return strip_groups(pattern) if captures else pattern  # a block itself captures nothing
 
 
 class _Expander:

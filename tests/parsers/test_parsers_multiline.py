@@ -1,0 +1,95 @@
+"""Continuation lines join the event before them, Filebeat style; caps never drop a line."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers import MultilineConfig, MultilineJoiner
+from pipeline.errors import GrammarError
+
+JAVA = [
+    "[2025-09-12T10:00:00Z] ERROR request failed",
+    "java.lang.IllegalStateException: boom",
+    "    at com.example.Foo.bar(Foo.java:10)",
+    "\tat com.example.Main.main(Main.java:3)",
+    "Caused by: java.io.IOException: gone",
+    "    ... 12 more",
+    "[2025-09-12T10:00:01Z] INFO next",
+]
+PYTHON = [
+    "[2025-09-12T10:00:00Z] ERROR crashed",
+    "Traceback (most recent call last):",
+    '  File "app.py", line 3, in <module>',
+    "    main()",
+    "ValueError: bad value",
+    "[2025-09-12T10:00:01Z] INFO next",
+]
+
+
+def run(joiner: MultilineJoiner[int], lines: list[str]) -> list[tuple[str, int]]:
+    """Feed ``lines`` with their index as token, then flush."""
+    out: list[tuple[str, int]] = []
+    for index, line in enumerate(lines):
+        out.extend(joiner.feed(line, index))
+    return out + joiner.flush()
+
+
+def test_default_pattern_joins_java_stack_traces() -> None:
+    """Indented frames, 'at', 'Caused by:' and '... N more' join the ERROR line."""
+    events = run(MultilineJoiner(MultilineConfig()), JAVA)
+    assert [("\n".join(JAVA[:6]), 0), (JAVA[6], 6)] == events
+
+
+def test_default_pattern_joins_python_tracebacks() -> None:
+    """The traceback header, indented frames and the final 'FooError: ...' line join."""
+    events = run(MultilineJoiner(MultilineConfig()), PYTHON)
+    assert [("\n".join(PYTHON[:5]), 0), (PYTHON[5], 5)] == events
+
+
+def test_negate_joins_every_line_that_does_not_start_an_event() -> None:
+    """negate=true with '^\\[' joins all lines not starting with '[' to the one before."""
+    config = MultilineConfig(pattern=r"^\[", negate=True, match="after")
+    events = run(MultilineJoiner(config), [*PYTHON[:2], "anything else", *PYTHON[5:]])
+    assert [("\n".join([*PYTHON[:2], "anything else"]), 0), (PYTHON[5], 3)] == events
+
+
+def test_match_before_prepends_to_the_next_line() -> None:
+    """match=before: marked lines are held and the next unmarked line ends the event."""
+    config = MultilineConfig(pattern=r"\\$", match="before")
+    events = run(MultilineJoiner(config), ["a \\", "b \\", "c", "d"])
+    assert [("a \\\nb \\\nc", 0), ("d", 3)] == events
+
+
+def test_continuation_without_an_event_before_it_stands_alone() -> None:
+    """A stream starting with a continuation line still emits it (nothing dropped)."""
+    events = run(MultilineJoiner(MultilineConfig()), ["    at orphan", "[ts] x"])
+    assert [("    at orphan", 0), ("[ts] x", 1)] == events
+
+
+def test_max_lines_splits_the_event_without_dropping_lines() -> None:
+    """Reaching max_lines emits the event; the next continuation starts a new one."""
+    joiner: MultilineJoiner[int] = MultilineJoiner(MultilineConfig(max_lines=2))
+    events = run(joiner, ["head", "  a", "  b", "  c"])
+    assert ([("head\n  a", 0), ("  b\n  c", 2)], 1) == (events, joiner.splits)
+
+
+def test_max_bytes_splits_the_event_without_dropping_lines() -> None:
+    """An event that would pass max_bytes is emitted before the line that would pass it."""
+    joiner: MultilineJoiner[int] = MultilineJoiner(MultilineConfig(max_bytes=11))
+    events = run(joiner, ["head", "  abcd", "  efgh"])
+    assert ([("head\n  abcd", 0), ("  efgh", 2)], 1) == (events, joiner.splits)
+
+
+def test_pending_reports_buffered_lines() -> None:
+    """pending is true while an event is being assembled, false after flush."""
+    joiner: MultilineJoiner[int] = MultilineJoiner(MultilineConfig())
+    joiner.feed("head", 0)
+    before = joiner.pending
+    joiner.flush()
+    assert (True, False) == (before, joiner.pending)
+
+
+def test_bad_pattern_names_the_key_and_position() -> None:
+    """An invalid multiline.pattern fails at startup with its position."""
+    with pytest.raises(GrammarError, match=r"multiline.pattern: .* at position 0 of '\(x'"):
+        MultilineJoiner(MultilineConfig(pattern="(x"))
