@@ -50,7 +50,9 @@ class FileUnit:
 
     @property
     def raw_span(self) -> int:
-        """Raw bytes this unit covers on disk (for progress)."""
+        """Raw bytes this unit reads on disk (for progress): a compressed range reads all."""
+        if self.codec != "plain":
+            return self.size
         return (self.end if self.end is not None else self.size) - self.start
 
 
@@ -95,23 +97,53 @@ def _refuse_binary(path: str, content: bytes) -> None:
 
 
 def split_ranges(unit: FileUnit, parts: int, min_bytes: int) -> list[FileUnit]:
-    """Split a plain file into up to ``parts`` ranges of at least ``min_bytes``, each
-    starting at the first byte of a line. Compressed files cannot be split."""
-    if unit.codec != "plain" or parts < 2 or unit.size < 2 * min_bytes:
+    """Split a file into up to ``parts`` ranges of at least ``min_bytes`` of content.
+
+    A range owns the lines whose first byte lies inside it (the reader skips to the first
+    line start and reads the last line to its end), so no line is cut or read twice. Plain
+    files are cut at line starts; compressed ones at estimated content offsets (each range
+    decompresses from the start and skips what is not its own: cheap next to parsing).
+    """
+    content = unit.size if unit.codec == "plain" else content_size_estimate(unit)
+    if parts < 2 or content < 2 * min_bytes:
         return [unit]
-    count = min(parts, unit.size // min_bytes)
+    count = min(parts, content // min_bytes)
     cuts = [0]
-    with open(unit.path, "rb") as handle:
-        for i in range(1, count):
-            cut = _line_start_after(handle, unit.size * i // count)
-            if cut is not None and cut > cuts[-1] and cut < unit.size:
-                cuts.append(cut)
+    nominal = [content * i // count for i in range(1, count)]
+    if unit.codec == "plain":
+        with open(unit.path, "rb") as handle:
+            found = [_line_start_after(handle, n) for n in nominal]
+    else:
+        found = list(nominal)
+    for cut in found:
+        if cut is not None and cut > cuts[-1] and cut < content:
+            cuts.append(cut)
     bounds: list[int | None] = [*cuts, None]  # the last range reads to the end, as it grows
     return [
         replace(unit, start=a, end=b, resume=a)
         for a, b in itertools.pairwise(bounds)
         if a is not None
     ]
+
+
+def content_size_estimate(unit: FileUnit) -> int:
+    """Decompressed size of a compressed file: gzip's ISIZE trailer when plausible, else the
+    head's compression ratio times the file size. Only range sizes depend on it."""
+    with open(unit.path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        handle.seek(max(unit.size - 4, 0))
+        trailer = handle.read(4)
+    if unit.codec == "gzip" and len(trailer) == 4:
+        isize = int.from_bytes(trailer, "little")
+        if isize >= unit.size:
+            return isize
+    content = 0
+    try:
+        for chunk in decompressed_chunks(io.BytesIO(head), unit.codec, unit.path):
+            content += len(chunk)
+    except InputError:
+        pass  # the head is a prefix: it ends mid-stream by design
+    return unit.size * max(content, 1) // max(len(head), 1)
 
 
 def _line_start_after(handle: io.BufferedReader, nominal: int) -> int | None:

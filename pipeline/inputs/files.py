@@ -146,16 +146,18 @@ class _UnitReader:
     def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int]]:
         """Content blocks from the resume offset (to the range end), with their offsets."""
         unit, seekable = self.unit, self.codec == "plain" and self.unit.path != STDIN
-        if seekable:
-            raw.seek(unit.resume)
-            self.position.raw = unit.resume
-        base = unit.resume if seekable else 0
+        base = 0
+        if seekable and unit.resume > 0:
+            base = unit.resume - 1  # one byte early: is the resume point a line start?
+            raw.seek(base)
+            self.position.raw = base
+        window = _Window(unit.resume, unit.end)
         for chunk in decompressed_chunks(raw, self.codec, unit.path, self.position):
-            block, start = _resume_cut(chunk, base, unit)
+            block, start = window.cut(chunk, base)
             base += len(chunk)
             if block:
                 yield block, start
-            if unit.end is not None and base >= unit.end:
+            if window.done:
                 return
 
     def _block_batch(self, block: bytes, base: int) -> Iterator[Batch]:
@@ -164,7 +166,7 @@ class _UnitReader:
         self.carry, self.carry_offset = lines.rest, lines.rest_offset
         self.owner.lines += len(lines.texts)
         pairs = self._join(lines)
-        raw_done = self.position.raw - self.unit.start
+        raw_done = self.position.raw - (self.unit.start if self.codec == "plain" else 0)
         self.listener.on_progress(self.unit, raw_done, len(lines.texts), len(pairs))
         if pairs:
             yield self._batch(pairs, lines.rest_offset, len(block))
@@ -232,15 +234,42 @@ class _UnitReader:
             self.tracker.set_end(self.open_seq, self.carry_offset)
 
 
-def _resume_cut(data: bytes, base: int, unit: FileUnit) -> tuple[bytes, int]:
-    """Drop content before the resume offset (compressed files are re-read from their
-    start) and after the range end. Returns the block and its offset."""
-    if base < unit.resume:
-        skip = min(len(data), unit.resume - base)
-        data, base = data[skip:], base + skip
-    if unit.end is not None and base + len(data) > unit.end:
-        data = data[: max(0, unit.end - base)]
-    return data, base
+class _Window:
+    """Which content bytes a range owns: the lines whose first byte is in ``[begin, end)``.
+
+    Content before the first line start at or after ``begin`` is skipped (it belongs to the
+    range before, or was acknowledged already); the line that starts before ``end`` is read
+    to its newline even past ``end``. Offsets are content (decompressed) offsets.
+    """
+
+    def __init__(self, begin: int, end: int | None) -> None:
+        self.begin = begin
+        self.end = end
+        self.skipping = begin > 0
+        self.done = False
+
+    def cut(self, data: bytes, base: int) -> tuple[bytes, int]:
+        """The owned part of ``data`` (which starts at ``base``) and its offset."""
+        if self.skipping:
+            data, base = self._skip(data, base)
+            if self.skipping:
+                return b"", base
+            if self.end is not None and base >= self.end:
+                self.done = True  # the first own line would start in the next range
+                return b"", base
+        if self.end is not None and base + len(data) >= self.end:
+            newline = data.find(b"\n", max(0, self.end - 1 - base))
+            if newline >= 0:
+                self.done = True
+                return data[: newline + 1], base
+        return data, base
+
+    def _skip(self, data: bytes, base: int) -> tuple[bytes, int]:
+        newline = data.find(b"\n", max(0, self.begin - 1 - base))
+        if newline < 0:
+            return b"", base + len(data)
+        self.skipping = False
+        return data[newline + 1 :], base + newline + 1
 
 
 def drop_metadata(event: Event) -> Event:

@@ -172,3 +172,25 @@ def test_inspect_reports_a_short_truncated_archive(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"x\n" * 10)[:-5])
     with pytest.raises(InputError, match="truncated"):
         inspect(str(path))
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_compressed_ranges_cover_every_line_exactly_once(tmp_path: Path, parts: int) -> None:
+    """A gzip file split at estimated content offsets still yields each line once, in order."""
+    data = b"".join(b"line %d %s\n" % (i, b"y" * (i % 97)) for i in range(3000))
+    path = tmp_path / "big.log.gz"
+    path.write_bytes(gzip.compress(data))
+    units = split_ranges(inspect(str(path)), parts, min_bytes=1000)
+    messages = _messages(_drain(FileInput(units)))
+    assert (parts, data.decode().splitlines()) == (len(units), messages)
+
+
+def test_a_resumed_range_starts_at_its_checkpoint_not_at_its_start(tmp_path: Path) -> None:
+    """A range resumed mid-way reads only its own lines after the checkpoint."""
+    data = b"".join(b"row %04d\n" % i for i in range(1000))
+    path = tmp_path / "rows.log"
+    path.write_bytes(data)
+    first, second = split_ranges(inspect(str(path)), 2, min_bytes=1000)
+    resumed = replace(first, resume=first.start + 9 * 10)
+    messages = _messages(_drain(FileInput([resumed])))
+    assert (f"row {10:04d}", second.start // 9 - 10) == (messages[0], len(messages))
