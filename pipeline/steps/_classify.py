@@ -13,6 +13,9 @@ Predicate = Callable[[Event], bool]
 
 def _lookup(event: Event, path: tuple[str, ...]) -> object:
     """A dotted path in the enriched document, else among the log's not-yet-mapped keys."""
+    if len(path) == 1:  # the common case, without the generic walk
+        value = event.get(path[0], MISSING)
+        return log_fields(event).get(path[0], MISSING) if value is MISSING else value
     value = get_path(event, path)
     if value is MISSING:
         value = get_path(log_fields(event), path)

@@ -69,14 +69,16 @@ class MapFields:
     def __init__(self, name: str, rows: Sequence[tuple[str, tuple[str, ...], Convert]]) -> None:
         self.name = name
         self._rows = tuple((tuple(p.split(".")), _paths(*keys), conv) for p, keys, conv in rows)
+        self._keys = frozenset(path[0] for _, paths, _ in self._rows for path in paths)
 
     def __call__(self, event: Event) -> Event:
         fields = log_fields(event)
-        if fields:
-            for target, paths, convert in self._rows:
-                value = take(fields, paths, convert)
-                if value is not None:
-                    set_path(event, target, value)
+        if self._keys.isdisjoint(fields):  # the usual case: one set operation per event
+            return event
+        for target, paths, convert in self._rows:
+            value = take(fields, paths, convert)
+            if value is not None:
+                set_path(event, target, value)
         return event
 
 

@@ -23,12 +23,14 @@ MISSING: Any = object()
 
 def log_fields(event: Event) -> dict[str, Any]:
     """The log's own not-yet-mapped keys (an empty dict if the event was never parsed)."""
-    meta = event.setdefault(METADATA, {})
-    fields = meta.get(LOG_FIELDS)
+    try:
+        fields = event[METADATA][LOG_FIELDS]
+    except (KeyError, TypeError):
+        fields = None
     if isinstance(fields, dict):
         return fields
     fresh: dict[str, Any] = {}
-    meta[LOG_FIELDS] = fresh
+    event.setdefault(METADATA, {})[LOG_FIELDS] = fresh
     return fresh
 
 

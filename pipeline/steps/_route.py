@@ -24,11 +24,8 @@ def format_timestamp(moment: datetime) -> str:
     """``2025-09-12T10:00:00.123Z``: UTC, milliseconds; a naive datetime is taken as UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    t = moment.astimezone(UTC)
-    return (
-        f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
-        f".{t.microsecond // 1000:03d}Z"
-    )
+    # isoformat is C code; on a UTC datetime it always ends in "+00:00"
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -58,18 +55,28 @@ class SetTimestamp:
 
     def __init__(self, clock: Clock = _utc_now) -> None:
         self._clock = clock
+        self._last_received: tuple[object, datetime, str] | None = None
 
     def __call__(self, event: Event) -> Event:
         meta = event.setdefault(METADATA, {})
-        received = parse_timestamp(meta.get("received_at")) or self._clock()
-        moment = (
-            parse_timestamp(meta.pop("timestamp", None))
-            or parse_timestamp(event.get("@timestamp"))
-            or received
-        )
+        received, ingested = self._received(meta.get("received_at"))
+        moment = parse_timestamp(meta.pop("timestamp", None))
+        if moment is None:
+            moment = parse_timestamp(event.get("@timestamp")) or received
         event["@timestamp"] = format_timestamp(moment)
-        set_path(event, ("event", "ingested"), format_timestamp(received))
+        set_path(event, ("event", "ingested"), ingested)
         return event
+
+    def _received(self, stamp: object) -> tuple[datetime, str]:
+        """Arrival time and its formatted form; a batch shares one stamp, so cache the last."""
+        last = self._last_received
+        if last is not None and stamp is not None and last[0] == stamp:
+            return last[1], last[2]
+        received = parse_timestamp(stamp) or self._clock()
+        formatted = format_timestamp(received)
+        if stamp is not None:
+            self._last_received = (stamp, received, formatted)
+        return received, formatted
 
 
 class RouteIndex:
