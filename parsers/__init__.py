@@ -8,7 +8,7 @@ startup into one anchored regex each; user grammars in grok syntax are compiled 
 
 from __future__ import annotations
 
-from ._blocks import BLOCKS, CONVERTERS, KeyValues, block, to_float, to_int, typed
+from ._blocks import BLOCKS, CONVERTERS, KeyValues, TrailingPairs, block, to_float, to_int, typed
 from ._builtin import BRACKETED
 from ._compile import Capture, Matcher, PyparsingMatcher, RegexMatcher, compile_grammar
 from ._config import DEFAULT_CONTINUATION, GrammarSpec, MultilineConfig, ParsersConfig
@@ -36,6 +36,7 @@ __all__ = [
     "PyparsingMatcher",
     "RegexMatcher",
     "TimestampParser",
+    "TrailingPairs",
     "block",
     "compile_grammar",
     "compile_grok",

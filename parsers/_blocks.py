@@ -16,7 +16,8 @@ from typing import Any
 import pyparsing as pp
 
 __all__ = [
-    "BLOCKS", "CONVERTERS", "KeyValues", "block", "converter_of", "to_float", "to_int", "typed",
+    "BLOCKS", "CONVERTERS", "KeyValues", "TrailingPairs", "block", "converter_of", "to_float",
+    "to_int", "typed",
 ]
 
 
@@ -94,7 +95,7 @@ def converter_of(element: pp.ParserElement) -> tuple[bool, Callable[[str], Any] 
 
 
 _KEY = r"[A-Za-z_@][\w.@\[\]-]*"
-_VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s\"'][^\s]*|)"
+_VALUE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'][^\s]*|)"
 _PAIR = rf"{_KEY}={_VALUE}"
 MAX_KV_PAIRS = 64
 """Pairs a trailing ``key=value`` run may hold: bounds the regex work per line (no blow-up)."""
@@ -119,8 +120,13 @@ class KeyValues(pp.Token):
 
     def extract(self, text: str) -> dict[str, str]:
         """``'a=1 b="x y"'`` -> ``{'a': '1', 'b': 'x y'}``; the first of a repeated key wins."""
+        return self.pairs(self._pairs, text)
+
+    @staticmethod
+    def pairs(pattern: re.Pattern[str], text: str) -> dict[str, str]:
+        """The (key, value) groups ``pattern`` finds in ``text``, quotes removed."""
         out: dict[str, str] = {}
-        for key, raw in self._pairs.findall(text):
+        for key, raw in pattern.findall(text):
             quoted = len(raw) >= 2 and raw[0] in "\"'"
             out.setdefault(key, raw[1:-1] if quoted else raw)
         return out
@@ -133,6 +139,35 @@ class KeyValues(pp.Token):
         if match is None:
             raise pp.ParseException(instring, loc, "expected key=value pairs", self)
         return match.end(), [self.extract(match.group())]
+
+
+class TrailingPairs(pp.Regex):
+    """The rest of the line; ``key=value`` pairs at its end are split off after the match.
+
+    Finding where a trailing run of pairs starts is a backwards question a forward regex
+    answers only by trying every start (quadratic on long lines); one linear ``finditer``
+    over the captured text answers it instead. Without pairs the text is the message as-is.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(r".*", flags=re.DOTALL)
+        self._pair = re.compile(rf"(?:^|(?<=[ ]))({_KEY})=({_VALUE})(?=[ ]|\Z)")
+        self.set_name("GREEDYDATA")
+
+    def split_pairs(self, text: str) -> tuple[str | None, dict[str, str]]:
+        """``'done a=1 b=2'`` -> ``('done', {'a': '1', 'b': '2'})``; no message -> ``None``."""
+        if "=" not in text:
+            return text, {}
+        start = -1
+        end = 0
+        for found in self._pair.finditer(text):
+            if start < 0 or text[end:found.start()].strip(" "):
+                start = found.start()
+            end = found.end()
+        if start < 0 or text[end:].strip(" "):
+            return text, {}
+        message = text[:start].rstrip(" ")
+        return message or None, KeyValues.pairs(self._pair, text[start:end])
 
 
 def _rx(name: str, pattern: str) -> pp.ParserElement:

@@ -9,12 +9,11 @@ The message may span lines (multiline events), so it matches newlines.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import pyparsing as pp
 
-from ._blocks import KeyValues, block
+from ._blocks import TrailingPairs, block
 from ._compile import Matcher, compile_grammar
 
 __all__ = ["BRACKETED", "bracketed_matcher"]
@@ -23,21 +22,13 @@ _SP = pp.White(" ")
 _LB, _RB = pp.Literal("["), pp.Literal("]")
 _LEVEL = block("WORD")
 _LOGGER = pp.CharsNotIn("]\n").set_name("logger")
-_MESSAGE = pp.Regex(r".*", flags=re.DOTALL).set_name("GREEDYDATA")
-_MESSAGE_BEFORE_PAIRS = pp.Regex(r".*?\S", flags=re.DOTALL).set_name("DATA")
-"""Ends on a non-space so the separator before the pairs is matched once (linear time)."""
-_HAS_EQUALS = pp.FollowedBy(pp.Regex(r"[^=]*="))
-"""Cheap guard: lines without ``=`` skip the key=value branch at once."""
-
 _HEAD = (
     _LB + block("TIMESTAMP_ISO8601")("timestamp") + _RB + _SP
     + ((_LB + _LEVEL("level") + _RB)
        | (_LEVEL("level") + pp.Opt(_SP + _LB + _LOGGER("logger") + _RB)))
 )
-_PAIRS = (KeyValues()
-          | (_MESSAGE_BEFORE_PAIRS("log_message") + pp.Regex("[ ]++") + KeyValues()))
-"""Only pairs, or a message then pairs (tried in that order so ``a=1 b=2`` is all pairs)."""
-_BODY = pp.Opt(_SP + ((_HAS_EQUALS + _PAIRS) | _MESSAGE("log_message")))
+_BODY = pp.Opt(_SP + TrailingPairs()("log_message"))
+"""The message; ``key=value`` pairs ending it are split off into their own fields."""
 BRACKETED: pp.ParserElement = (_HEAD + _BODY).leave_whitespace().set_name("bracketed")
 """``[TIMESTAMP_ISO8601] LEVEL [logger] message key=value ...`` in all its variants."""
 

@@ -22,7 +22,7 @@ import pyparsing as pp
 
 from pipeline.errors import GrammarError
 
-from ._blocks import KeyValues, converter_of
+from ._blocks import KeyValues, TrailingPairs, converter_of
 
 __all__ = ["Capture", "Matcher", "PyparsingMatcher", "RegexMatcher", "compile_grammar",
            "strip_groups", "to_regex"]
@@ -43,6 +43,8 @@ class Capture:
     convert: Callable[[str], Any] | None = None
     merge: Callable[[str], dict[str, Any]] | None = None
     """For ``key=value`` runs: split the span and merge its pairs into the fields."""
+    split: Callable[[str], tuple[Any, dict[str, Any]]] | None = None
+    """For text ending in pairs: ``(value for the field, pairs to merge)``."""
 
 
 class Matcher(Protocol):
@@ -104,7 +106,12 @@ def _builder(name: str, captures: tuple[Capture, ...], index: list[int]
     merges: list[str] = []
     for i, (cap, group) in enumerate(zip(captures, index, strict=True)):
         body.append(f"    v = g[{group - 1}]")
-        if cap.merge is not None:
+        if cap.split is not None:
+            namespace[f"s{i}"] = cap.split
+            body.append(f"    t{i} = (None, None) if v is None else s{i}(v)")
+            body.append(f"    if t{i}[0] is not None: out[{cap.field!r}] = t{i}[0]")
+            merges.append(f"    if t{i}[1]: _merge(out, t{i}[1])")
+        elif cap.merge is not None:
             namespace[f"m{i}"] = cap.merge
             body.append(f"    p{i} = None if v is None else m{i}(v)")
             merges.append(f"    if p{i}: _merge(out, p{i})")
@@ -174,7 +181,8 @@ class _Translator:
         if named:
             group = f"g{slot}"
             merge = el.extract if isinstance(el, KeyValues) else None
-            self.captures[slot] = Capture(el.resultsName or "", group, convert, merge)
+            split = el.split_pairs if isinstance(el, TrailingPairs) else None
+            self.captures[slot] = Capture(el.resultsName or "", group, convert, merge, split)
             body = f"(?P<{group}>{body})"
         return self._whitespace(el) + body
 
