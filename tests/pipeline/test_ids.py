@@ -59,9 +59,15 @@ def test_distinct_sources_get_distinct_ids(a: bytes, b: bytes) -> None:
     assert (a == b) == (document_id(a) == document_id(b))
 
 
-@given(st.dictionaries(st.text(), st.recursive(st.none() | st.integers() | st.text(),
-                                               lambda c: st.dictionaries(st.text(), c))),
-       st.binary())
+@given(
+    st.dictionaries(
+        st.text(),
+        st.recursive(
+            st.none() | st.integers() | st.text(), lambda c: st.dictionaries(st.text(), c)
+        ),
+    ),
+    st.binary(),
+)
 def test_beats_source_id_never_raises_on_odd_events(event: dict[str, object], raw: bytes) -> None:
     """Untrusted Beats events of any shape yield bytes (never an exception)."""
     assert isinstance(beats_source_id(event, raw), bytes)
