@@ -20,6 +20,9 @@ from pathlib import Path
 from pipeline.errors import StackError
 
 LOG_TAIL_LINES = 40
+# Servers this process spawned, kept referenced so they can be reaped (no zombies, no
+# "subprocess still running" ResourceWarning when a Popen object is collected).
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
 def free_port() -> int:
@@ -66,8 +69,9 @@ def _alive(pid: int) -> bool:
     if not fields:
         return False
     if fields[0] == "Z":
-        with suppress(ChildProcessError, OSError):
-            os.waitpid(pid, os.WNOHANG)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            child.poll()
         return False
     return True
 
@@ -106,6 +110,7 @@ class ServerProcess:
                 env=dict(env),
                 start_new_session=True,
             )
+        _CHILDREN[proc.pid] = proc
         self.pid_file.write_text(f"{proc.pid} {_start_time(proc.pid)}\n", encoding="ascii")
         return proc.pid
 
@@ -163,6 +168,9 @@ class ServerProcess:
             while self.group_pids():
                 time.sleep(0.1)
         self.pid_file.unlink(missing_ok=True)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            child.wait(timeout=5)
         return True
 
     def _signal_group(self, pgid: int, sig: signal.Signals) -> None:
