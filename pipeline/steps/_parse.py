@@ -19,6 +19,8 @@ MESSAGE_KEYS = ("message", "msg", "log_message")
 the first that is a string becomes ``message``, as Logstash's json filter and grok did."""
 
 BLANK_GRAMMAR = "blank"
+NO_MESSAGE_GRAMMAR = "none"
+"""``@metadata.grammar`` of an event that carried no ``message`` at all."""
 
 
 class ParsedLine(Protocol):
@@ -56,7 +58,11 @@ class ParseMessage:
         self._keep_original = keep_original
 
     def __call__(self, event: Event) -> Event:
-        raw = _text(event.get("message"))
+        message = event.get("message")
+        if message is None:  # nothing to parse (not a log line): enrich what is there
+            event.setdefault(METADATA, {})["grammar"] = NO_MESSAGE_GRAMMAR
+            return event
+        raw = _text(message)
         result = self._parse(raw)
         if result.grammar == BLANK_GRAMMAR:
             raise DropEvent("blank_line")

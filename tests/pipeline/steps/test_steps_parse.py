@@ -124,3 +124,33 @@ def test_any_line_yields_an_indexable_document_or_a_blank_drop(line: str) -> Non
     result.pop(METADATA)
     assert isinstance(orjson.dumps(result), bytes)
     assert datetime.fromisoformat(result["@timestamp"]).tzinfo == UTC
+
+
+def test_event_without_message_is_enriched_not_dropped() -> None:
+    """An event with no message at all (not a log line) is kept and routed, grammar `none`."""
+    chain = Chain(build_steps(LumberyardConfig()))
+    result = chain.run({"fields": {"service": "svc"}, METADATA: {"source_id": b"s"}})
+    assert result is not None
+    assert ("svc", "none") == (result["service"]["name"], result[METADATA]["grammar"])
+    assert "message" not in result
+
+
+SCALARS = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=10)
+SHAPES = st.recursive(
+    SCALARS, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3)
+)
+TOP_KEYS = st.sampled_from(
+    ["host", "log", "fields", "tags", "agent", "event", "service", "@timestamp", "error", "http"]
+)
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(TOP_KEYS, SHAPES, max_size=6), st.text(max_size=80))
+def test_any_shipper_event_shape_is_handled(top: dict[str, Any], line: str) -> None:
+    """Odd shapes of the keys a shipper sends (host as a string, tags as a dict...) never raise."""
+    chain = Chain(build_steps(LumberyardConfig()))
+    result = chain.run({**top, "message": "x" + line, METADATA: {"source_id": b"s"}})
+    assert result is not None
+    meta = result.pop(METADATA)
+    assert meta["_index"].startswith("universal-ai-tools-")
+    assert isinstance(orjson.dumps(result), bytes)
