@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +191,53 @@ def test_healthcheck_on_a_closed_port_says_not_connected(tmp_path: Path) -> None
 
     with pytest.raises(NotConnected, match=url):
         asyncio.run(scenario())
+
+
+def test_gzip_bodies_are_indexed(
+    es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """With gzip on, Elasticsearch decodes the compressed bulk bodies and indexes everything."""
+    output = make_output(es_url, tmp_path, gzip=True)
+    asyncio.run(write_all(output, [Batch(app_events(prefix, 0, 1200), input_name="files")]))
+    assert (1200, 1200) == (count(es_client, f"{prefix}-*"), output.ledger.total.sent)
+
+
+def test_replay_filters_and_re_refusals_lose_nothing(
+    es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """Replay selects by --reason-match; entries refused again are new DLQ entries, the old
+    ones are marked done: the pending count stays, nothing is lost, nothing is indexed twice."""
+    bad = f"{prefix}-{DAYS[1]}"
+    es_client.indices.create(index=bad, mappings={"properties": {"message": {"type": "long"}}})
+    output = make_output(es_url, tmp_path)
+    events = [*app_events(prefix, 0, 50, DAYS[1]), {"message": "unrouted", "@metadata": {}}]
+    asyncio.run(write_all(output, [Batch(events, input_name="beats")]))
+    before = {key for key, _ in output.dlq.pending()}
+    unrouted = {key for key, letter in output.dlq.pending() if letter.error_type == "encode_error"}
+
+    runner = CliRunner()
+    args = ["dlq", "replay", "--dlq-dir", str(tmp_path), "--es-url", es_url]
+    result = runner.invoke(app, [*args, "--reason-match", "^document_parsing_exception"])
+    after = list(DeadLetterQueue(tmp_path).pending())
+    assert (0, "replayed 50 of 50 selected entries") == (
+        result.exit_code, result.stdout.splitlines()[0])
+    assert (51, 51, unrouted) == (len(before), len(after), before & {key for key, _ in after})
+    assert 0 == count(es_client, bad)
+
+
+def test_replay_since_selects_recent_entries(
+    es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """--since leaves older entries pending and replays only those written at/after T."""
+    bad = f"{prefix}-{DAYS[1]}"
+    es_client.indices.create(index=bad, mappings={"properties": {"message": {"type": "long"}}})
+    output = make_output(es_url, tmp_path)
+    asyncio.run(write_all(output, [Batch(app_events(prefix, 0, 20, DAYS[1]), input_name="b")]))
+    cut = datetime.now(UTC)
+    output = make_output(es_url, tmp_path)
+    asyncio.run(write_all(output, [Batch(app_events(prefix, 20, 30, DAYS[1]), input_name="b")]))
+    es_client.indices.delete(index=bad)
+    result = CliRunner().invoke(app, ["dlq", "replay", "--dlq-dir", str(tmp_path), "--es-url",
+                                      es_url, "--since", cut.isoformat()])
+    assert (0, 30, 20) == (
+        result.exit_code, count(es_client, bad), len(list(DeadLetterQueue(tmp_path).pending())))
