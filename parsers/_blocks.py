@@ -141,33 +141,47 @@ class KeyValues(pp.Token):
         return match.end(), [self.extract(match.group())]
 
 
+_RKEY = r"[\w.@\[\]-]*[A-Za-z_@]"
+_RVALUE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s]*?[^\s\"']|)"
+_RPAIR = rf"{_RVALUE}={_RKEY}(?=[ ]|\Z)"
+"""A pair spelled backwards: the tail of a line is the head of the reversed line."""
+
+
 class TrailingPairs(pp.Regex):
     """The rest of the line; ``key=value`` pairs at its end are split off after the match.
 
-    Finding where a trailing run of pairs starts is a backwards question a forward regex
-    answers only by trying every start (quadratic on long lines); one linear ``finditer``
-    over the captured text answers it instead. Without pairs the text is the message as-is.
+    Where a trailing run of pairs starts is a backwards question: a forward regex answers it
+    only by trying every start (quadratic on long lines). Matching the reversed text against
+    the reversed pair pattern answers it reading the tail once. Without pairs the text is the
+    message as-is.
     """
 
     def __init__(self) -> None:
         super().__init__(r".*", flags=re.DOTALL)
-        self._pair = re.compile(rf"(?:^|(?<=[ ]))({_KEY})=({_VALUE})(?=[ ]|\Z)")
+        self._tail = re.compile(rf"[ ]*{_RPAIR}(?:[ ]+{_RPAIR})*").match
+        self._pairs = re.compile(rf"({_KEY})=({_VALUE})")
         self.set_name("GREEDYDATA")
 
     def split_pairs(self, text: str) -> tuple[str | None, dict[str, str]]:
         """``'done a=1 b=2'`` -> ``('done', {'a': '1', 'b': '2'})``; no message -> ``None``."""
         if "=" not in text:
             return text, {}
-        start = -1
-        end = 0
-        for found in self._pair.finditer(text):
-            if start < 0 or text[end:found.start()].strip(" "):
-                start = found.start()
-            end = found.end()
-        if start < 0 or text[end:].strip(" "):
+        last = text[text.rfind(" ", 0, len(text) - 1) + 1:]
+        if "=" not in last and last[-1:] not in ("'", '"', " "):
+            return text, {}  # the last word is no pair (most lines): no reversal needed
+        found = self._tail(text[::-1])
+        if found is None:
             return text, {}
-        message = text[:start].rstrip(" ")
-        return message or None, KeyValues.pairs(self._pair, text[start:end])
+        start = len(text) - found.end()
+        message = text[:start].rstrip(" ") or None
+        tail = text[start:]
+        if '"' in tail or "'" in tail:
+            return message, KeyValues.pairs(self._pairs, tail)
+        pairs: dict[str, str] = {}
+        for token in tail.split():  # checked above: every token is key=value, key has no "="
+            key, _, value = token.partition("=")
+            pairs.setdefault(key, value)
+        return message, pairs
 
 
 def _rx(name: str, pattern: str) -> pp.ParserElement:

@@ -21,7 +21,7 @@ def full(name: str, text: str) -> bool:
     "2025-02-30T10:00:00Z",
 ])
 def test_timestamp_iso8601_accepts_every_variant(text: str) -> None:
-    """T or space, optional colons and seconds, . or , fraction, Z or +-hh[:]mm (Feb 30 is shape)."""
+    """T or space, optional colons/seconds, . or , fraction, Z or +-hh[:]mm (Feb 30 too)."""
     assert full("TIMESTAMP_ISO8601", text) is True
 
 

@@ -17,7 +17,8 @@ def test_sequence_of_blocks_compiles_to_a_regex_with_named_fields() -> None:
                + block("LOGLEVEL")("level") + block("GREEDYDATA")("msg"))
     matcher = compile_grammar("g", grammar)
     expected = {"timestamp": "2025-09-12T10:00:00Z", "level": "WARN", "msg": "disk low"}
-    assert ("regex", expected) == (matcher.mode, matcher.match("[2025-09-12T10:00:00Z] WARN disk low"))
+    actual = matcher.match("[2025-09-12T10:00:00Z] WARN disk low")
+    assert ("regex", expected) == (matcher.mode, actual)
 
 
 def test_compiled_regex_skips_whitespace_where_pyparsing_does() -> None:
@@ -39,7 +40,8 @@ def test_leave_whitespace_makes_spaces_exact() -> None:
 def test_match_is_anchored_at_both_ends() -> None:
     """A prefix or suffix the grammar does not cover makes the line not match."""
     matcher = compile_grammar("g", block("INT")("n").leave_whitespace(), honor_whitespace=False)
-    assert (None, None, {"n": "5"}) == (matcher.match("x5"), matcher.match("5x"), matcher.match("5"))
+    actual = (matcher.match("x5"), matcher.match("5x"), matcher.match("5"))
+    assert (None, None, {"n": "5"}) == actual
 
 
 def test_typed_conversions_run_after_the_match() -> None:
@@ -53,7 +55,7 @@ def test_typed_conversions_run_after_the_match() -> None:
 
 
 def test_alternatives_optionals_and_repetition_compile() -> None:
-    """MatchFirst, Opt, OneOrMore, ZeroOrMore, Keyword, CaselessLiteral, CharsNotIn all translate."""
+    """MatchFirst, Opt, One/ZeroOrMore, Keyword, CaselessLiteral, CharsNotIn translate."""
     grammar = ((pp.Keyword("GET") | pp.CaselessLiteral("post"))("method")
                + pp.Opt(pp.Literal("v") + block("INT")("version"))
                + pp.OneOrMore(pp.Word(pp.alphas))

@@ -65,13 +65,15 @@ def test_broken_json_is_tagged_and_kept(parsers: Parsers, line: str) -> None:
 def test_deeply_nested_json_is_a_parse_failure_not_a_crash(parsers: Parsers) -> None:
     """Nesting beyond orjson's limit is tagged like any other bad JSON."""
     line = '{"a":' + "[" * 5000 + "]" * 5000 + "}"
-    assert (["_jsonparsefailure"], "json") == (parsers.parse(line).tags, parsers.parse(line).grammar)
+    result = parsers.parse(line)
+    assert (["_jsonparsefailure"], "json") == (result.tags, result.grammar)
 
 
 @pytest.mark.parametrize(("line", "fields"), [
     ("[2025-09-12T10:00:00.000Z] ERROR payment declined",
      {"level": "ERROR", "log_message": "payment declined"}),
-    ("[2025-09-12T10:00:00.000Z] [WARN] cache miss", {"level": "WARN", "log_message": "cache miss"}),
+    ("[2025-09-12T10:00:00.000Z] [WARN] cache miss",
+     {"level": "WARN", "log_message": "cache miss"}),
     ("[2025-09-12T10:00:00.000Z] INFO [payments.gateway] captured",
      {"level": "INFO", "logger": "payments.gateway", "log_message": "captured"}),
     ("[2025-09-12T10:00:00.000Z] INFO request done service=auth-service duration_ms=12 user=u_1",
@@ -192,14 +194,15 @@ def test_timezone_applies_to_naive_stamps() -> None:
 
 def test_unknown_timezone_fails_at_startup() -> None:
     """A bad zone is a ConfigError naming the key."""
-    with pytest.raises(ConfigError, match="parsers.timezone"):
+    with pytest.raises(ConfigError, match=r"parsers\.timezone"):
         Parsers(ParsersConfig(timezone="Nowhere/Land"))
 
 
 def test_user_grammars_are_tried_first_and_report_their_name() -> None:
     """A matching user grammar wins over the built-ins; its stamp is the event time."""
     config = ParsersConfig(grammars=[GrammarSpec(
-        name="nginx", pattern=r"%{IP:client} \[%{TIMESTAMP_ISO8601:timestamp}\] %{INT:status:int}")])
+        name="nginx",
+        pattern=r"%{IP:client} \[%{TIMESTAMP_ISO8601:timestamp}\] %{INT:status:int}")])
     result = Parsers(config).parse("10.0.0.1 [2025-09-12T10:00:00Z] 404")
     assert ParseResult("10.0.0.1 [2025-09-12T10:00:00Z] 404",
                        {"client": "10.0.0.1", "timestamp": "2025-09-12T10:00:00Z", "status": 404},
@@ -233,7 +236,7 @@ def test_bad_when_regex_names_the_config_key() -> None:
 
 def test_bad_multiline_pattern_fails_at_startup() -> None:
     """The multiline pattern is compiled by the constructor too."""
-    with pytest.raises(GrammarError, match="multiline.pattern"):
+    with pytest.raises(GrammarError, match=r"multiline\.pattern"):
         Parsers(ParsersConfig(multiline=MultilineConfig(pattern="[")))
 
 
