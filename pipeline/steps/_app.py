@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import LOG_FIELDS
 
+ALIAS_NAMES = ("level", "environment", "log_message", "timestamp")
+"""Alias fields of the template: a document must not carry them (Elasticsearch refuses it)."""
+
 FLATTENED_SCALAR_KEY = "value"
 """A payload logged as a scalar (``"data": "ok"``) is stored as ``{"value": "ok"}``."""
 
@@ -26,7 +29,10 @@ class KeepAppFields:
         self._flattened = frozenset(flattened)
 
     def __call__(self, event: Event) -> Event:
-        fields = event.get(METADATA, {}).pop(LOG_FIELDS, None)
+        fields = event.get(METADATA, {}).pop(LOG_FIELDS, None) or {}
+        for name in ALIAS_NAMES:
+            if name in event:
+                fields.setdefault(name, event.pop(name))
         if not fields:
             return event
         app = event.get(self._namespace)

@@ -70,7 +70,10 @@ class NormaliseLevel:
 
     def __call__(self, event: Event) -> Event:
         raw = pop_first(log_fields(event), LEVEL_KEYS)
+        root = event.pop("level", MISSING)  # a shipper's root-level field; `level` is an alias
         if raw is MISSING:
+            raw = root
+        if raw is MISSING or raw is None:
             return event
         level = normalise_level_value(raw)
         if level is None:

@@ -30,8 +30,9 @@ class AddServiceField:
 
     def __call__(self, event: Event) -> Event:
         from_log = _name_of(pop_first(log_fields(event), self._log_keys))
-        from_shipper = _pop_shipper_field(event, self._shipper_key)
-        set_path(event, self._path, from_shipper or from_log or self._default)
+        from_fields = _pop_shipper_field(event, self._shipper_key)
+        from_root = _pop_root_scalar(event, self._shipper_key)
+        set_path(event, self._path, from_fields or from_root or from_log or self._default)
         return event
 
 
@@ -72,6 +73,19 @@ def _name_of(value: Any) -> str | None:
     if isinstance(value, dict):
         return as_text(value.get("name"))
     return as_text(value)
+
+
+def _pop_root_scalar(event: Event, key: str) -> str | None:
+    """A top-level ``service``/``environment`` string (Filebeat's ``fields_under_root``).
+
+    Taken off the event either way: ``environment`` is an alias in the template and
+    ``service`` an object, so a root-level value would make Elasticsearch refuse the document.
+    """
+    value = event.get(key)
+    if value is None or isinstance(value, dict):
+        return None
+    del event[key]
+    return _name_of(value)
 
 
 def _pop_shipper_field(event: Event, key: str) -> str | None:

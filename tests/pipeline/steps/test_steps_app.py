@@ -35,3 +35,11 @@ def test_metadata_working_keys_are_removed() -> None:
     """After the chain @metadata no longer holds the log's working keys."""
     meta = enrich({"x": 1})["@metadata"]
     assert "log_fields" not in meta
+
+
+def test_alias_names_never_stay_at_the_root() -> None:
+    """Top-level level/log_message/timestamp (aliases in the template) are used or moved to app."""
+    doc = enrich({}, level="WARN", log_message="old", timestamp="t")
+    assert "warn" == doc["log"]["level"]
+    assert {"log_message": "old", "timestamp": "t"} == doc["app"]
+    assert not {"level", "environment", "log_message", "timestamp"} & doc.keys()

@@ -140,7 +140,22 @@ SHAPES = st.recursive(
     SCALARS, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3)
 )
 TOP_KEYS = st.sampled_from(
-    ["host", "log", "fields", "tags", "agent", "event", "service", "@timestamp", "error", "http"]
+    [
+        "host",
+        "log",
+        "fields",
+        "tags",
+        "agent",
+        "event",
+        "service",
+        "@timestamp",
+        "error",
+        "http",
+        "level",
+        "environment",
+        "timestamp",
+        "log_message",
+    ]
 )
 
 
@@ -154,3 +169,4 @@ def test_any_shipper_event_shape_is_handled(top: dict[str, Any], line: str) -> N
     meta = result.pop(METADATA)
     assert meta["_index"].startswith("universal-ai-tools-")
     assert isinstance(orjson.dumps(result), bytes)
+    assert set() == {"level", "environment", "timestamp", "log_message"} & result.keys()

@@ -57,3 +57,10 @@ def test_env_spelling_and_version_string() -> None:
     """`env` counts as the environment; a numeric version is stored as a string."""
     doc = enrich({"env": "qa", "version": 2})
     assert {"name": "unknown", "environment": "qa", "version": "2"} == doc["service"]
+
+
+def test_root_level_shipper_fields_are_used_and_removed() -> None:
+    """Filebeat's fields_under_root puts service/environment at the top: used after fields.*."""
+    doc = enrich({"service": "from-log"}, service="root-svc", environment="staging")
+    assert {"name": "root-svc", "environment": "staging"} == doc["service"]
+    assert "environment" not in doc
