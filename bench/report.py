@@ -108,6 +108,7 @@ def _shipping_table(results: dict[str, Any], scenario: str) -> list[str]:
             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, m in med.items():
         docs = f"{m['docs']:,.0f}" + ("" if m["complete"] else " (INCOMPLETE)")
+        docs += "" if m.get("days_match", True) else " (wrong days)"
         vs = rat.get(name)
         versus = (f"{_fmt(vs['docs_per_sec'], '.2f')} / {_fmt(vs['docs_per_cpu_sec'], '.2f')}"
                   if vs else "-")

@@ -103,7 +103,15 @@ def run_shipper(name: str, sink: Sink, corpus: Corpus, settings: Settings,
     else:
         sample = run_finite(launch, count, job.expected_docs, run_dir / "output.log",
                             timeout_secs=settings.timeout_secs)
-    return _row(sample, sink.cpu_secs() - sink_cpu0)
+    row = _row(sample, sink.cpu_secs() - sink_cpu0)
+    row["indices"] = sink.indices(settings.index_prefix)
+    row["days_match"] = days_match(row["indices"], corpus.stats, settings.index_prefix)
+    return row
+
+
+def days_match(indices: dict[str, int], stats: CorpusStats, prefix: str) -> bool:
+    """Whether every dated record landed in its UTC day's index (the rest are parse failures)."""
+    return all(indices.get(prefix + day, 0) == n for day, n in stats.days.items())
 
 
 def _row(sample: Sample, sink_cpu: float) -> dict[str, Any]:
@@ -123,6 +131,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Medians over runs; complete only if every run indexed everything."""
     median = {key: statistics.median(r[key] for r in runs) for key in MEDIAN_KEYS}
     median["complete"] = all(r["complete"] for r in runs)
+    median["days_match"] = all(r["days_match"] for r in runs)
     median["notes"] = sorted({r["note"] for r in runs if r["note"]})
     return median
 
@@ -154,6 +163,7 @@ def shipping_scenario(sink_factory: Callable[[], Sink]) -> Callable[..., dict[st
 
 def _progress(sink: str, name: str, index: int, row: dict[str, Any]) -> None:
     state = "ok" if row["complete"] else f"INCOMPLETE ({row['note']})"
+    state += "" if row["days_match"] else ", daily indices differ from the corpus"
     print(f"  [{sink}] run {index + 1} {name:13s} {row['docs']:>9,} docs "
           f"{row['docs_per_sec']:>9,.0f} docs/s {row['cpu_secs']:>7.1f} cpu-s "
           f"{row['peak_rss_bytes'] / 2**20:>6.0f} MiB  sink cpu {row['sink_cpu_secs']:.1f} s  "

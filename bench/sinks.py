@@ -45,6 +45,8 @@ class Sink(Protocol):
 
     def reset(self, prefix: str) -> None: ...
 
+    def indices(self, prefix: str) -> dict[str, int]: ...
+
     def cpu_secs(self) -> float: ...
 
     def close(self) -> None: ...
@@ -70,6 +72,10 @@ class StandInSink:
     def reset(self, prefix: str) -> None:
         http("POST", f"{self.url}/_standin/reset", b"")
 
+    def indices(self, prefix: str) -> dict[str, int]:
+        stats = http("GET", f"{self.url}/_standin/stats")["indices"]
+        return {k: int(v) for k, v in stats.items() if k.startswith(prefix)}
+
     def cpu_secs(self) -> float:
         return process_cpu_secs(self.proc.pid)
 
@@ -94,6 +100,11 @@ class ElasticsearchSink:
         http("POST", f"{target}/_refresh?ignore_unavailable=true&allow_no_indices=true", b"")
         found = http("GET", f"{target}/_count?ignore_unavailable=true&allow_no_indices=true")
         return int(found["count"]) if found else 0
+
+    def indices(self, prefix: str) -> dict[str, int]:
+        self.count(prefix)  # refreshes
+        listed = http("GET", f"{self.url}/_cat/indices/{prefix}*?format=json&h=index,docs.count")
+        return {e["index"]: int(e["docs.count"]) for e in listed or []}
 
     def reset(self, prefix: str) -> None:
         """Delete the indices under ``prefix`` by name (wildcard deletes may be refused)."""

@@ -3,7 +3,7 @@
 What a competent engineer writes in an afternoon: join continuation lines, ``orjson.loads``
 JSON lines, one regular expression for the bracketed layouts, the UTC day from the timestamp,
 ``helpers.bulk`` in chunks of :data:`BATCH_DOCS`. No ECS, no ids, no retries, no DLQ. Reads the
-gzip corpus, as lumberyard does. Run as ``python -m bench.peers.naive URL PREFIX FILE``.
+gzip corpus, as lumberyard does. :func:`main` takes ``URL PREFIX FILE``.
 """
 
 from __future__ import annotations
@@ -45,12 +45,16 @@ def logical_lines(lines: Iterable[str]) -> Iterator[str]:
         yield pending
 
 
-def utc_day(stamp: str) -> str | None:
-    """``YYYY.MM.dd`` of a timestamp in UTC, or None if it is not one."""
+def parse_stamp(stamp: str) -> datetime | None:
+    """A timestamp in any of the corpus's ISO 8601 variants, or None if it is not one."""
     try:
-        parsed = datetime.fromisoformat(stamp.replace(",", "."))
+        return datetime.fromisoformat(stamp.replace(",", "."))
     except ValueError:
         return None
+
+
+def utc_day(parsed: datetime) -> str:
+    """``YYYY.MM.dd`` of a time in UTC (naive times are taken as UTC)."""
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC)
     return parsed.strftime("%Y.%m.%d")
@@ -63,18 +67,20 @@ def to_doc(record: str, today: str) -> tuple[str, dict[str, Any]]:
             doc = orjson.loads(record)
         except orjson.JSONDecodeError:
             doc = None
-        if isinstance(doc, dict) and (day := utc_day(str(doc.get("timestamp", "")))):
+        if isinstance(doc, dict) and (stamp := parse_stamp(str(doc.get("timestamp", "")))):
             for key in ("data", "context"):
                 if isinstance(doc.get(key), str):
                     doc[f"{key}_text"] = doc.pop(key)
-            return day, doc
-    elif (m := BRACKETED.match(record)) and (day := utc_day(m["ts"])):
-        doc = {"timestamp": m["ts"], "level": m["level"] or m["blevel"], "message": m["msg"]}
+            return utc_day(stamp), doc
+    elif (m := BRACKETED.match(record)) and (stamp := parse_stamp(m["ts"])):
+        # normalised, or a "2025-09-12 10:00:00,123" stamp would break the date mapping
+        doc = {"timestamp": stamp.isoformat(), "level": m["level"] or m["blevel"],
+               "message": m["msg"]}
         if m["logger"]:
             doc["logger"] = m["logger"]
         if m["kv"]:
             doc.update(KV.findall(m["kv"]))
-        return day, doc
+        return utc_day(stamp), doc
     return today, {"message": record, "tags": ["_parsefailure"]}
 
 
@@ -91,10 +97,13 @@ def main(argv: list[str]) -> int:
     """Index the corpus; print the number of documents indexed."""
     url, prefix, path = argv
     es = Elasticsearch(url, request_timeout=120)
-    indexed, _errors = helpers.bulk(es, actions(Path(path), prefix), chunk_size=BATCH_DOCS,
-                                    max_chunk_bytes=100 * 1024 * 1024)
-    print(indexed)
-    return 0
+    indexed, errors = helpers.bulk(es, actions(Path(path), prefix), chunk_size=BATCH_DOCS,
+                                   max_chunk_bytes=100 * 1024 * 1024, raise_on_error=False)
+    failed = errors if isinstance(errors, list) else []
+    print(f"indexed {indexed}, failed {len(failed)}")
+    for error in failed[:5]:
+        print(orjson.dumps(error).decode()[:500])
+    return 1 if failed else 0
 
 
 def available() -> str | None:
@@ -104,11 +113,9 @@ def available() -> str | None:
 
 def launch(job: Job) -> Launch:
     """``python -m bench.peers.naive`` on the gzip corpus."""
-    return Launch([sys.executable, "-m", "bench.peers.naive", job.url, job.index_prefix,
-                   str(job.corpus_gz)], daemon=False, env={"PYTHONPATH": str(_ROOT)})
+    script = "import sys; from bench.peers.naive import main; sys.exit(main(sys.argv[1:]))"
+    return Launch([sys.executable, "-c", script, job.url, job.index_prefix, str(job.corpus_gz)],
+                  daemon=False, env={"PYTHONPATH": str(_ROOT)})
 
 
 _ROOT = Path(__file__).resolve().parents[2]
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
