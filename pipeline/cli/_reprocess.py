@@ -23,6 +23,7 @@ from pipeline.cli.common import (
 )
 from pipeline.connections import DEFAULT_ES_URL, DEFAULT_KAFKA_BOOTSTRAP
 from pipeline.reprocess import (
+    DEFAULT_SPLIT_BYTES,
     STATE_FILE,
     Display,
     Job,
@@ -35,6 +36,7 @@ from pipeline.reprocess import (
 )
 
 EXIT_INTERRUPTED = 130
+MIB = 1024 * 1024
 
 
 def parse_time(value: str | None, option: str) -> datetime | None:
@@ -83,6 +85,9 @@ def register(app: typer.Typer) -> None:
         restart: Annotated[
             bool, typer.Option("--restart", help="Ignore checkpoints; read everything again.")
         ] = False,
+        split_min_mib: Annotated[
+            int, typer.Option(min=1, help="Split files into ranges of at least this many MiB.")
+        ] = DEFAULT_SPLIT_BYTES // MIB,
         progress: Annotated[
             str, typer.Option(help="auto (bar on a terminal), bar, or plain.")
         ] = "auto",
@@ -126,7 +131,13 @@ def register(app: typer.Typer) -> None:
         )
         err = Console(stderr=True)
         summary = reprocess(
-            Options(paths=list(paths), job=job, workers=workers, restart=restart),
+            Options(
+                paths=list(paths),
+                job=job,
+                workers=workers,
+                restart=restart,
+                split_min_bytes=split_min_mib * MIB,
+            ),
             _display(progress, err),
         )
         render(summary, Console(soft_wrap=True))

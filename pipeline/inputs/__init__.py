@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline.inputs._acks import OffsetTracker
+from pipeline.inputs._bounds import StartsEvent
 from pipeline.inputs._compression import decompressed_chunks, sniff, sniff_file
 from pipeline.inputs._discovery import STDIN, Discovered, Problem, discover, rotation_key
 from pipeline.inputs._events import FILEBEAT_DECODE_TAG, TRUNCATED_TAG, split_lines
@@ -19,6 +20,7 @@ __all__ = [
     "Joiner",
     "OffsetTracker",
     "Problem",
+    "StartsEvent",
     "UnitListener",
     "decompressed_chunks",
     "discover",

@@ -18,6 +18,7 @@ from typing import BinaryIO, Protocol
 
 from pipeline.errors import InputError, TruncatedArchive
 from pipeline.inputs._acks import OffsetTracker
+from pipeline.inputs._bounds import EventClip, StartsEvent, Window
 from pipeline.inputs._compression import Position, decompressed_chunks, sniff
 from pipeline.inputs._discovery import STDIN
 from pipeline.inputs._events import (
@@ -80,10 +81,13 @@ class FileInput:
         listener: UnitListener | None = None,
         joiner_factory: Callable[[], Joiner] | None = None,
         stdin: BinaryIO | None = None,
+        starts_event: StartsEvent | None = None,
     ) -> None:
         self._units = units
         self._listener = listener or _Ignore()
         self._joiner_factory = joiner_factory
+        self._starts_event = starts_event
+        """With multiline: which lines begin an event (lets ranges split on event bounds)."""
         self._stdin = stdin
         self.lines = 0
         self.events = 0
@@ -115,6 +119,10 @@ class _UnitReader:
         self.received_at = ""
         self.carry = b""
         self.carry_offset = unit.resume
+        self.clip: EventClip | None = None
+        if self.joiner is not None and owner._starts_event is not None:
+            head = unit.start > 0 and unit.resume == unit.start  # a checkpoint is an event start
+            self.clip = EventClip(owner._starts_event, head, unit.end)
 
     def _checkpoint(self, offset: int, finished: bool) -> None:
         self.listener.on_checkpoint(self.unit, offset, finished)
@@ -125,6 +133,8 @@ class _UnitReader:
             with self._open() as raw:
                 for block, base in self._blocks(raw):
                     yield from self._block_batch(block, base)
+                    if self.clip is not None and self.clip.stop_offset is not None:
+                        break
                 yield from self._final()
         except TruncatedArchive as exc:
             yield from self._truncated_tail(str(exc))
@@ -151,7 +161,7 @@ class _UnitReader:
             base = unit.resume - 1  # one byte early: is the resume point a line start?
             raw.seek(base)
             self.position.raw = base
-        window = _Window(unit.resume, unit.end)
+        window = Window(unit.resume, unit.end if self.clip is None else None)
         for chunk in decompressed_chunks(raw, self.codec, unit.path, self.position):
             block, start = window.cut(chunk, base)
             base += len(chunk)
@@ -164,6 +174,10 @@ class _UnitReader:
         data = self.carry + block if self.carry else block
         lines = split_lines(data, base - len(self.carry))
         self.carry, self.carry_offset = lines.rest, lines.rest_offset
+        if self.clip is not None:
+            lines.texts, lines.offsets = self.clip.clip(lines.texts, lines.offsets)
+            if self.clip.stop_offset is not None:
+                self.carry, self.carry_offset = b"", self.clip.stop_offset
         self.owner.lines += len(lines.texts)
         pairs = self._join(lines)
         raw_done = self.position.raw - (self.unit.start if self.codec == "plain" else 0)
@@ -232,44 +246,6 @@ class _UnitReader:
             yield Batch(events=events, ack=ack, input_name=INPUT_NAME, nbytes=len(self.carry))
         elif self.joiner is not None and self.open_seq is not None:
             self.tracker.set_end(self.open_seq, self.carry_offset)
-
-
-class _Window:
-    """Which content bytes a range owns: the lines whose first byte is in ``[begin, end)``.
-
-    Content before the first line start at or after ``begin`` is skipped (it belongs to the
-    range before, or was acknowledged already); the line that starts before ``end`` is read
-    to its newline even past ``end``. Offsets are content (decompressed) offsets.
-    """
-
-    def __init__(self, begin: int, end: int | None) -> None:
-        self.begin = begin
-        self.end = end
-        self.skipping = begin > 0
-        self.done = False
-
-    def cut(self, data: bytes, base: int) -> tuple[bytes, int]:
-        """The owned part of ``data`` (which starts at ``base``) and its offset."""
-        if self.skipping:
-            data, base = self._skip(data, base)
-            if self.skipping:
-                return b"", base
-            if self.end is not None and base >= self.end:
-                self.done = True  # the first own line would start in the next range
-                return b"", base
-        if self.end is not None and base + len(data) >= self.end:
-            newline = data.find(b"\n", max(0, self.end - 1 - base))
-            if newline >= 0:
-                self.done = True
-                return data[: newline + 1], base
-        return data, base
-
-    def _skip(self, data: bytes, base: int) -> tuple[bytes, int]:
-        newline = data.find(b"\n", max(0, self.begin - 1 - base))
-        if newline < 0:
-            return b"", base + len(data)
-        self.skipping = False
-        return data[newline + 1 :], base + newline + 1
 
 
 def drop_metadata(event: Event) -> Event:

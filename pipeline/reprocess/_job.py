@@ -8,6 +8,8 @@ their drops are counted intentional drops.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +22,7 @@ from pipeline.runtime import Chain, Output
 
 if TYPE_CHECKING:
     from pipeline.config import LumberyardConfig
-    from pipeline.inputs import Joiner
+    from pipeline.inputs import Joiner, StartsEvent
 
 Target = Literal["elasticsearch", "dry-run", "kafka"]
 
@@ -95,9 +97,9 @@ def build_chain(job: Job) -> Chain:
     return Chain(steps)
 
 
-def build_joiner(job: Job) -> type[Joiner] | None:
+def build_joiner(job: Job) -> Callable[[], Joiner] | None:
     """A factory of multiline joiners when the config asks for multiline, else ``None``."""
-    multiline = getattr(load(job).parsers, "multiline", None)
+    multiline = load(job).parsers.multiline
     if multiline is None:
         return None
     from parsers import MultilineJoiner  # noqa: PLC0415
@@ -106,7 +108,28 @@ def build_joiner(job: Job) -> type[Joiner] | None:
         joiner: Joiner = MultilineJoiner(multiline)
         return joiner
 
-    return make  # type: ignore[return-value]
+    return make
+
+
+def event_starts(job: Job) -> StartsEvent | None:
+    """For ``match = "after"`` multiline: the test telling a line that begins an event (a
+    line that is not a continuation), so files can be split on event bounds. ``None`` when
+    there is no multiline or bounds depend on the line before (``match = "before"``)."""
+    multiline = load(job).parsers.multiline
+    if multiline is None or multiline.match != "after":
+        return None
+    search = re.compile(multiline.pattern).search
+    negate = multiline.negate
+
+    def starts(line: str) -> bool:
+        return (search(line) is not None) == negate
+
+    return starts
+
+
+def splittable(job: Job) -> bool:
+    """Whether files may be cut into ranges: no multiline, or multiline with event bounds."""
+    return load(job).parsers.multiline is None or event_starts(job) is not None
 
 
 def build_output(job: Job) -> Output:

@@ -22,7 +22,7 @@ from typing import Any
 from pipeline.connections import EsConnection
 from pipeline.errors import NotConnected
 from pipeline.inputs import FileUnit, Problem, stdin_unit
-from pipeline.reprocess._job import Job, build_chain, build_joiner
+from pipeline.reprocess._job import Job, build_chain, build_joiner, splittable
 from pipeline.reprocess._plan import Plan, Splitting, make_plan
 from pipeline.reprocess._progress import Display, RunState, UnitProgress
 from pipeline.reprocess._state import CheckpointStore
@@ -85,12 +85,12 @@ def _plan(options: Options) -> Plan:
     """Validate the config (grammars compile here, once, before any worker starts) and plan."""
     job = options.job
     build_chain(job)
-    multiline = build_joiner(job) is not None
+    build_joiner(job)  # a bad multiline pattern fails here, before any worker starts
     store = CheckpointStore(Path(job.state_path), job.job) if job.state_path else None
     try:
         if store is not None and options.restart:
             store.forget_job()
-        splitting = Splitting(options.workers, options.split_min_bytes, enabled=not multiline)
+        splitting = Splitting(options.workers, options.split_min_bytes, splittable(job))
         return make_plan(options.paths, store, splitting)
     finally:
         if store is not None:

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from pipeline.errors import LumberyardError
 from pipeline.inputs import FileInput, FileUnit
-from pipeline.reprocess._job import Job, build_chain, build_joiner, build_output
+from pipeline.reprocess._job import Job, build_chain, build_joiner, build_output, event_starts
 from pipeline.reprocess._state import CheckpointStore
 from pipeline.runtime import METADATA, Batch, Chain, Event, Output
 
@@ -134,7 +134,8 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
     reporter = Reporter(worker, reports, store)
     try:
         chain, sink = build_chain(job), build_output(job)
-        source = FileInput(queued(units, reporter), reporter, build_joiner(job))
+        joiner, starts = build_joiner(job), event_starts(job)
+        source = FileInput(queued(units, reporter), reporter, joiner, starts_event=starts)
         try:
             await _pump(source, chain, sink, tally, job)
         finally:

@@ -194,3 +194,33 @@ def test_a_resumed_range_starts_at_its_checkpoint_not_at_its_start(tmp_path: Pat
     resumed = replace(first, resume=first.start + 9 * 10)
     messages = _messages(_drain(FileInput([resumed])))
     assert (f"row {10:04d}", second.start // 9 - 10) == (messages[0], len(messages))
+
+
+def _starts_event(line: str) -> bool:
+    return not line[:1].isspace()
+
+
+@pytest.mark.parametrize(("pack", "parts"), [("plain", 3), ("plain", 9), ("gzip", 4)])
+def test_multiline_ranges_own_whole_events(tmp_path: Path, pack: str, parts: int) -> None:
+    """Split anywhere, ranges with a joiner yield every stack trace whole and once: a range
+    skips the continuation lines it begins with and reads on past its end to an event start."""
+    records = [
+        "[t] ERROR boom %d" % i + "".join("\n  at frame%d()" % j for j in range(i % 5))
+        for i in range(400)
+    ]
+    data = ("\n".join(records) + "\n").encode()
+    path = tmp_path / ("trace.log.gz" if pack == "gzip" else "trace.log")
+    path.write_bytes(gzip.compress(data) if pack == "gzip" else data)
+    config = MultilineConfig(pattern=r"^\s", negate=False, match="after")
+
+    def joiner() -> Joiner:
+        made: Joiner = MultilineJoiner(config)
+        return made
+
+    units = split_ranges(inspect(str(path)), parts, min_bytes=500)
+    listener = Listener()
+    messages = _messages(
+        _drain(FileInput(units, listener, joiner, starts_event=_starts_event))
+    )
+    assert (parts, records) == (len(units), messages)
+    assert all(finished for _, finished in listener.checkpoints.values())
