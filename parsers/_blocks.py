@@ -160,6 +160,7 @@ class TrailingPairs(pp.Regex):
         super().__init__(r".*", flags=re.DOTALL)
         self._tail = re.compile(rf"[ ]*{_RPAIR}(?:[ ]+{_RPAIR})*").match
         self._pairs = re.compile(rf"({_KEY})=({_VALUE})")
+        self._token = re.compile(rf"{_KEY}=[^\s\"'][^\s]*|{_KEY}=").fullmatch
         self.set_name("GREEDYDATA")
 
     def split_pairs(self, text: str) -> tuple[str | None, dict[str, str]]:
@@ -168,20 +169,29 @@ class TrailingPairs(pp.Regex):
             return text, {}
         last = text[text.rfind(" ", 0, len(text) - 1) + 1:]
         if "=" not in last and last[-1:] not in ("'", '"', " "):
-            return text, {}  # the last word is no pair (most lines): no reversal needed
+            return text, {}  # the last word is no pair (most lines): nothing to split
+        if '"' in text or "'" in text:
+            return self._split_quoted(text)
+        tokens = text.split(" ")
+        index = len(tokens)
+        while index and (not tokens[index - 1] or self._token(tokens[index - 1])):
+            index -= 1
+        pairs: dict[str, str] = {}
+        for token in tokens[index:]:
+            if token:  # a pair token's key has no "=": the first "=" splits it
+                key, _, value = token.partition("=")
+                pairs.setdefault(key, value)
+        if not pairs:
+            return text, {}
+        return " ".join(tokens[:index]).rstrip(" ") or None, pairs
+
+    def _split_quoted(self, text: str) -> tuple[str | None, dict[str, str]]:
+        """Quoted values may hold spaces: find the run by matching the reversed text."""
         found = self._tail(text[::-1])
         if found is None:
             return text, {}
         start = len(text) - found.end()
-        message = text[:start].rstrip(" ") or None
-        tail = text[start:]
-        if '"' in tail or "'" in tail:
-            return message, KeyValues.pairs(self._pairs, tail)
-        pairs: dict[str, str] = {}
-        for token in tail.split():  # checked above: every token is key=value, key has no "="
-            key, _, value = token.partition("=")
-            pairs.setdefault(key, value)
-        return message, pairs
+        return text[:start].rstrip(" ") or None, KeyValues.pairs(self._pairs, text[start:])
 
 
 def _rx(name: str, pattern: str) -> pp.ParserElement:

@@ -108,7 +108,6 @@ class Parsers:
         self._max = self.config.max_line_bytes
         self._bracketed_match = bracketed_matcher().match
         self._stamp = self._stamps.parse
-        self._stamp_any = self._stamps.parse_any
         self._user = tuple(self._compile(i, spec) for i, spec in enumerate(self.config.grammars))
         if self.config.multiline is not None:
             MultilineJoiner[object](self.config.multiline)  # fail at startup on a bad pattern
@@ -178,7 +177,7 @@ class Parsers:
                 stamp = obj.get("timestamp")
                 if stamp is None:
                     return ParseResult(text, obj, None, tags, "json")
-            when = self._stamp_any(stamp) if type(stamp) is str else None
+            when = self._stamp(stamp) if type(stamp) is str else None
             if when is None:
                 tags.append("_dateparsefailure")
             return ParseResult(text, obj, when, tags, "json")
