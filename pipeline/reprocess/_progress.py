@@ -33,6 +33,9 @@ class UnitProgress:
     total: int
     raw: int = 0
     events: int = 0
+    skips_head: bool = False
+    """A compressed range decompresses what precedes it without parsing: the raw bytes up
+    to its first block are skipped work, taken off the totals instead of counted as done."""
 
 
 @dataclass
@@ -51,6 +54,11 @@ class RunState:
     def progress(self, key: str, raw: int, lines: int, events: int) -> None:
         """Apply one progress message."""
         unit = self.units.get(key)
+        if unit is not None and unit.skips_head:
+            unit.skips_head = False
+            unit.total -= raw - unit.raw
+            self.total_bytes -= raw - unit.raw
+            unit.raw = raw
         if unit is not None:
             self.done_bytes += max(0, raw - unit.raw)
             unit.raw = max(unit.raw, raw)

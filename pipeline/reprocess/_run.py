@@ -190,7 +190,9 @@ def _handle(
         unit = units.get(key)
         total = unit.raw_span if unit is not None else 0
         done = unit.resume - unit.start if unit is not None and unit.codec == "plain" else 0
-        progress = state.units[key] = UnitProgress(path=path, total=total, raw=done)
+        skips = unit is not None and unit.codec != "plain" and unit.resume > 0
+        progress = UnitProgress(path=path, total=total, raw=done, skips_head=skips)
+        state.units[key] = progress
         display.start(key, progress)
     elif kind == "finished":
         state.units_finished += 1

@@ -95,7 +95,10 @@ class KafkaLinesOutput:
         self._outstanding += len(batch.events)
         for event in batch.events:
             key = event.get(METADATA, {}).get("source_id")
-            future = self._producer.send(self.topic, value=raw_line(event), key=key)
+            try:
+                future = self._producer.send(self.topic, value=raw_line(event), key=key)
+            except KafkaError as exc:  # e.g. no metadata for the topic within max_block_ms
+                raise DeliveryError(f"Kafka topic {self.topic!r}: {exc}") from exc
             future.add_callback(self._on_success, ticket)
             future.add_errback(self._on_error)
 

@@ -232,3 +232,41 @@ def _consume(bootstrap: str, topic: str) -> list[bytes]:
     values = [record.value for record in consumer]
     consumer.close()
     return values
+
+
+def test_ctrl_c_stops_with_130_and_the_next_run_completes_exactly(
+    tmp_path: Path, es_url: str, es_client: Elasticsearch, unique_name: str
+) -> None:
+    """SIGINT to the command's process group (what Ctrl-C does) stops it with status 130
+    after a summary; running again indexes the rest, each line once."""
+    archives = ArchiveSet(tmp_path / "logs")
+    archives.write("big.log", 40000)
+    prefix, data = f"{unique_name}-", tmp_path / "data"
+    args = [LUMBERYARD, "reprocess", str(archives.root), "--index-prefix", prefix,
+            "--workers", "2", "--es-url", es_url, "--data-dir", str(data)]
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as running:
+        _wait_for_a_checkpoint(data / STATE_FILE, running)
+        os.killpg(running.pid, signal.SIGINT)
+        stdout, _ = running.communicate(timeout=120)
+    assert (130, True) == (running.returncode, "events in" in stdout)
+    resumed = reprocess(str(archives.root), "--index-prefix", prefix, es_url=es_url,
+                        data_dir=data)
+    assert 0 == resumed.returncode, resumed.stderr
+    assert dict(archives.per_day) == counts(es_client, prefix)
+
+
+def test_stdin_is_reprocessed(
+    tmp_path: Path, es_url: str, es_client: Elasticsearch, unique_name: str
+) -> None:
+    """``-`` reads stdin (gzip recognised by content) into the same daily indices."""
+    archives = ArchiveSet(tmp_path / "logs")
+    path = archives.write("piped.log.gz", 60, "gzip")
+    prefix = f"{unique_name}-"
+    argv = [LUMBERYARD, "reprocess", "-", "--index-prefix", prefix, "--es-url", es_url,
+            "--data-dir", str(tmp_path / "data")]
+    with path.open("rb") as stdin:
+        done = subprocess.run(argv, stdin=stdin, capture_output=True, text=True, timeout=300,
+                              check=False)
+    assert 0 == done.returncode, done.stderr + done.stdout
+    assert dict(archives.per_day) == counts(es_client, prefix)
