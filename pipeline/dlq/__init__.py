@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from pipeline.dlq._entry import DeadLetter
+from pipeline.dlq._kafka import KafkaDeadLetterMirror
 from pipeline.dlq._queue import DEFAULT_SEGMENT_BYTES, DeadLetterMirror, DeadLetterQueue
 from pipeline.dlq._replay import REPLAY_INPUT, ReplaySummary, replay
 
@@ -16,6 +17,7 @@ __all__ = [
     "DeadLetter",
     "DeadLetterMirror",
     "DeadLetterQueue",
+    "KafkaDeadLetterMirror",
     "ReplaySummary",
     "replay",
 ]
