@@ -105,6 +105,7 @@ def run_shipper(name: str, sink: Sink, corpus: Corpus, settings: Settings,
                             timeout_secs=settings.timeout_secs)
     row = _row(sample, sink.cpu_secs() - sink_cpu0)
     row["indices"] = sink.indices(settings.index_prefix)
+    row["load_avg_1m"] = os.getloadavg()[0]
     row["days_match"] = days_match(row["indices"], corpus.stats, settings.index_prefix)
     return row
 
@@ -253,6 +254,7 @@ def execute(settings: Settings) -> dict[str, Any]:
             t0 = time.monotonic()
             results["scenarios"][name] = scenario(settings, corpus, ready)
             results["scenarios"][name]["duration_secs"] = time.monotonic() - t0
+    results["machine"]["load_avg_at_end"] = os.getloadavg()
     results["ratios"] = report.ratios(results)
     return results
 
