@@ -18,12 +18,12 @@ DEFAULT_KAFKA_BOOTSTRAP = "127.0.0.1:9092"
 class EsConnection(BaseModel):
     """Where Elasticsearch is and how to authenticate to it."""
 
-    url: str = Field(DEFAULT_ES_URL, description="Elasticsearch URL (env ES_URL).")
-    api_key: str | None = Field(None, description="API key, base64 'id:key' (env ES_API_KEY).")
-    user: str | None = Field(None, description="Basic-auth user (env ES_USER).")
-    password: str | None = Field(None, description="Basic-auth password (env ES_PASSWORD).")
-    ca: Path | None = Field(None, description="CA certificate file for https (env ES_CA).")
-    request_timeout_secs: float = Field(30.0, description="Per-request timeout in seconds.")
+    url: str = Field(default=DEFAULT_ES_URL, description="Elasticsearch URL (env ES_URL).")
+    api_key: str | None = Field(default=None, description="API key, base64 'id:key' (env ES_API_KEY).")
+    user: str | None = Field(default=None, description="Basic-auth user (env ES_USER).")
+    password: str | None = Field(default=None, description="Basic-auth password (env ES_PASSWORD).")
+    ca: Path | None = Field(default=None, description="CA certificate file for https (env ES_CA).")
+    request_timeout_secs: float = Field(default=30.0, description="Per-request timeout in seconds.")
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``elasticsearch.Elasticsearch`` / ``AsyncElasticsearch``."""
@@ -41,5 +41,5 @@ class KafkaConnection(BaseModel):
     """Where Kafka is."""
 
     bootstrap_servers: str = Field(
-        DEFAULT_KAFKA_BOOTSTRAP, description="Comma-separated host:port list (env KAFKA_BOOTSTRAP)."
+        default=DEFAULT_KAFKA_BOOTSTRAP, description="Comma-separated host:port list (env KAFKA_BOOTSTRAP)."
     )
