@@ -6,6 +6,7 @@ import re
 from datetime import UTC
 
 import orjson
+import pyparsing as pp
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from parsers import (
     Parsers,
     ParsersConfig,
     TrailingPairs,
+    compile_grammar,
 )
 from parsers._grok import _block_regex
 
@@ -153,3 +155,25 @@ def test_adversarial_megabyte_lines_finish(line: str) -> None:
     result = Parsers().parse(line.encode())
     assert (True, "_truncated" in result.tags) == (isinstance(result.fields, dict),
                                                   len(line) > 1024 * 1024)
+
+
+UNAMBIGUOUS = (pp.Word(pp.alphas)("key") + pp.Literal("=")
+               + (pp.Word(pp.nums)("number") | pp.Regex(r'"[^"]*"')("text"))
+               + pp.Opt(pp.Literal(";") + pp.Word(pp.alphas, exact=2)("unit")))
+
+
+@pytest.mark.timeout(300)
+@PROPS
+@given(st.text(st.sampled_from('ab=9"; \t'), max_size=16))
+def test_compiled_grammar_agrees_with_pyparsing(text: str) -> None:
+    """On an unambiguous grammar the compiled regex accepts exactly what pyparsing accepts,
+    with the same fields (whitespace skipping included)."""
+    try:
+        expected: dict[str, object] | None = dict(
+            UNAMBIGUOUS.parse_string(text, parse_all=True).as_dict())
+    except pp.ParseException:
+        expected = None
+    assert ("regex", expected) == (COMPILED.mode, COMPILED.match(text))
+
+
+COMPILED = compile_grammar("unambiguous", UNAMBIGUOUS)
