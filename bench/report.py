@@ -146,8 +146,9 @@ def charts(results: dict[str, Any], stem: Path) -> list[Path]:
                                  squeeze=False)
         for ax, scenario in zip(axes[0], scenarios, strict=True):
             _bars(ax, results, scenario, key)
-        fig.suptitle(f"{label} - {results['corpus']['records']:,} docs, median of "
-                     f"{results['settings']['runs']} runs, {results['machine']['cores']} cores")
+        runs = results["settings"]["runs"]
+        fig.suptitle(f"{label} - {results['corpus']['records']:,} docs, median of {runs} "
+                     f"run{'s' if runs != 1 else ''}, {results['machine']['cores']} cores")
         fig.tight_layout()
         path = stem.with_name(f"{stem.name}-{fname}.png")
         fig.savefig(path, dpi=110)
@@ -165,9 +166,11 @@ def _bars(ax: Any, results: dict[str, Any], scenario: str, key: str) -> None:
     if key == "cpu_secs_per_million" and scenario == "es":
         sink = [med[n]["sink_cpu_secs"] * 1e6 / med[n]["docs"] if med[n]["docs"] else 0
                 for n in names]
-        ax.barh(names, sink, left=values, color="#f0b27a", label="Elasticsearch's CPU")
+        es_bars = ax.barh(names, sink, left=values, color="#f0b27a", label="Elasticsearch's CPU")
+        ax.bar_label(es_bars, labels=[f"ES {v:,.0f}" for v in sink], padding=3, fontsize=8)
         ax.legend(loc="lower right", fontsize=8)
-    ax.bar_label(bars, labels=[f"{v:,.0f}" for v in values], padding=3, fontsize=8)
+    ax.bar_label(bars, labels=[f"{v:,.0f}" for v in values], padding=3, fontsize=8,
+                 label_type="edge" if key == "docs_per_sec" or scenario != "es" else "center")
     ax.invert_yaxis()
     ax.set_title(TITLES[scenario], fontsize=10)
     ax.margins(x=0.25)
