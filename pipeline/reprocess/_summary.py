@@ -86,15 +86,11 @@ def render(summary: Summary, console: Console) -> None:
     ):
         if counts:
             console.print(_counts(title, counts))
-    if summary.problems:
-        table = Table(title="skipped / incomplete input", title_justify="left")
-        table.add_column("path")
-        table.add_column("reason")
-        for problem in summary.problems:
-            table.add_row(problem.path, problem.reason)
-        console.print(table)
+    for problem in summary.problems:  # one greppable line each, never wrapped
+        line = f"skipped: {problem.path}: {problem.reason}"
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
     for message in summary.fatal:
-        console.print(f"worker failed: {message}")
+        console.print(f"worker failed: {message}", soft_wrap=True, markup=False, highlight=False)
 
 
 def _totals(s: Summary) -> Table:

@@ -63,8 +63,8 @@ def test_render_shows_totals_indices_and_problems() -> None:
     assert [True] * 4 == [
         "│ universal-ai-tools-2025.09.12 │     10 │" in text,
         "│ docs/s                         │     5 │" in text,
-        "/logs/cut.gz" in text,
-        "gzip stream truncated at byte 9" in text,
+        "skipped: /logs/cut.gz: gzip stream truncated at byte 9" in text,
+        "reconciled                     │   yes" in text,
     ]
 
 
