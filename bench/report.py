@@ -1,6 +1,6 @@
 """Turn a benchmark results document into ratios, a Markdown table, PNG charts and BENCHMARKS.md.
 
-Also usable alone to re-render from a saved run: ``python -m bench.report RESULTS.json``.
+Also usable alone to re-render a saved run: ``python -m bench.report bench/results/<date>.json``.
 """
 
 from __future__ import annotations
@@ -163,14 +163,14 @@ def _bars(ax: Any, results: dict[str, Any], scenario: str, key: str) -> None:
     values = [med[n][key] for n in names]
     colors = ["#2b7bba" if n == LY else "#9a9a9a" for n in names]
     bars = ax.barh(names, values, color=colors)
+    labels = [f"{v:,.0f}" for v in values]
     if key == "cpu_secs_per_million" and scenario == "es":
         sink = [med[n]["sink_cpu_secs"] * 1e6 / med[n]["docs"] if med[n]["docs"] else 0
                 for n in names]
-        es_bars = ax.barh(names, sink, left=values, color="#f0b27a", label="Elasticsearch's CPU")
-        ax.bar_label(es_bars, labels=[f"ES {v:,.0f}" for v in sink], padding=3, fontsize=8)
+        bars = ax.barh(names, sink, left=values, color="#f0b27a", label="Elasticsearch's CPU")
+        labels = [f"{v:,.0f} + ES {e:,.0f}" for v, e in zip(values, sink, strict=True)]
         ax.legend(loc="lower right", fontsize=8)
-    ax.bar_label(bars, labels=[f"{v:,.0f}" for v in values], padding=3, fontsize=8,
-                 label_type="edge" if key == "docs_per_sec" or scenario != "es" else "center")
+    ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
     ax.invert_yaxis()
     ax.set_title(TITLES[scenario], fontsize=10)
     ax.margins(x=0.25)
@@ -211,10 +211,12 @@ def update_markdown(path: Path, results: dict[str, Any], json_path: Path) -> Non
 
 
 def main(argv: list[str]) -> int:
-    """Re-render charts and the table from a saved results file."""
-    results = orjson.loads(Path(argv[0]).read_bytes())
+    """Re-render a saved run: charts, ``latest-*.png`` and the BENCHMARKS.md table."""
+    source = Path(argv[0])
+    results = orjson.loads(source.read_bytes())
     print(table(results))
-    for path in charts(results, Path(argv[0]).with_suffix("")):
+    benchmarks_md = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
+    for path in write(results, source.parent, benchmarks_md):
         print(f"wrote {path}")
     return 0
 
