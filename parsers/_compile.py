@@ -161,7 +161,8 @@ def _plain(value: Any) -> Any:
 class _Translator:
     """Walks a pyparsing element tree and emits the equivalent regex, collecting captures."""
 
-    def __init__(self, honor_whitespace: bool) -> None:
+    def __init__(self, honor_whitespace: bool, grammar: str = "?") -> None:
+        self.grammar = grammar
         self.captures: list[Capture] = []
         self._honor_ws = honor_whitespace
         self._active: set[int] = set()
@@ -288,8 +289,11 @@ class _Translator:
 
     def _forward(self, el: pp.Forward) -> str:
         """A non-recursive ``Forward`` is its expression; recursion is not regular."""
-        if el.expr is None or id(el) in self._active:
-            raise _Unsupported(f"recursive or empty Forward {el}")
+        if el.expr is None:
+            raise GrammarError(f"grammar {self.grammar!r}: Forward {el} is never defined "
+                               "(missing '<<=')")
+        if id(el) in self._active:
+            raise _Unsupported(f"recursive Forward {el}")
         self._active.add(id(el))
         try:
             return self.regex(el.expr)
@@ -333,10 +337,10 @@ def _word(el: pp.Word) -> str:
     return rf"\b{word}\b" if el.asKeyword else word
 
 
-def to_regex(element: pp.ParserElement, honor_whitespace: bool = False
+def to_regex(element: pp.ParserElement, honor_whitespace: bool = False, grammar: str = "?"
              ) -> tuple[str, list[Capture]]:
     """The regex for ``element`` and its captures; raises ``_Unsupported`` if it has none."""
-    translator = _Translator(honor_whitespace)
+    translator = _Translator(honor_whitespace, grammar)
     return translator.regex(element), translator.captures
 
 
@@ -348,7 +352,7 @@ def compile_grammar(name: str, element: pp.ParserElement, honor_whitespace: bool
     match exactly.
     """
     try:
-        body, captures = to_regex(element, honor_whitespace)
+        body, captures = to_regex(element, honor_whitespace, name)
     except _Unsupported as exc:
         return PyparsingMatcher(name, element, str(exc))
     trailing = r"[ \t\r\n]*" if honor_whitespace else ""

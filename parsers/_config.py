@@ -40,6 +40,11 @@ class MultilineConfig(BaseModel):
         description="'after': continuation lines join the event BEFORE them; 'before': they "
         "join the next line that is not a continuation.",
     )
+    json_lines_whole: bool = Field(
+        default=True,
+        description="A line starting with '{' is always a whole event: never joined to the "
+        "event before it and nothing is joined to it (multiline is off for JSON lines).",
+    )
     max_lines: int = Field(
         default=500, ge=1,
         description="Lines per event; more starts a new event (nothing is dropped)."

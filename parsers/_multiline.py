@@ -38,6 +38,7 @@ class MultilineJoiner(Generic[T]):
                                f"{config.pattern!r}") from exc
         self._negate = config.negate
         self._after = config.match == "after"
+        self._json_whole = config.json_lines_whole
         self._max_lines = config.max_lines
         self._max_bytes = config.max_bytes
         self._lines: list[str] = []
@@ -48,6 +49,8 @@ class MultilineJoiner(Generic[T]):
 
     def feed(self, line: str, token: T) -> list[tuple[str, T]]:
         """Add one line (without its newline); returns the events it completed, oldest first."""
+        if self._json_whole and line[:1] == "{":
+            return [*self._take(), (line, token)]
         marked = (self._search(line) is not None) != self._negate
         if self._after:
             if marked and self._lines:

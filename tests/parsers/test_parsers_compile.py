@@ -133,3 +133,9 @@ def test_invalid_compiled_pattern_is_a_grammar_error_naming_the_grammar() -> Non
     """A regex that cannot compile stops startup with the grammar's name and the position."""
     with pytest.raises(GrammarError, match=r"grammar 'broken': missing \), .* at position 0"):
         RegexMatcher("broken", "(abc", [])
+
+
+def test_undefined_forward_is_a_grammar_error_naming_the_grammar() -> None:
+    """A Forward never given an expression cannot parse anything: startup fails."""
+    with pytest.raises(GrammarError, match=r"grammar 'half': Forward .* is never defined"):
+        compile_grammar("half", pp.Literal("a") + pp.Forward())

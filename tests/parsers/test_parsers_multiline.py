@@ -93,3 +93,17 @@ def test_bad_pattern_names_the_key_and_position() -> None:
     """An invalid multiline.pattern fails at startup with its position."""
     with pytest.raises(GrammarError, match=r"multiline.pattern: .* at position 0 of '\(x'"):
         MultilineJoiner(MultilineConfig(pattern="(x"))
+
+
+def test_json_lines_are_never_joined_by_default() -> None:
+    """With an 'everything not starting with [ continues' rule, JSON lines stay whole."""
+    config = MultilineConfig(pattern=r"^\[", negate=True)
+    events = run(MultilineJoiner(config), ["[ts] a", "  more", '{"a":1}', "  x", "[ts] b"])
+    assert [("[ts] a\n  more", 0), ('{"a":1}', 2), ("  x", 3), ("[ts] b", 4)] == events
+
+
+def test_json_lines_join_when_asked() -> None:
+    """json_lines_whole=false treats '{' lines like any other line."""
+    config = MultilineConfig(pattern=r"^\[", negate=True, json_lines_whole=False)
+    events = run(MultilineJoiner(config), ["[ts] a", '{"a":1}'])
+    assert [('[ts] a\n{"a":1}', 0)] == events

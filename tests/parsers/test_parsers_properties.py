@@ -127,7 +127,7 @@ def test_trailing_pairs_agree_with_a_token_by_token_reference(text: str) -> None
 
 @pytest.mark.timeout(300)
 @PROPS
-@given(st.lists(st.text(st.sampled_from("ab \t[at"), max_size=8), max_size=30),
+@given(st.lists(st.text(st.sampled_from("ab \t[at{"), max_size=8), max_size=30),
        st.booleans(), st.sampled_from(["after", "before"]), st.integers(1, 5))
 def test_multiline_never_loses_or_reorders_lines(
         lines: list[str], negate: bool, match: str, max_lines: int) -> None:
