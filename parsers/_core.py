@@ -32,6 +32,7 @@ __all__ = ["BLANK", "ParseCounts", "ParseResult", "Parsers"]
 
 BLANK = "blank"
 """Grammar of an empty / whitespace-only line: not an event; skip it and count it."""
+_BUILTIN_NAMES = frozenset({"json", "bracketed", "plain", BLANK})
 
 _loads = orjson.loads
 _JSONError = orjson.JSONDecodeError
@@ -114,6 +115,9 @@ class Parsers:
 
     def _compile(self, index: int, spec: GrammarSpec) -> _UserGrammar:
         """One user grammar; errors name it (and the config key of a bad ``when_regex``)."""
+        if spec.name in _BUILTIN_NAMES:
+            raise GrammarError(f"parsers.grammars[{index}].name: {spec.name!r} is a built-in "
+                               f"grammar's name ({', '.join(sorted(_BUILTIN_NAMES))})")
         matcher = compile_grok(spec.name, spec.pattern, self.config.pattern_definitions)
         applies: Callable[[str], bool] = _always
         if spec.when_prefix is not None:

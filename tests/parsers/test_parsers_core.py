@@ -262,3 +262,10 @@ def test_grammar_names_lists_user_then_builtins() -> None:
     """grammar_names is the order grammars are tried (for per-grammar counters)."""
     config = ParsersConfig(grammars=[GrammarSpec(name="mine", pattern="x")])
     assert ["mine", "json", "bracketed", "plain"] == Parsers(config).grammar_names
+
+
+def test_user_grammar_may_not_take_a_builtin_name() -> None:
+    """Per-grammar counts must stay unambiguous: 'json' etc. are reserved."""
+    config = ParsersConfig(grammars=[GrammarSpec(name="json", pattern="x")])
+    with pytest.raises(GrammarError, match=r"parsers.grammars\[0\].name: 'json' is a built-in"):
+        Parsers(config)
