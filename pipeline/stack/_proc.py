@@ -69,9 +69,14 @@ def _alive(pid: int) -> bool:
     if not fields:
         return False
     if fields[0] == "Z":
-        child = _CHILDREN.pop(pid, None)
-        if child is not None:
-            child.poll()
+        # A multi-threaded process shows Z while its other threads still exit: only a
+        # reaped child of ours is really gone.
+        child = _CHILDREN.get(pid)
+        if child is None:
+            return False
+        if child.poll() is None:
+            return True
+        del _CHILDREN[pid]
         return False
     return True
 
