@@ -44,7 +44,8 @@ class Capture:
     merge: Callable[[str], dict[str, Any]] | None = None
     """For ``key=value`` runs: split the span and merge its pairs into the fields."""
     split: Callable[[str], tuple[Any, dict[str, Any]]] | None = None
-    """For text ending in pairs: ``(value for the field, pairs to merge)``."""
+    """For text ending in ``key=value`` pairs: ``(value for the field, pairs to merge)``;
+    only called when the text holds a ``=``."""
 
 
 class Matcher(Protocol):
@@ -108,9 +109,12 @@ def _builder(name: str, captures: tuple[Capture, ...], index: list[int]
         body.append(f"    v = g[{group - 1}]")
         if cap.split is not None:
             namespace[f"s{i}"] = cap.split
-            body.append(f"    t{i} = (None, None) if v is None else s{i}(v)")
-            body.append(f"    if t{i}[0] is not None: out[{cap.field!r}] = t{i}[0]")
-            merges.append(f"    if t{i}[1]: _merge(out, t{i}[1])")
+            body += [f"    t{i} = None",
+                     f"    if v is not None and '=' not in v: out[{cap.field!r}] = v",
+                     f"    elif v is not None: t{i} = s{i}(v)",
+                     f"    if t{i} is not None and t{i}[0] is not None:",
+                     f"        out[{cap.field!r}] = t{i}[0]"]
+            merges.append(f"    if t{i} is not None and t{i}[1]: _merge(out, t{i}[1])")
         elif cap.merge is not None:
             namespace[f"m{i}"] = cap.merge
             body.append(f"    p{i} = None if v is None else m{i}(v)")

@@ -49,10 +49,13 @@ class TimestampParser:
                 stamp = _fromisoformat(text)
             except ValueError:
                 return self._slow(text)
-            if stamp.tzinfo is UTC:  # "...Z": the common case, nothing to convert
+            zone_of = stamp.tzinfo
+            if zone_of is UTC:  # "...Z": the common case, nothing to convert
                 return stamp
             try:
-                return self._utc(stamp)
+                if zone_of is None:
+                    stamp = stamp.replace(tzinfo=self._zone)
+                return stamp.astimezone(UTC)
             except OverflowError:
                 return None
         return self._slow(text)
