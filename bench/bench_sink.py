@@ -30,14 +30,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
+from elasticsearch import Elasticsearch
 
 from bench.corpus import generate
+from pipeline.config import LumberyardConfig
 from pipeline.connections import EsConnection
 from pipeline.dlq import DeadLetterQueue
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
-from pipeline.runtime import Batch
+from pipeline.runtime import METADATA, Batch, Chain
+from pipeline.setup import TemplateOptions, setup_elasticsearch
 from pipeline.stack import EsNode, free_port
+from pipeline.steps import build_steps
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 BATCH = 1000  # events per input batch, as an input would hand them over
@@ -55,6 +58,7 @@ class Run:
     wall_secs: float
     lumberyard_cpu_secs: float
     server_cpu_secs: float
+    dead_lettered: int = 0
 
     @property
     def docs_per_sec(self) -> float:
@@ -69,29 +73,28 @@ class Run:
         return (
             f"{self.target:8} {self.max_events:6} {self.max_in_flight:3} "
             f"{'gz' if self.gzip else '--':2} {self.docs_per_sec:9.0f} "
-            f"{self.lumberyard_cpu_secs:7.2f} {server} {self.lumberyard_us_per_doc:8.1f}"
+            f"{self.lumberyard_cpu_secs:7.2f} {server} {self.lumberyard_us_per_doc:8.1f} "
+            f"{self.dead_lettered:6}"
         )
 
 
-HEADER = "target   events  in gz    docs/s  ly_cpu  es_cpu  ly_us/doc"
+HEADER = "target   events  in gz    docs/s  ly_cpu  es_cpu  ly_us/doc    dlq"
 
 
 def corpus_events(n: int) -> list[dict[str, Any]]:
-    """``n`` app-shaped event dicts from the seeded corpus (non-JSON lines as messages)."""
-    events: list[dict[str, Any]] = []
-    for line in generate(n, seed=7):
-        try:
-            parsed = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            parsed = None
-        events.append(parsed if isinstance(parsed, dict) else {"message": line})
-    return events
+    """``n`` corpus lines run through the project's real parse + enrich chain, as in production."""
+    chain = Chain(build_steps(LumberyardConfig()))
+    raw = [
+        {"message": line, METADATA: {"source_id": f"bench:{n}".encode(), "input": "bench"}}
+        for n, line in enumerate(generate(n, seed=7))
+    ]
+    return chain.apply(Batch(raw)).events
 
 
 def route(events: list[dict[str, Any]], index: str) -> None:
-    """Give every event its target index and a fresh deterministic id (outside the clock)."""
-    for n, event in enumerate(events):
-        event["@metadata"] = {"_index": index, "_id": f"{index}-{n}", "input": "bench"}
+    """Send every event to this run's index (ids stay the chain's deterministic ones)."""
+    for event in events:
+        event[METADATA]["_index"] = index
 
 
 def process_cpu(pids: list[int]) -> float:
@@ -128,7 +131,7 @@ def measure(
     gzip: bool,
 ) -> Run:
     """One run: fresh index, push every event, read wall and CPU before/after."""
-    index = f"bench-sink-{max_events}-{in_flight}-{int(gzip)}-{time.time_ns()}"
+    index = f"universal-ai-tools-bench-{max_events}-{in_flight}-{int(gzip)}-{time.time_ns()}"
     route(events, index)
     config = ElasticsearchOutputConfig(
         max_events=max_events,
@@ -144,13 +147,15 @@ def measure(
         wall = time.perf_counter() - wall0
         cpu, server = self_cpu() - cpu0, process_cpu(server_pids) - server0
     total = output.ledger.total
-    if total.sent != len(events):
+    if total.sent + total.dead_lettered != len(events):
         raise RuntimeError(
             f"{target}: only {total.sent} of {len(events)} indexed: {output.report()}"
         )
     if target == "es":
         _delete_index(url, index)
-    return Run(target, max_events, in_flight, gzip, len(events), wall, cpu, server)
+    return Run(
+        target, max_events, in_flight, gzip, len(events), wall, cpu, server, total.dead_lettered
+    )
 
 
 def _delete_index(url: str, index: str) -> None:
@@ -175,70 +180,51 @@ def start_es(workdir: Path) -> EsNode:
         workdir, free_port(), free_port(), heap_min="1g", heap_max="1g", name="bench-sink"
     )
     node.start()
+    with Elasticsearch(node.url) as client:  # the project's index templates, as in production
+        setup_elasticsearch(client, TemplateOptions(), node.url)
     return node
 
 
-def matrix(quick: bool) -> tuple[list[int], list[int]]:
-    if quick:
-        return [1000, 5000], [1, 2]
-    return [500, 1000, 2000, 5000, 10000], [1, 2, 4]
+def configs(quick: bool) -> list[tuple[int, int, bool]]:
+    """(max_events, max_in_flight, gzip) to measure: the matrix, then gzip at 5000 x 2."""
+    sizes, flights = (
+        ([1000, 5000], [1, 2]) if quick else ([500, 1000, 2000, 5000, 10000], [1, 2, 4])
+    )
+    return [(size, flight, False) for size in sizes for flight in flights] + [(5000, 2, True)]
+
+
+def sweep(
+    target: str, url: str, pids: list[int], events: list[dict[str, Any]], quick: bool
+) -> list[Run]:
+    runs = []
+    for size, flight, gzip in configs(quick):
+        runs.append(
+            measure(target, url, pids, events, max_events=size, in_flight=flight, gzip=gzip)
+        )
+        print(runs[-1].row(), flush=True)
+    return runs
 
 
 def run_all(args: argparse.Namespace) -> list[Run]:
     events = corpus_events(args.docs)
-    sizes, flights = matrix(args.quick)
     runs: list[Run] = []
     print(HEADER, flush=True)
-    proc, url = start_standin()
-    try:
-        for size in sizes:
-            for flight in flights:
-                runs.append(
-                    measure(
-                        "standin",
-                        url,
-                        [proc.pid],
-                        events,
-                        max_events=size,
-                        in_flight=flight,
-                        gzip=False,
-                    )
-                )
-                print(runs[-1].row(), flush=True)
-        runs.append(
-            measure("standin", url, [proc.pid], events, max_events=5000, in_flight=2, gzip=True)
-        )
-        print(runs[-1].row(), flush=True)
-    finally:
-        proc.terminate()
-        proc.wait()
+    if not args.no_standin:
+        proc, url = start_standin()
+        try:
+            runs += sweep("standin", url, [proc.pid], events, args.quick)
+        finally:
+            proc.terminate()
+            proc.wait()
     if args.no_es:
         return runs
     with tempfile.TemporaryDirectory(prefix="lumberyard-bench-sink-", dir="/var/tmp") as tmp:
         node = start_es(Path(tmp))
         try:
             pids = node.process.group_pids()
-            measure(
-                "es", node.url, pids, events, max_events=5000, in_flight=2, gzip=False
-            )  # warm-up: JIT, mappings
-            for size in sizes:
-                for flight in flights:
-                    runs.append(
-                        measure(
-                            "es",
-                            node.url,
-                            pids,
-                            events,
-                            max_events=size,
-                            in_flight=flight,
-                            gzip=False,
-                        )
-                    )
-                    print(runs[-1].row(), flush=True)
-            runs.append(
-                measure("es", node.url, pids, events, max_events=5000, in_flight=2, gzip=True)
-            )
-            print(runs[-1].row(), flush=True)
+            # warm-up (JIT, mappings), not reported
+            measure("es", node.url, pids, events, max_events=5000, in_flight=2, gzip=False)
+            runs += sweep("es", node.url, pids, events, args.quick)
         finally:
             node.stop()
     return runs
@@ -253,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=200_000, help="documents per run")
     parser.add_argument("--quick", action="store_true", help="a 2x2 matrix instead of 5x3")
     parser.add_argument("--no-es", action="store_true", help="stand-in only")
+    parser.add_argument("--no-standin", action="store_true", help="real Elasticsearch only")
     parser.add_argument("--json", type=Path, help="also write the runs here")
     args = parser.parse_args(argv)
     runs = run_all(args)

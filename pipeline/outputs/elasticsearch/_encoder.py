@@ -16,7 +16,7 @@ from pipeline.errors import EncodeError
 from pipeline.runtime import METADATA, Event
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BulkItem:
     """One event as it goes on the wire: action line + source line, both newline-terminated."""
 
@@ -30,27 +30,40 @@ class BulkItem:
         return self.data[self.data.index(b"\n") + 1 : -1]
 
 
+_NO_META: dict[str, Any] = {}
+_MAX_CACHED_INDICES = 1024
+
+
 class BulkEncoder:
-    """Turns events into :class:`BulkItem` s; configured once, no lookups per event."""
+    """Turns events into :class:`BulkItem` s; configured once, no lookups per event.
+
+    The action line is assembled from a cached per-index prefix plus the JSON-escaped ``_id``
+    (daily indices are few), so only the document itself goes through a full serialisation.
+    """
 
     def __init__(self, default_index: str | None = None) -> None:
         self.default_index = default_index
+        self._heads: dict[str, bytes] = {}
 
     def encode(self, event: Event) -> BulkItem:
         """One event as a bulk item; :class:`EncodeError` says why it cannot be one."""
         meta = event.get(METADATA)
-        index, doc_id = self._target(meta if isinstance(meta, dict) else {})
-        source = self._source(event)
-        action = {"create": {"_index": index, "_id": doc_id}} if doc_id else {
-            "create": {"_index": index}
-        }
-        return BulkItem(orjson.dumps(action) + b"\n" + source + b"\n", index, doc_id)
+        index, doc_id = self._target(meta if isinstance(meta, dict) else _NO_META)
+        head = self._heads.get(index) or self._head(index)
+        tail = b"}}\n" if doc_id is None else b',"_id":' + orjson.dumps(doc_id) + b"}}\n"
+        return BulkItem(b"".join((head, tail, self._source(event), b"\n")), index, doc_id)
+
+    def _head(self, index: str) -> bytes:
+        if len(self._heads) >= _MAX_CACHED_INDICES:
+            self._heads.clear()
+        head = self._heads[index] = b'{"create":{"_index":' + orjson.dumps(index)
+        return head
 
     def _target(self, meta: dict[str, Any]) -> tuple[str, str | None]:
         index = meta.get("_index") or self.default_index
         if not isinstance(index, str) or not index:
             raise EncodeError(f"event has no usable @metadata._index (got {index!r})")
-        doc_id = meta.get("_id")
+        doc_id = meta.get("_id") or None
         if doc_id is not None and not isinstance(doc_id, str):
             raise EncodeError(f"@metadata._id must be a string, got {type(doc_id).__name__}")
         return index, doc_id

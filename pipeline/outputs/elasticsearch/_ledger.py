@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pipeline.runtime import Ack, Counters
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class BatchTicket:
     """One batch inside the sink: its ack and how many of its events are not yet delivered."""
 
@@ -51,13 +51,14 @@ class Ledger:
             self._release(input_name)
         return ticket
 
-    def indexed(self, ticket: BatchTicket, duplicate: bool = False) -> None:
-        """One event of ``ticket`` is in Elasticsearch (``duplicate``: it already was, 409)."""
-        self.stats(ticket.input_name).sent += 1
-        self.total.sent += 1
-        if duplicate:
-            self.already_indexed[ticket.input_name] += 1
-        self._settle(ticket)
+    def indexed(self, ticket: BatchTicket, count: int = 1, duplicates: int = 0) -> None:
+        """``count`` events of ``ticket`` are in Elasticsearch (``duplicates`` of them already
+        were: 409 on ``create``)."""
+        self.stats(ticket.input_name).sent += count
+        self.total.sent += count
+        if duplicates:
+            self.already_indexed[ticket.input_name] += duplicates
+        self._settle(ticket, count)
 
     def dead_lettered(self, ticket: BatchTicket, error_type: str) -> None:
         """One event of ``ticket`` is durably in the dead letter queue."""
@@ -72,9 +73,9 @@ class Ledger:
             counters.errors[error_type] += 1
             counters.retries += retried
 
-    def _settle(self, ticket: BatchTicket) -> None:
-        ticket.remaining -= 1
-        self.outstanding -= 1
+    def _settle(self, ticket: BatchTicket, count: int = 1) -> None:
+        ticket.remaining -= count
+        self.outstanding -= count
         if ticket.remaining == 0:
             self._release(ticket.input_name)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import Counter
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -189,16 +190,24 @@ class ElasticsearchOutput:
         """Apply per-item verdicts; returns the items to retry."""
         retry: list[_Pending] = []
         letters: list[tuple[_Pending, ItemOutcome]] = []
+        done: Counter[BatchTicket] = Counter()
+        duplicates: Counter[BatchTicket] = Counter()
+        done_bytes = 0
         for pending, verdict in zip(items, outcome.items, strict=True):
             if verdict.verdict is Verdict.DONE:
-                self._budget.release(len(pending.item.data))
-                self.ledger.indexed(pending.ticket, duplicate=verdict.status == 409)
+                done[pending.ticket] += 1
+                done_bytes += len(pending.item.data)
+                if verdict.status == 409:
+                    duplicates[pending.ticket] += 1
             elif verdict.verdict is Verdict.DEAD_LETTER or self._exhausted(pending):
                 letters.append((pending, verdict))
             else:
                 retry.append(pending)
                 if not outcome.whole_request:
                     self.ledger.failed({pending.ticket.input_name}, verdict.error_type, 1)
+        self._budget.release(done_bytes)
+        for ticket, count in done.items():
+            self.ledger.indexed(ticket, count, duplicates[ticket])
         if retry and outcome.whole_request:
             inputs = {p.ticket.input_name for p in retry}
             self.ledger.failed(inputs, outcome.items[0].error_type, len(retry))

@@ -54,7 +54,7 @@ def test_counts_reconcile_per_input_and_in_total() -> None:
     a = ledger.open(lambda: None, "a", 3)
     b = ledger.open(lambda: None, "b", 1)
     ledger.indexed(a)
-    ledger.indexed(a, duplicate=True)
+    ledger.indexed(a, 1, duplicates=1)
     ledger.dead_lettered(a, "mapper_parsing_exception")
     ledger.failed({"b"}, "es_rejected_execution_exception", 1)
     ledger.indexed(b)
