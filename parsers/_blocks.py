@@ -160,7 +160,9 @@ class TrailingPairs(pp.Regex):
         super().__init__(r".*", flags=re.DOTALL)
         self._tail = re.compile(rf"[ ]*{_RPAIR}(?:[ ]+{_RPAIR})*").match
         self._pairs = re.compile(rf"({_KEY})=({_VALUE})")
-        self._token = re.compile(rf"{_KEY}=[^\s\"'][^\s]*|{_KEY}=").fullmatch
+        token = rf"{_KEY}=(?:[^\s\"'][^\s]*)?"
+        self._token = re.compile(token).fullmatch
+        self._run = re.compile(rf"[ ]*{token}(?:[ ]+{token})*[ ]*").fullmatch
         self.set_name("GREEDYDATA")
 
     def split_pairs(self, text: str) -> tuple[str | None, dict[str, str]]:
@@ -174,8 +176,12 @@ class TrailingPairs(pp.Regex):
             return self._split_quoted(text)
         tokens = text.split(" ")
         index = len(tokens)
-        while index and (not tokens[index - 1] or self._token(tokens[index - 1])):
-            index -= 1
+        while index and (not tokens[index - 1] or "=" in tokens[index - 1]):
+            index -= 1  # cheap walk: words holding "=" ...
+        if self._run(text, len(" ".join(tokens[:index]))) is None:
+            index = len(tokens)  # ... unless one is no pair: then check word by word
+            while index and (not tokens[index - 1] or self._token(tokens[index - 1])):
+                index -= 1
         pairs: dict[str, str] = {}
         for token in tokens[index:]:
             if token:  # a pair token's key has no "=": the first "=" splits it
