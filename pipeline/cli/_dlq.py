@@ -27,11 +27,15 @@ from pipeline.dlq import DeadLetterQueue, ReplaySummary, replay
 from pipeline.errors import ConfigError
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
 
-DEFAULT_DLQ_DIR = Path("data/dlq")
+DEFAULT_DATA_DIR = Path(".lumberyard")
 
-DlqDir = Annotated[
+DataDir = Annotated[
     Path,
-    typer.Option("--dlq-dir", envvar="LUMBERYARD_DLQ_DIR", help="Dead letter queue directory."),
+    typer.Option("--data-dir", envvar="LUMBERYARD_DATA_DIR", help="Data dir; DLQ in <it>/dlq."),
+]
+DlqDir = Annotated[
+    Path | None,
+    typer.Option("--dlq-dir", envvar="LUMBERYARD_DLQ_DIR", help="DLQ directory (overrides)."),
 ]
 Since = Annotated[
     str | None,
@@ -49,17 +53,21 @@ def register(app: typer.Typer) -> None:
 
     @dlq_app.command("list")
     def list_(
-        dlq_dir: DlqDir = DEFAULT_DLQ_DIR, since: Since = None, reason_match: ReasonMatch = None
+        data_dir: DataDir = DEFAULT_DATA_DIR,
+        dlq_dir: DlqDir = None,
+        since: Since = None,
+        reason_match: ReasonMatch = None,
     ) -> None:
         """Print one JSON line per pending (not yet replayed) entry."""
-        queue = DeadLetterQueue(dlq_dir)
+        queue = DeadLetterQueue(dlq_dir or data_dir / "dlq")
         for key, letter in queue.pending(_parse_since(since), _check_regex(reason_match)):
             record = orjson.loads(letter.to_json())
             sys.stdout.write(orjson.dumps({"key": key, **record}).decode() + "\n")
 
     @dlq_app.command("replay")
     def replay_(  # noqa: PLR0917 -- typer maps each CLI option to a parameter
-        dlq_dir: DlqDir = DEFAULT_DLQ_DIR,
+        data_dir: DataDir = DEFAULT_DATA_DIR,
+        dlq_dir: DlqDir = None,
         since: Since = None,
         reason_match: ReasonMatch = None,
         es_url: EsUrl = ES_URL_DEFAULT,
@@ -72,7 +80,7 @@ def register(app: typer.Typer) -> None:
         """Re-send pending entries to their original index and _id; mark them done."""
         connection = es_connection(es_url, es_api_key, es_user, es_password, es_password_file,
                                    es_ca)
-        queue = DeadLetterQueue(dlq_dir)
+        queue = DeadLetterQueue(dlq_dir or data_dir / "dlq")
         summary, report = asyncio.run(
             _replay(queue, connection, _parse_since(since), _check_regex(reason_match))
         )

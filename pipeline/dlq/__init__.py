@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from pipeline.dlq._config import DeadLetterQueueConfig
 from pipeline.dlq._entry import DeadLetter
 from pipeline.dlq._kafka import KafkaDeadLetterMirror
 from pipeline.dlq._queue import DEFAULT_SEGMENT_BYTES, DeadLetterMirror, DeadLetterQueue
@@ -17,6 +18,7 @@ __all__ = [
     "DeadLetter",
     "DeadLetterMirror",
     "DeadLetterQueue",
+    "DeadLetterQueueConfig",
     "KafkaDeadLetterMirror",
     "ReplaySummary",
     "replay",
