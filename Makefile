@@ -33,6 +33,7 @@ demo: setup
 
 ## bench: throughput benchmarks (FULL=1 for the long version)
 bench: setup
+	$(PY) -m bench.bench_parse $(if $(FULL),,--lines 100000 --repeat 3)
 	$(PY) -m bench.run $(if $(FULL),--full,)
 
 stack-up: setup
