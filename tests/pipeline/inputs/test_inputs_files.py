@@ -205,7 +205,7 @@ def test_multiline_ranges_own_whole_events(tmp_path: Path, pack: str, parts: int
     """Split anywhere, ranges with a joiner yield every stack trace whole and once: a range
     skips the continuation lines it begins with and reads on past its end to an event start."""
     records = [
-        "[t] ERROR boom %d" % i + "".join("\n  at frame%d()" % j for j in range(i % 5))
+        f"[t] ERROR boom {i}" + "".join(f"\n  at frame{j}()" for j in range(i % 5))
         for i in range(400)
     ]
     data = ("\n".join(records) + "\n").encode()
