@@ -25,7 +25,7 @@ from pipeline.errors import AuthError
 FILTER_PATH = "errors,items.*.status,items.*.error"
 RETRIABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 ALREADY_THERE = "version_conflict_engine_exception"
-CLEAN = b'{"errors":false'
+CLEAN = b'"errors":false'
 
 _LABEL = re.compile(r"[a-z0-9_]{1,64}")
 
@@ -85,7 +85,7 @@ def classify_response(status: int, body: bytes, n_items: int) -> BulkOutcome:
 
 
 def _classify_items(body: bytes, n_items: int) -> BulkOutcome:
-    if body.startswith(CLEAN):  # Elasticsearch puts "errors" first: skip reading the items
+    if CLEAN in body[:64]:  # "errors" comes before "items": a clean answer needs no parsing
         return BulkOutcome((_DONE,) * n_items)
     try:
         parsed = orjson.loads(body)

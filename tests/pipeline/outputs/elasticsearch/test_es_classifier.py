@@ -128,3 +128,9 @@ def test_any_response_classifies_every_item_or_raises_auth(status: int, raw: byt
 def test_any_item_shape_gets_a_verdict(item: Any) -> None:
     """Any JSON shape as an item yields a verdict rather than an exception."""
     assert isinstance(classify_item(item).verdict, Verdict)
+
+
+def test_clean_response_is_recognised_wherever_errors_comes_first() -> None:
+    """``errors: false`` before the items (after ``took`` or not) is enough: items are unread."""
+    raw = b'{"took":3,"errors":false,"items":[{"create":{"status":201}}]}'
+    assert [Verdict.DONE] == verdicts(200, raw, 1)
