@@ -237,6 +237,8 @@ class Parsers:
         if "\x00" in text:
             text = text.replace("\x00", "")
             tags.append("_nul_removed")
+        if text[:1] == "\ufeff":  # a byte order mark opening a file is not part of the line
+            text = text[1:]
         return text, tags
 
     def _repair(self, line: str | bytes) -> tuple[str, list[str]]:

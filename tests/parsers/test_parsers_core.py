@@ -269,3 +269,9 @@ def test_user_grammar_may_not_take_a_builtin_name() -> None:
     config = ParsersConfig(grammars=[GrammarSpec(name="json", pattern="x")])
     with pytest.raises(GrammarError, match=r"parsers.grammars\[0\].name: 'json' is a built-in"):
         Parsers(config)
+
+
+def test_byte_order_mark_is_dropped(parsers: Parsers) -> None:
+    """A UTF-8 BOM opening a file does not hide the JSON object behind it."""
+    result = parsers.parse(b'\xef\xbb\xbf{"a":1}')
+    assert ('{"a":1}', {"a": 1}, "json") == (result.message, result.fields, result.grammar)
