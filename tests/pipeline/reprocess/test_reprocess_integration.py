@@ -270,3 +270,31 @@ def test_stdin_is_reprocessed(
                               check=False)
     assert 0 == done.returncode, done.stderr + done.stdout
     assert dict(archives.per_day) == counts(es_client, prefix)
+
+
+def test_multiline_files_split_across_workers_keep_each_trace_whole(
+    tmp_path: Path, es_url: str, es_client: Elasticsearch, unique_name: str
+) -> None:
+    """With a multiline config, a file cut into 1 MiB ranges for two workers gives one
+    document per record (stack trace included), each with all of its lines."""
+    records = [
+        f"[2025-09-12T10:00:00.000Z] ERROR failure {i} {'x' * (i % 50)}"
+        + "".join(f"\n    at module{j}.call(file.py:{j})" for j in range(i % 4))
+        for i in range(30000)
+    ]
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "traces.log").write_text("\n".join(records) + "\n")
+    config = tmp_path / "lumberyard.toml"
+    config.write_text('[parsers.multiline]\npattern = "^\\\\s"\nnegate = false\nmatch = "after"\n')
+    prefix = f"{unique_name}-"
+    done = reprocess(str(logs), "--config", str(config), "--index-prefix", prefix,
+                     "--workers", "2", "--split-min-mib", "1", es_url=es_url,
+                     data_dir=tmp_path / "data")
+    assert 0 == done.returncode, done.stderr + done.stdout
+    assert {"2025.09.12": len(records)} == counts(es_client, prefix)
+    deepest = es_client.search(index=f"{prefix}*", query={"match_phrase": {
+        "message": "failure 29999"}})["hits"]["hits"]
+    assert [records[-1].split("] ERROR ", 1)[1]] == [
+        h["_source"]["message"] for h in deepest
+    ]
