@@ -31,7 +31,7 @@ from pipeline.inputs._events import (
     truncated_event,
 )
 from pipeline.inputs._units import FileUnit
-from pipeline.runtime import METADATA, Batch, Event
+from pipeline.runtime import Batch, Event
 
 
 class Joiner(Protocol):
@@ -246,8 +246,3 @@ class _UnitReader:
             yield Batch(events=events, ack=ack, input_name=INPUT_NAME, nbytes=len(self.carry))
         elif self.joiner is not None and self.open_seq is not None:
             self.tracker.set_end(self.open_seq, self.carry_offset)
-
-
-def drop_metadata(event: Event) -> Event:
-    """The event without its pipeline-only metadata (what an output would index)."""
-    return {k: v for k, v in event.items() if k != METADATA}
