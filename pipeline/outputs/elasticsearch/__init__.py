@@ -17,7 +17,7 @@ from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
 from pipeline.outputs.elasticsearch._encoder import BulkEncoder, BulkItem, join
 from pipeline.outputs.elasticsearch._health import ClusterInfo, check_health
 from pipeline.outputs.elasticsearch._ledger import Ledger
-from pipeline.outputs.elasticsearch._output import ElasticsearchOutput
+from pipeline.outputs.elasticsearch._output import ElasticsearchOutput, backoff_delay
 from pipeline.outputs.elasticsearch._service import BulkService, gzip_body
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "ItemOutcome",
     "Ledger",
     "Verdict",
+    "backoff_delay",
     "check_health",
     "classify_item",
     "classify_response",

@@ -228,10 +228,10 @@ class ElasticsearchOutput:
         self._wake()
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with 'equal jitter': half the step fixed, half random."""
-        ceiling = self.config.retry_initial_backoff_secs * 2 ** min(attempt - 1, 30)
-        step = min(self.config.retry_max_backoff_secs, ceiling)
-        return float(step / 2 + self._rng.uniform(0, step / 2))
+        return backoff_delay(
+            attempt, self.config.retry_initial_backoff_secs, self.config.retry_max_backoff_secs,
+            self._rng,
+        )
 
     # -- failure and shutdown -----------------------------------------------------------------
 
@@ -255,6 +255,13 @@ class ElasticsearchOutput:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._ticker = None
         await self.service.close()
+
+
+def backoff_delay(attempt: int, initial: float, maximum: float, rng: random.Random) -> float:
+    """Exponential backoff with 'equal jitter': the step doubles per attempt up to ``maximum``;
+    half of it is waited for sure, half at random, so retrying clients spread out."""
+    step = min(maximum, initial * 2 ** min(attempt - 1, 30))
+    return float(step / 2 + rng.uniform(0, step / 2))
 
 
 def _snake(name: str) -> str:
