@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 ## test: the whole suite, integration included; the fixtures start (and stop) the stack
 ## unless ES_URL / KAFKA_BOOTSTRAP are set or it is already running
+## (-p timeout: fail loudly if pytest-timeout is missing, so no test can hang forever)
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -p timeout $(PYTEST_ARGS)
 
 ## lint: ruff + mypy --strict on pipeline/ and parsers/
 lint: setup
