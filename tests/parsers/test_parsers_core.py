@@ -251,7 +251,9 @@ def test_new_joiner_follows_the_config() -> None:
 def test_counts_reconcile_lines_blank_grammars_and_tags(parsers: Parsers) -> None:
     """ParseCounts adds up to the lines given: events + blank, per grammar and per tag."""
     counts = ParseCounts()
-    for line in [APP_JSON, "", "[x] y", "[2025-09-12T10:00:00Z] INFO ok", "{bad", "plain"]:
+    lines: list[str | bytes] = [APP_JSON, "", "[x] y", "[2025-09-12T10:00:00Z] INFO ok", "{bad",
+                                "plain"]
+    for line in lines:
         counts.add(parsers.parse(line))
     assert {"lines": 6, "blank": 1, "events": 5,
             "grammars": {"bracketed": 2, "json": 2, "plain": 1},
