@@ -57,7 +57,7 @@ class Matcher(Protocol):
     def match(self, text: str) -> dict[str, Any] | None: ...
 
 
-class _Unsupported(Exception):  # noqa: N818 - internal signal, not an error users see
+class _Unsupported(Exception):  # internal signal, not an error users see
     """An element the regex translation cannot express faithfully."""
 
 

@@ -19,7 +19,9 @@ class EsConnection(BaseModel):
     """Where Elasticsearch is and how to authenticate to it."""
 
     url: str = Field(default=DEFAULT_ES_URL, description="Elasticsearch URL (env ES_URL).")
-    api_key: str | None = Field(default=None, description="API key, base64 'id:key' (env ES_API_KEY).")
+    api_key: str | None = Field(
+        default=None, description="API key, base64 'id:key' (env ES_API_KEY)."
+    )
     user: str | None = Field(default=None, description="Basic-auth user (env ES_USER).")
     password: str | None = Field(default=None, description="Basic-auth password (env ES_PASSWORD).")
     ca: Path | None = Field(default=None, description="CA certificate file for https (env ES_CA).")
@@ -27,7 +29,10 @@ class EsConnection(BaseModel):
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``elasticsearch.Elasticsearch`` / ``AsyncElasticsearch``."""
-        kwargs: dict[str, Any] = {"hosts": [self.url], "request_timeout": self.request_timeout_secs}
+        kwargs: dict[str, Any] = {
+            "hosts": [self.url],
+            "request_timeout": self.request_timeout_secs,
+        }
         if self.api_key:
             kwargs["api_key"] = self.api_key
         elif self.user is not None:
@@ -41,5 +46,6 @@ class KafkaConnection(BaseModel):
     """Where Kafka is."""
 
     bootstrap_servers: str = Field(
-        default=DEFAULT_KAFKA_BOOTSTRAP, description="Comma-separated host:port list (env KAFKA_BOOTSTRAP)."
+        default=DEFAULT_KAFKA_BOOTSTRAP,
+        description="Comma-separated host:port list (env KAFKA_BOOTSTRAP).",
     )

@@ -18,7 +18,8 @@ from pipeline.errors import LumberyardError
 
 app = typer.Typer(
     name="lumberyard",
-    help="Stream workers that replace Logstash: Beats/Kafka/files -> parse -> enrich -> Elasticsearch.",
+    help="Stream workers that replace Logstash: Beats/Kafka/files -> parse -> enrich -> "
+    "Elasticsearch.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -26,7 +27,7 @@ app = typer.Typer(
 
 @app.callback()
 def _root() -> None:
-    """Stream workers that replace Logstash: Beats/Kafka/files -> parse -> enrich -> Elasticsearch."""
+    """Stream workers replacing Logstash: Beats/Kafka/files -> parse -> enrich -> Elasticsearch."""
 
 
 def _register_commands() -> None:

@@ -78,8 +78,10 @@ def register(app: typer.Typer) -> None:
         es_ca: EsCa = None,
     ) -> None:
         """Re-send pending entries to their original index and _id; mark them done."""
-        connection = es_connection(es_url, es_api_key, es_user, es_password, es_password_file,
-                                   es_ca)
+        connection = es_connection(
+            url=es_url, api_key=es_api_key, user=es_user, password=es_password,
+            password_file=es_password_file, ca=es_ca,
+        )
         queue = DeadLetterQueue(dlq_dir or data_dir / "dlq")
         summary, report = asyncio.run(
             _replay(queue, connection, _parse_since(since), _check_regex(reason_match))

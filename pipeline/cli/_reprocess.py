@@ -113,7 +113,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--dry-run and --to-kafka exclude each other")
         target: Target = "dry-run" if dry_run else "kafka" if to_kafka else "elasticsearch"
         connection = es_connection(
-            es_url, es_api_key, es_user, es_password, es_password_file, es_ca
+            url=es_url, api_key=es_api_key, user=es_user, password=es_password,
+            password_file=es_password_file, ca=es_ca,
         )
         job = Job(
             target=target,

@@ -104,7 +104,10 @@ def register(app: typer.Typer) -> None:
             refresh_interval=refresh_interval,
             total_fields_limit=total_fields_limit,
         )
-        conn = es_connection(es_url, es_api_key, es_user, es_password, es_password_file, es_ca)
+        conn = es_connection(
+            url=es_url, api_key=es_api_key, user=es_user, password=es_password,
+            password_file=es_password_file, ca=es_ca,
+        )
         with Elasticsearch(**conn.client_kwargs()) as client:
             report = setup_elasticsearch(client, options, conn.url)
         typer.echo(f"Elasticsearch {'.'.join(map(str, report.version))} at {conn.url}")

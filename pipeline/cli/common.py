@@ -33,6 +33,7 @@ KAFKA_BOOTSTRAP_DEFAULT = DEFAULT_KAFKA_BOOTSTRAP
 
 
 def es_connection(
+    *,
     url: str = DEFAULT_ES_URL,
     api_key: str | None = None,
     user: str | None = None,
