@@ -176,6 +176,11 @@ def _run_as_user(workdir: Path, home: Path) -> None:
         shutil.chown(child, ES_USER, ES_USER)
 
 
+def es_user_can_enter(path: Path) -> bool:
+    """Whether every existing ancestor of ``path`` lets other users pass (o+x)."""
+    return all(p.stat().st_mode & 0o001 for p in path.parents if p.exists())
+
+
 def _check_traversable(path: Path) -> None:
     for parent in path.parents:
         if not parent.stat().st_mode & 0o001:

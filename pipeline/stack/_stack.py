@@ -8,6 +8,7 @@ servers. When ``ES_URL`` / ``KAFKA_BOOTSTRAP`` are set, nothing is provisioned: 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from pipeline.stack._es import EsNode, es_health
+from pipeline.stack._es import EsNode, es_health, es_user_can_enter
 from pipeline.stack._fetch import DEFAULT_ES_VERSION, DEFAULT_KAFKA_VERSION, es_home, kafka_libs
 from pipeline.stack._kafka import KafkaBroker, kafka_answers
 
@@ -78,7 +79,7 @@ class Stack:
         cfg = self.config
         root = cfg.state_dir.absolute()
         self.es = EsNode(
-            root / "elasticsearch",
+            _es_dir(root),
             cfg.es_port,
             cfg.es_transport_port,
             version=cfg.es_version,
@@ -150,6 +151,16 @@ class Stack:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _es_dir(state_dir: Path) -> Path:
+    """The ES node dir: in the state dir, unless root runs us where ES_USER cannot enter
+    (a checkout under /root): then a fixed place under /var/lib derived from the state dir."""
+    wanted = state_dir / "elasticsearch"
+    if os.geteuid() != 0 or es_user_can_enter(wanted):
+        return wanted
+    digest = hashlib.sha256(str(state_dir).encode()).hexdigest()[:12]
+    return Path("/var/lib/lumberyard") / f"stack-{digest}" / "elasticsearch"
 
 
 def timed_up(stack: Stack) -> tuple[Endpoints, float]:

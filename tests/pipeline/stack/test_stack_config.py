@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import StackError
-from pipeline.stack import EsNode, KafkaBroker, StackConfig, cache_dir, external_endpoints
+from pipeline.stack import EsNode, KafkaBroker, Stack, StackConfig, cache_dir, external_endpoints
 from pipeline.stack._fetch import _unzip, require_tool
 from pipeline.stack._proc import ServerProcess, free_port, log_tail, port_open
 
@@ -145,3 +145,15 @@ def test_stop_ends_the_whole_process_group(tmp_path: Path) -> None:
 def test_free_port_is_free() -> None:
     """free_port returns a port nothing listens on."""
     assert not port_open(free_port())
+
+
+def test_es_node_dir_is_reachable_by_the_es_user(tmp_path: Path) -> None:
+    """As root, a state dir the ES user cannot enter (0700 parent) moves ES under /var/lib."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    es_dir = Stack(StackConfig(state_dir=private / "state")).es.workdir
+    if os.geteuid() == 0:
+        expected = (Path("/var/lib/lumberyard"), "elasticsearch")
+        assert expected == (es_dir.parent.parent, es_dir.name)
+    else:
+        assert private / "state" / "elasticsearch" == es_dir
