@@ -18,6 +18,7 @@ import argparse
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from bench import report
 from bench.corpus import CorpusStats, write_corpus
 from bench.measure import Sample, run_daemon, run_finite
 from bench.peers import SHIPPERS, Job
+from bench.peers import lumberyard as lumberyard_peer
 from bench.peers.install import ensure_installed
 from bench.sinks import ElasticsearchSink, Sink, StandInSink, private_elasticsearch
 
@@ -55,6 +57,8 @@ class Settings:
     shippers: list[str] = field(default_factory=lambda: list(SHIPPERS))
     es_url: str | None = None
     index_prefix: str = "universal-ai-tools-"
+    lumberyard_rev: str = "HEAD"
+    """The commit of lumberyard to measure (a snapshot), or ``worktree`` for the tree as is."""
     install: bool = True
     stall_secs: float = 30.0
     timeout_secs: float = 3600.0
@@ -178,7 +182,9 @@ def parse_scenario(settings: Settings, corpus: Corpus, ready: list[str]) -> dict
     argv = [sys.executable, "-m", "bench.scenario_parse", "--lines", str(settings.lines),
             "--seed", str(settings.seed), "--repeat", str(settings.runs), "--config", str(config),
             "--prefix", settings.index_prefix]
-    proc = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(p) for p in (lumberyard_peer.SOURCE, ROOT) if p is not None])}
+    proc = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False, env=env)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1:] or [f"exit {proc.returncode}"]}
     result: dict[str, Any] = orjson.loads(proc.stdout)
@@ -233,9 +239,30 @@ def available(settings: Settings) -> tuple[list[str], dict[str, str]]:
     return [n for n in settings.shippers if n not in skipped], skipped
 
 
-def execute(settings: Settings) -> dict[str, Any]:
-    """Run everything asked for; return the results document."""
+def snapshot(rev: str, workdir: Path) -> tuple[Path | None, str]:
+    """``git archive`` lumberyard's packages at ``rev`` into ``workdir``; (path, commit)."""
+    if rev == "worktree":
+        return None, "worktree"
+    commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    dest = workdir / f"src-{commit}"
+    if not dest.exists():
+        tmp = workdir / f"src-{commit}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", commit, "pipeline", "parsers"], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
+        tmp.rename(dest)
+    return dest, commit
+
+
+def execute(settings: Settings,
+            save: Callable[[dict[str, Any]], object] = lambda _: None) -> dict[str, Any]:
+    """Run everything asked for, ``save`` after each scenario; return the results document."""
     settings.workdir.mkdir(parents=True, exist_ok=True)
+    lumberyard_peer.SOURCE, commit = snapshot(settings.lumberyard_rev, settings.workdir)
+    print(f"lumberyard: {commit}", flush=True)
     ready, skipped = available(settings)
     for name, reason in skipped.items():
         print(f"  skipping {name}: {reason}", flush=True)
@@ -247,6 +274,7 @@ def execute(settings: Settings) -> dict[str, Any]:
         "settings": {k: str(v) if isinstance(v, Path) else v
                      for k, v in asdict(settings).items()},
         "corpus": corpus.stats.as_dict(), "skipped": skipped, "scenarios": {},
+        "lumberyard_commit": commit,
     }
     for name, scenario in scenarios(settings).items():
         if name in settings.scenarios:
@@ -254,8 +282,9 @@ def execute(settings: Settings) -> dict[str, Any]:
             t0 = time.monotonic()
             results["scenarios"][name] = scenario(settings, corpus, ready)
             results["scenarios"][name]["duration_secs"] = time.monotonic() - t0
-    results["machine"]["load_avg_at_end"] = os.getloadavg()
-    results["ratios"] = report.ratios(results)
+            results["machine"]["load_avg_at_end"] = os.getloadavg()
+            results["ratios"] = report.ratios(results)
+            save(results)
     return results
 
 
@@ -271,6 +300,8 @@ def parse_args(argv: list[str] | None) -> Settings:
     p.add_argument("--shippers", default=",".join(SHIPPERS), help="comma-separated")
     p.add_argument("--es-url", help="use this Elasticsearch instead of a private node")
     p.add_argument("--index-prefix", default="universal-ai-tools-")
+    p.add_argument("--lumberyard-rev", default="HEAD",
+                   help="commit of lumberyard to measure, or 'worktree' (default HEAD)")
     p.add_argument("--no-install", action="store_true", help="do not apt-get the peers")
     p.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     a = p.parse_args(argv)
@@ -280,16 +311,23 @@ def parse_args(argv: list[str] | None) -> Settings:
     return Settings(lines=a.lines or (1_000_000 if a.full else 50_000), runs=a.runs,
                     seed=a.seed, scenarios=a.scenarios.split(","),
                     shippers=a.shippers.split(","), es_url=a.es_url,
-                    index_prefix=a.index_prefix, install=not a.no_install, out=a.out)
+                    index_prefix=a.index_prefix, lumberyard_rev=a.lumberyard_rev,
+                    install=not a.no_install, out=a.out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run, write the results and charts, update BENCHMARKS.md, print the table."""
+    """Run; after each scenario write the results, charts and BENCHMARKS.md; print the table."""
     settings = parse_args(argv)
-    results = execute(settings)
-    paths = report.write(results, settings.out, ROOT / "BENCHMARKS.md")
+    # SIGTERM unwinds like Ctrl-C, so the finally blocks stop every process we started
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    written: list[Path] = []
+
+    def save(results: dict[str, Any]) -> None:
+        written[:] = report.write(results, settings.out, ROOT / "BENCHMARKS.md")
+
+    results = execute(settings, save)
     print(report.table(results))
-    for path in paths:
+    for path in written:
         print(f"wrote {path}")
     return 0
 

@@ -1,4 +1,8 @@
-"""lumberyard itself, as ``lumberyard reprocess`` on the gzip corpus (issue #6's measurement)."""
+"""lumberyard itself, as ``lumberyard reprocess`` on the gzip corpus (issue #6's measurement).
+
+Five engineers edit the working tree while benchmarks run, so the harness measures a snapshot
+of a commit (``git archive``) put first on ``PYTHONPATH`` rather than the moving tree.
+"""
 
 from __future__ import annotations
 
@@ -28,10 +32,20 @@ def available() -> str | None:
     return None
 
 
+SOURCE: Path | None = None
+"""A snapshot of lumberyard's source to measure (``bench.run`` sets it); None = as installed."""
+_MAIN = "import sys; sys.argv[0] = 'lumberyard'; from pipeline.cli import main; main()"
+
+
 def launch(job: Job, workers: int | None = None) -> Launch:
     """``lumberyard reprocess`` with a fresh data dir (no checkpoints), plain progress."""
-    argv = [str(_binary()), "reprocess", str(job.corpus_gz), "--es-url", job.url,
+    if SOURCE is not None:
+        head = [sys.executable, "-c", _MAIN]
+        env = {"PYTHONPATH": str(SOURCE)}
+    else:
+        head, env = [str(_binary())], {}
+    argv = [*head, "reprocess", str(job.corpus_gz), "--es-url", job.url,
             "--index-prefix", job.index_prefix, "--restart", "--progress", "plain",
             "--data-dir", str(job.workdir / "data"),
             "--workers", str(workers or os.cpu_count() or 1)]
-    return Launch(argv, daemon=False)
+    return Launch(argv, daemon=False, env=env)
