@@ -154,26 +154,32 @@ def _setpriv(user: str) -> list[str]:
 
 def _run_as_user(workdir: Path, home: Path) -> None:
     """As root: make sure ES_USER exists, owns ``workdir`` and can reach it and ``home``."""
-    try:
-        pwd.getpwnam(ES_USER)
-    except KeyError:
-        subprocess.run(
-            [
-                "useradd",
-                "--system",
-                "--user-group",
-                "--no-create-home",
-                "--shell",
-                "/usr/sbin/nologin",
-                ES_USER,
-            ],
-            check=True,
-        )
+    _ensure_user(ES_USER)
     for path in (workdir, home):
         _check_traversable(path)
     shutil.chown(workdir, ES_USER, ES_USER)
     for child in workdir.rglob("*"):
         shutil.chown(child, ES_USER, ES_USER)
+
+
+def _ensure_user(user: str) -> None:
+    """Create the system user if missing (a concurrent creation by another process is fine)."""
+    if _user_exists(user):
+        return
+    argv = ["useradd", "--system", "--user-group", "--no-create-home"]
+    done = subprocess.run(
+        [*argv, "--shell", "/usr/sbin/nologin", user], capture_output=True, text=True, check=False
+    )
+    if not _user_exists(user):
+        raise StackError(f"cannot create user {user!r} to run Elasticsearch: {done.stderr.strip()}")
+
+
+def _user_exists(user: str) -> bool:
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        return False
+    return True
 
 
 def es_user_can_enter(path: Path) -> bool:
