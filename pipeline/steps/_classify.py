@@ -73,10 +73,18 @@ def compile_rule(rule: EventTypeRule) -> tuple[str, tuple[Predicate, ...]]:
     return rule.event_type, tuple(predicates)
 
 
-def _rule_decider(event_type: str, predicates: tuple[Predicate, ...]) -> Decider:
+def _rule_decider(
+    event_type: str, predicates: tuple[Predicate, ...], heads: frozenset[str]
+) -> Decider:
     """``event_type`` when any predicate holds (always, without predicates), else None."""
     if not predicates:
         return lambda event, fields: event_type
+    if len(heads) == 1:  # e.g. gen_ai.*: absent from both dicts, no condition can hold
+        (head,) = heads
+        inner = _rule_decider(event_type, predicates, frozenset())
+        return lambda event, fields: (
+            inner(event, fields) if head in event or head in fields else None
+        )
     if len(predicates) == 1:
         (only,) = predicates
         return lambda event, fields: event_type if only(event, fields) else None
@@ -123,8 +131,10 @@ def compile_rules(rules: Sequence[EventTypeRule]) -> tuple[Decider, ...]:
             if table:  # rules with no accepted value never match: nothing to add
                 deciders.append(_table_decider(path, table))
             continue
-        event_type, predicates = compile_rule(rules[index])
-        deciders.append(_rule_decider(event_type, predicates))
+        rule = rules[index]
+        event_type, predicates = compile_rule(rule)
+        heads = frozenset(p.split(".")[0] for p in (*rule.field_in, *rule.any_field))
+        deciders.append(_rule_decider(event_type, predicates, heads))
         index += 1
         if not predicates:
             break

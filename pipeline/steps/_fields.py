@@ -23,6 +23,16 @@ MISSING: Any = object()
 
 def log_fields(event: Event) -> dict[str, Any]:
     """The log's own not-yet-mapped keys (an empty dict if the event was never parsed)."""
+    meta = event.get(METADATA)
+    if type(meta) is dict:  # the parsed event: two dict gets, no exception machinery
+        fields = meta.get(LOG_FIELDS)
+        if type(fields) is dict:
+            return fields
+    return _fresh_log_fields(event)
+
+
+def _fresh_log_fields(event: Event) -> dict[str, Any]:
+    """:func:`log_fields` off the fast path: any shape of ``@metadata``, created if missing."""
     try:
         fields = event[METADATA][LOG_FIELDS]
     except (KeyError, TypeError):
@@ -42,9 +52,10 @@ def pop_first(fields: dict[str, Any], keys: Iterable[str]) -> Any:
     """
     found: Any = MISSING
     for key in keys:
-        value = fields.pop(key, MISSING)
-        if found is MISSING and value is not MISSING and value not in (None, ""):
-            found = value
+        if key in fields:  # `in` is cheaper than pop(key, default) for the usual absent key
+            value = fields.pop(key)
+            if found is MISSING and value not in (None, ""):
+                found = value
     return found
 
 
@@ -69,6 +80,14 @@ def set_path(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
             child = node[part] = {}
         node = child
     node[path[-1]] = value
+
+
+def child(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    """``doc[key]`` as an object, created (or replacing a non-dict): ``set_path``'s one level."""
+    node = doc.get(key)
+    if type(node) is not dict and not isinstance(node, dict):
+        node = doc[key] = {}
+    return node
 
 
 def set_default_path(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

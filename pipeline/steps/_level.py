@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, add_tag, log_fields, pop_first, set_path
+from pipeline.steps._fields import MISSING, add_tag, child, log_fields, pop_first
 
 LEVEL_KEYS = ("level", "log.level", "severity", "loglevel", "log_level", "lvl", "levelname")
 
@@ -44,6 +44,13 @@ _SYSLOG = ("fatal", "fatal", "fatal", "error", "warn", "info", "info", "debug")
 
 UNKNOWN_LEVEL_TAG = "_level_unrecognised"
 
+_AS_WRITTEN: dict[str, str] = {
+    written: level
+    for spelling, level in LEVEL_SPELLINGS.items()
+    for written in (spelling, spelling.upper(), spelling.title())
+}
+"""Spellings as loggers write them (``info``, ``INFO``, ``Info``): one dict get, no clean-up."""
+
 
 def normalise_level_value(value: Any) -> str | None:
     """The normalised level for ``value``, or None when it is no known spelling or number."""
@@ -75,9 +82,11 @@ class NormaliseLevel:
             raw = root
         if raw is MISSING or raw is None:
             return event
-        level = normalise_level_value(raw)
+        level = _AS_WRITTEN.get(raw) if type(raw) is str else None
+        if level is None:
+            level = normalise_level_value(raw)
         if level is None:
             level = str(raw).strip().lower()[:32]
             add_tag(event, UNKNOWN_LEVEL_TAG)
-        set_path(event, ("log", "level"), level)
+        child(event, "log")["level"] = level
         return event

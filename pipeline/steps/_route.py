@@ -15,13 +15,15 @@ import orjson
 from pipeline.errors import DropEvent
 from pipeline.ids import document_id
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import MISSING, get_path, set_path
+from pipeline.steps._fields import MISSING, child, get_path
 
 Clock = Callable[[], datetime]
 
 
 def format_timestamp(moment: datetime) -> str:
     """``2025-09-12T10:00:00.123Z``: UTC, milliseconds; a naive datetime is taken as UTC."""
+    if moment.tzinfo is UTC:  # what the parsers return: no conversion needed
+        return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     # isoformat is C code; on a UTC datetime it always ends in "+00:00"
@@ -60,11 +62,13 @@ class SetTimestamp:
     def __call__(self, event: Event) -> Event:
         meta = event.setdefault(METADATA, {})
         received, ingested = self._received(meta.get("received_at"))
-        moment = parse_timestamp(meta.pop("timestamp", None))
-        if moment is None:
-            moment = parse_timestamp(event.get("@timestamp")) or received
+        moment = meta.pop("timestamp", None)
+        if not isinstance(moment, datetime):
+            moment = parse_timestamp(moment)
+            if moment is None:
+                moment = parse_timestamp(event.get("@timestamp")) or received
         event["@timestamp"] = format_timestamp(moment)
-        set_path(event, ("event", "ingested"), ingested)
+        child(event, "event")["ingested"] = ingested
         return event
 
     def _received(self, stamp: object) -> tuple[datetime, str]:
@@ -86,12 +90,22 @@ class RouteIndex:
 
     def __init__(self, prefix: str) -> None:
         self._prefix = prefix
+        self._by_day: dict[str, str] = {}
 
     def __call__(self, event: Event) -> Event:
         stamp: str = event["@timestamp"]
-        index = f"{self._prefix}{stamp[0:4]}.{stamp[5:7]}.{stamp[8:10]}"
+        day = stamp[:10]
+        index = self._by_day.get(day)
+        if index is None:  # a handful of days per run: the name is built once per day
+            if len(self._by_day) >= _MAX_DAYS:
+                self._by_day.clear()
+            index = self._by_day[day] = f"{self._prefix}{stamp[0:4]}.{stamp[5:7]}.{stamp[8:10]}"
         event.setdefault(METADATA, {})["_index"] = index
         return event
+
+
+_MAX_DAYS = 4096
+"""Bound on RouteIndex's day -> index name cache (a replay of years of logs stays small)."""
 
 
 class AssignId:

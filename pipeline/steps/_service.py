@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, as_text, log_fields, pop_first, set_path
+from pipeline.steps._fields import MISSING, as_text, child, log_fields, pop_first
 
 SERVICE_KEYS = ("service", "service_name", "serviceName")
 ENVIRONMENT_KEYS = ("environment", "env")
@@ -23,16 +23,18 @@ class AddServiceField:
         self, name: str, *, target: str, shipper_key: str, log_keys: tuple[str, ...], default: str
     ) -> None:
         self.name = name
-        self._path = ("service", target)
+        self._target = target
         self._shipper_key = shipper_key
         self._log_keys = log_keys
         self._default = default
 
     def __call__(self, event: Event) -> Event:
         from_log = _name_of(pop_first(log_fields(event), self._log_keys))
-        from_fields = _pop_shipper_field(event, self._shipper_key)
-        from_root = _pop_root_scalar(event, self._shipper_key)
-        set_path(event, self._path, from_fields or from_root or from_log or self._default)
+        key = self._shipper_key
+        from_fields = _pop_shipper_field(event, key) if "fields" in event else None
+        from_root = _pop_root_scalar(event, key) if key in event else None
+        value = from_fields or from_root or from_log or self._default
+        child(event, "service")[self._target] = value
         return event
 
 
@@ -62,7 +64,7 @@ class AddServiceVersion:
     def __call__(self, event: Event) -> Event:
         version = as_text(pop_first(log_fields(event), VERSION_KEYS))
         if version is not None:
-            set_path(event, ("service", "version"), version)
+            child(event, "service")["version"] = version
         return event
 
 
