@@ -21,6 +21,7 @@ from pipeline.steps._config import (
 )
 from pipeline.steps._ecs import MapHost, MapUrl, map_ai, map_http, map_misc, map_trace
 from pipeline.steps._error import MapError
+from pipeline.steps._fields import MapLogKeys
 from pipeline.steps._level import LEVELS, NormaliseLevel, normalise_level_value
 from pipeline.steps._parse import LineParser, ParsedLine, ParseMessage
 from pipeline.steps._route import (
@@ -56,18 +57,23 @@ __all__ = [
 
 def enrich_steps(config: EnrichConfig, *, clock: Clock | None = None) -> list[Step]:
     """Everything after parsing: ECS mapping, classification, timestamp, index and id."""
+    log_keys = MapLogKeys(
+        [
+            add_service(config.default_service),
+            add_environment(config.default_environment),
+            AddServiceVersion(),
+            NormaliseLevel(),
+            map_trace(),
+            map_http(config.duration_unit),
+            MapUrl(),
+            map_ai(),
+            MapError(),
+            map_misc(),
+            MapHost(),
+        ]
+    )
     return [
-        add_service(config.default_service),
-        add_environment(config.default_environment),
-        AddServiceVersion(),
-        NormaliseLevel(),
-        map_trace(),
-        map_http(config.duration_unit),
-        MapUrl(),
-        map_ai(),
-        MapError(),
-        map_misc(),
-        MapHost(),
+        log_keys,
         ClassifyEvent(config.event_type_rules, config.fallback_event_type),
         KeepAppFields(config.app_namespace, config.flattened_fields),
         SetTimestamp(clock) if clock is not None else SetTimestamp(),

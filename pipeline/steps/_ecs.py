@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from pipeline.runtime import Event
 from pipeline.steps._fields import (
+    LogKeyStep,
     as_int,
     as_number,
     as_text,
-    log_fields,
     set_default_path,
     set_path,
 )
@@ -37,6 +37,14 @@ def take(fields: dict[str, Any], paths: Sequence[Path], convert: Convert) -> Any
     A value that does not convert stays put; an object emptied by the pop is removed.
     """
     for path in paths:
+        if len(path) == 1:  # a top-level key: nothing to walk, nothing to prune
+            key = path[0]
+            if key in fields:
+                value = convert(fields[key])
+                if value is not None:
+                    del fields[key]
+                    return value
+            continue
         parent = fields
         for part in path[:-1]:
             child = parent.get(part)
@@ -63,23 +71,28 @@ def _prune(fields: dict[str, Any], path: Path) -> None:
             del fields[path[0]]
 
 
-class MapFields:
+class MapFields(LogKeyStep):
     """A table of ``(ECS path, log key spellings, converter)``; each row sets one ECS field."""
 
     def __init__(self, name: str, rows: Sequence[tuple[str, tuple[str, ...], Convert]]) -> None:
         self.name = name
-        self._rows = tuple((tuple(p.split(".")), _paths(*keys), conv) for p, keys, conv in rows)
-        self._keys = frozenset(path[0] for _, paths, _ in self._rows for path in paths)
+        self._rows = tuple(
+            (tuple(p.split(".")), paths, conv, frozenset(path[0] for path in paths))
+            for p, keys, conv in rows
+            for paths in (_paths(*keys),)
+        )
+        self._keys = frozenset(key for *_, heads in self._rows for key in heads)
 
-    def __call__(self, event: Event) -> Event:
-        fields = log_fields(event)
+    def map(self, event: Event, fields: dict[str, Any]) -> None:
         if self._keys.isdisjoint(fields):  # the usual case: one set operation per event
-            return event
-        for target, paths, convert in self._rows:
+            return
+        present = self._keys.intersection(fields)
+        for target, paths, convert, heads in self._rows:
+            if heads.isdisjoint(present):  # none of this row's spellings: take finds nothing
+                continue
             value = take(fields, paths, convert)
             if value is not None:
                 set_path(event, target, value)
-        return event
 
 
 # --- converters -------------------------------------------------------------------------
@@ -167,7 +180,7 @@ def map_http(duration_unit: str) -> MapFields:
     )
 
 
-class MapUrl:
+class MapUrl(LogKeyStep):
     """``url.path`` (and ``url.original``/``url.query``) once the event is an HTTP one.
 
     ``path``/``url`` mean a request path only beside a method or status code; in any other log
@@ -177,18 +190,17 @@ class MapUrl:
     name = "map_url"
     _KEYS = _paths("url", "path", "originalUrl", "route", "endpoint", "req.url")
 
-    def __call__(self, event: Event) -> Event:
+    def map(self, event: Event, fields: dict[str, Any]) -> None:
         http = event.get("http")
         if not isinstance(http, dict):
-            return event
-        raw = take(log_fields(event), self._KEYS, _string)
+            return
+        raw = take(fields, self._KEYS, _string)
         if raw is not None:
             parts = urlsplit(raw)
             set_path(event, ("url", "original"), raw)
             set_path(event, ("url", "path"), parts.path or "/")
             if parts.query:
                 set_path(event, ("url", "query"), parts.query)
-        return event
 
 
 def map_ai() -> MapFields:
@@ -224,15 +236,14 @@ def map_misc() -> MapFields:
     )
 
 
-class MapHost:
+class MapHost(LogKeyStep):
     """The log's ``hostname`` fills ``host.name`` only when the shipper sent none."""
 
     name = "map_host"
     _KEYS = _paths("hostname", "host")
 
-    def __call__(self, event: Event) -> Event:
-        host = take(log_fields(event), self._KEYS, _string)
+    def map(self, event: Event, fields: dict[str, Any]) -> None:
+        host = take(fields, self._KEYS, _string)
         if host is not None:
             set_default_path(event, ("host", "name"), host)
             set_path(event, ("host", "hostname"), host)
-        return event

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import as_text, log_fields, set_path
+from pipeline.steps._fields import LogKeyStep, as_text, child
 
 ERROR_KEYS = ("error", "err", "exception")
 STACK_KEYS = ("stack", "stack_trace", "stackTrace", "stacktrace")
@@ -31,14 +31,27 @@ def _stack_text(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-class MapError:
+_ANY_KEY = frozenset((*ERROR_KEYS, *STACK_KEYS))
+
+
+class MapError(LogKeyStep):
     """Fill ``error.*`` from the log's error object/string, stack keys or multi-line message."""
 
     name = "map_error"
 
-    def __call__(self, event: Event) -> Event:
-        fields = log_fields(event)
+    def map(self, event: Event, fields: dict[str, Any]) -> None:
         error: dict[str, Any] = {}
+        if not _ANY_KEY.isdisjoint(fields):  # most logs carry no error keys at all
+            self._from_keys(fields, error)
+        if "stack_trace" not in error:
+            self._from_message(event.get("message"), error)
+        if error:
+            target = child(event, "error")
+            for name, value in error.items():
+                target[name] = value
+
+    def _from_keys(self, fields: dict[str, Any], error: dict[str, Any]) -> None:
+        """The error object or string, then the stack keys, out of the log's keys."""
         for key in ERROR_KEYS:
             if key in fields and self._from_value(fields, key, error):
                 break
@@ -47,11 +60,6 @@ class MapError:
             if stack is not None:
                 del fields[key]
                 error.setdefault("stack_trace", stack)
-        if "stack_trace" not in error:
-            self._from_message(event.get("message"), error)
-        for name, value in error.items():
-            set_path(event, ("error", name), value)
-        return event
 
     def _from_value(self, fields: dict[str, Any], key: str, error: dict[str, Any]) -> bool:
         """Take ``fields[key]`` when it is an error string or object; True if it was one."""

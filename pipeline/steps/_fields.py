@@ -9,7 +9,7 @@ and nothing is lost.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pipeline.runtime import METADATA, Event
@@ -42,6 +42,40 @@ def _fresh_log_fields(event: Event) -> dict[str, Any]:
     fresh: dict[str, Any] = {}
     event.setdefault(METADATA, {})[LOG_FIELDS] = fresh
     return fresh
+
+
+class LogKeyStep:
+    """A step that maps some of the log's own keys: :meth:`map` gets them handed in.
+
+    Alone it is an ordinary step; inside :class:`MapLogKeys` a run of them shares one fetch of
+    the log's keys and one call from the chain.
+    """
+
+    name = "log_key_step"
+
+    def map(self, event: Event, fields: dict[str, Any]) -> None:
+        """Move what this step knows from ``fields`` (the log's keys) onto ``event``."""
+        raise NotImplementedError
+
+    def __call__(self, event: Event) -> Event:
+        self.map(event, log_fields(event))
+        return event
+
+
+class MapLogKeys:
+    """Several :class:`LogKeyStep` in order, as one step: the log's keys are fetched once."""
+
+    name = "map_log_keys"
+
+    def __init__(self, steps: Sequence[LogKeyStep]) -> None:
+        self.steps = tuple(steps)
+        self._maps = tuple(step.map for step in steps)
+
+    def __call__(self, event: Event) -> Event:
+        fields = log_fields(event)
+        for apply in self._maps:
+            apply(event, fields)
+        return event
 
 
 def pop_first(fields: dict[str, Any], keys: Iterable[str]) -> Any:

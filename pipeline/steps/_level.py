@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, add_tag, child, log_fields, pop_first
+from pipeline.steps._fields import MISSING, LogKeyStep, add_tag, child, pop_first
 
 LEVEL_KEYS = ("level", "log.level", "severity", "loglevel", "log_level", "lvl", "levelname")
 
@@ -66,7 +66,7 @@ def normalise_level_value(value: Any) -> str | None:
     return None
 
 
-class NormaliseLevel:
+class NormaliseLevel(LogKeyStep):
     """Move the log's level into ``log.level``, normalised.
 
     An unknown spelling is kept lower-cased (so nothing is lost) and the event is tagged
@@ -75,13 +75,13 @@ class NormaliseLevel:
 
     name = "normalise_level"
 
-    def __call__(self, event: Event) -> Event:
-        raw = pop_first(log_fields(event), LEVEL_KEYS)
+    def map(self, event: Event, fields: dict[str, Any]) -> None:
+        raw = pop_first(fields, LEVEL_KEYS)
         root = event.pop("level", MISSING)  # a shipper's root-level field; `level` is an alias
         if raw is MISSING:
             raw = root
         if raw is MISSING or raw is None:
-            return event
+            return
         level = _AS_WRITTEN.get(raw) if type(raw) is str else None
         if level is None:
             level = normalise_level_value(raw)
@@ -89,4 +89,3 @@ class NormaliseLevel:
             level = str(raw).strip().lower()[:32]
             add_tag(event, UNKNOWN_LEVEL_TAG)
         child(event, "log")["level"] = level
-        return event

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, as_text, child, log_fields, pop_first
+from pipeline.steps._fields import MISSING, LogKeyStep, as_text, child, pop_first
 
 SERVICE_KEYS = ("service", "service_name", "serviceName")
 ENVIRONMENT_KEYS = ("environment", "env")
 VERSION_KEYS = ("version", "service_version", "serviceVersion")
 
 
-class AddServiceField:
+class AddServiceField(LogKeyStep):
     """Set ``service.<target>`` from ``fields.<shipper_key>``, the log's keys, or a default."""
 
     def __init__(
@@ -28,14 +28,13 @@ class AddServiceField:
         self._log_keys = log_keys
         self._default = default
 
-    def __call__(self, event: Event) -> Event:
-        from_log = _name_of(pop_first(log_fields(event), self._log_keys))
+    def map(self, event: Event, fields: dict[str, Any]) -> None:
+        from_log = _name_of(pop_first(fields, self._log_keys))
         key = self._shipper_key
         from_fields = _pop_shipper_field(event, key) if "fields" in event else None
         from_root = _pop_root_scalar(event, key) if key in event else None
         value = from_fields or from_root or from_log or self._default
         child(event, "service")[self._target] = value
-        return event
 
 
 def add_service(default: str) -> AddServiceField:
@@ -56,16 +55,15 @@ def add_environment(default: str) -> AddServiceField:
     )
 
 
-class AddServiceVersion:
+class AddServiceVersion(LogKeyStep):
     """Set ``service.version`` from the log's ``version`` (kept as a string, never a number)."""
 
     name = "add_service_version"
 
-    def __call__(self, event: Event) -> Event:
-        version = as_text(pop_first(log_fields(event), VERSION_KEYS))
+    def map(self, event: Event, fields: dict[str, Any]) -> None:
+        version = as_text(pop_first(fields, VERSION_KEYS))
         if version is not None:
             child(event, "service")["version"] = version
-        return event
 
 
 def _name_of(value: Any) -> str | None:
