@@ -58,6 +58,7 @@ def test_kafka_properties_use_the_broker_ports(tmp_path: Path) -> None:
 
 def test_stack_config_reads_lumberyard_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """LUMBERYARD_<FIELD> variables override ports and versions."""
+    monkeypatch.delenv("LUMBERYARD_KAFKA_PORT", raising=False)
     monkeypatch.setenv("LUMBERYARD_ES_PORT", "19200")
     monkeypatch.setenv("LUMBERYARD_KAFKA_VERSION", "4.0.0")
     config = StackConfig.from_env()
