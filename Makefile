@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 ## unless ES_URL / KAFKA_BOOTSTRAP are set or it is already running
 ## (-p timeout: fail loudly if pytest-timeout is missing, so no test can hang forever)
 test: setup
-	$(PY) -m pytest -p timeout $(PYTEST_ARGS)
+	$(PY) -m pytest -p timeout --durations=15 $(PYTEST_ARGS)
 
 ## lint: ruff + mypy --strict on pipeline/ and parsers/
 lint: setup
