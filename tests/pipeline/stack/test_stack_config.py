@@ -158,3 +158,17 @@ def test_es_node_dir_is_reachable_by_the_es_user(tmp_path: Path) -> None:
         assert expected == (es_dir.parent.parent, es_dir.name)
     else:
         assert private / "state" / "elasticsearch" == es_dir
+
+
+def test_a_server_never_ready_times_out_with_its_log(tmp_path: Path) -> None:
+    """wait_ready gives up after its timeout, naming the server and quoting its log."""
+    process = ServerProcess("sluggish", tmp_path)
+    process.spawn(["sh", "-c", "echo still warming up; exec sleep 300"], {"PATH": "/bin:/usr/bin"})
+    with pytest.raises(StackError) as caught:
+        process.wait_ready(lambda: False, timeout_secs=1)
+    process.stop(grace_secs=10)
+    message = str(caught.value)
+    assert (True, True) == (
+        "sluggish not ready after 1 s" in message,
+        "still warming up" in message,
+    )
