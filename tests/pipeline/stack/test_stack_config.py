@@ -164,6 +164,7 @@ def test_a_server_never_ready_times_out_with_its_log(tmp_path: Path) -> None:
     """wait_ready gives up after its timeout, naming the server and quoting its log."""
     process = ServerProcess("sluggish", tmp_path)
     process.spawn(["sh", "-c", "echo still warming up; exec sleep 300"], {"PATH": "/bin:/usr/bin"})
+    process.wait_ready(lambda: "warming" in log_tail(process.log_file), timeout_secs=60)
     with pytest.raises(StackError) as caught:
         process.wait_ready(lambda: False, timeout_secs=1)
     process.stop(grace_secs=10)
