@@ -14,6 +14,7 @@ from pipeline.errors import DropEvent
 from pipeline.ids import document_id, file_source_id
 from pipeline.runtime import METADATA, Batch, Chain
 from pipeline.steps import EnrichConfig, enrich_steps, filter_events, format_timestamp
+from pipeline.steps._route import StampFormatter
 from tests.pipeline.steps.helpers import NOW, enrich, parsed_event
 
 
@@ -57,10 +58,8 @@ def test_index_prefix_is_configurable() -> None:
 
 def test_timestamp_fallbacks() -> None:
     """No parsed time: the shipper's @timestamp, else received_at, else the clock."""
-    assert (
-        "2025-01-02T03:04:05.000Z"
-        == enrich({}, **{"@timestamp": "2025-01-02T03:04:05Z"})["@timestamp"]
-    )
+    shipper: dict[str, Any] = {"@timestamp": "2025-01-02T03:04:05Z"}
+    assert "2025-01-02T03:04:05.000Z" == enrich({}, **shipper)["@timestamp"]
     event = parsed_event({})
     event[METADATA]["received_at"] = "2025-03-04T05:06:07.890+00:00"
     result = Chain(enrich_steps(EnrichConfig())).run(event)
@@ -154,3 +153,17 @@ def test_any_json_log_enriches_to_an_indexable_document(log: dict[str, Any], msg
     assert doc["event_type"] in ("business_event", "security_event", "performance_event",
                                  "http_request", "ai_request", "error", "log")  # fmt: skip
     assert isinstance(doc["service"]["name"], str)
+
+
+_ZONES = st.sampled_from([UTC, None, timezone(timedelta(hours=-5)), timezone(timedelta(0))])
+
+
+@settings(max_examples=300, deadline=None)
+@given(moments=st.lists(st.datetimes(), min_size=1, max_size=20), zone=_ZONES)
+def test_stamp_formatter_matches_format_timestamp(
+    moments: list[datetime], zone: timezone | None
+) -> None:
+    """The minute-cached formatter writes every stamp exactly as format_timestamp does."""
+    formatter = StampFormatter()
+    stamps = [moment.replace(tzinfo=zone) for moment in [*moments, *moments]]  # hits and misses
+    assert [format_timestamp(m) for m in stamps] == [formatter(m) for m in stamps]
