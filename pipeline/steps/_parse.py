@@ -62,21 +62,26 @@ class ParseMessage:
         if message is None:  # nothing to parse (not a log line): enrich what is there
             event.setdefault(METADATA, {})["grammar"] = NO_MESSAGE_GRAMMAR
             return event
-        raw = _text(message)
+        raw = message if type(message) is str else _text(message)
         result = self._parse(raw)
-        if result.grammar == BLANK_GRAMMAR:
+        grammar = result.grammar
+        if grammar == BLANK_GRAMMAR:
             raise DropEvent("blank_line")
-        fields = dict(result.fields)
+        found = result.fields  # the parser's own: copied, as later steps pop from it
+        fields = found.copy() if type(found) is dict else dict(found)
         meta = event.setdefault(METADATA, {})
-        meta["grammar"] = result.grammar
-        if result.timestamp is not None:
-            meta["timestamp"] = result.timestamp
+        meta["grammar"] = grammar
+        timestamp = result.timestamp
+        if timestamp is not None:
+            meta["timestamp"] = timestamp
             for key in TIMESTAMP_KEYS:
-                fields.pop(key, None)
-        event["message"] = _own_message(fields, result.message)
+                if key in fields:
+                    del fields[key]
+        event["message"] = _own_message(fields, result.message) if fields else result.message
         meta[LOG_FIELDS] = fields
-        for tag in result.tags:
-            add_tag(event, tag)
+        if result.tags:
+            for tag in result.tags:
+                add_tag(event, tag)
         if self._keep_original:
             set_path(event, ("event", "original"), raw)
         return event
@@ -85,8 +90,9 @@ class ParseMessage:
 def _own_message(fields: dict[str, Any], line: str) -> str:
     """Pop the log's own message out of ``fields``; the (cleaned) line when it has none."""
     for key in MESSAGE_KEYS:
-        if isinstance(fields.get(key), str):
-            message: str = fields.pop(key)
+        message = fields.get(key)
+        if isinstance(message, str):
+            del fields[key]
             return message
     return line
 
