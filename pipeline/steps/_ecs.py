@@ -81,7 +81,7 @@ class MapFields(LogKeyStep):
             for p, keys, conv in rows
             for paths in (_paths(*keys),)
         )
-        self._keys = frozenset(key for *_, heads in self._rows for key in heads)
+        self._keys = self.keys = frozenset(key for *_, heads in self._rows for key in heads)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         if self._keys.isdisjoint(fields):  # the usual case: one set operation per event
@@ -189,6 +189,7 @@ class MapUrl(LogKeyStep):
 
     name = "map_url"
     _KEYS = _paths("url", "path", "originalUrl", "route", "endpoint", "req.url")
+    keys = frozenset(path[0] for path in _KEYS)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         http = event.get("http")
@@ -241,6 +242,7 @@ class MapHost(LogKeyStep):
 
     name = "map_host"
     _KEYS = _paths("hostname", "host")
+    keys = frozenset(path[0] for path in _KEYS)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         host = take(fields, self._KEYS, _string)

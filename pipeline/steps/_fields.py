@@ -52,6 +52,8 @@ class LogKeyStep:
     """
 
     name = "log_key_step"
+    keys: frozenset[str] | None = None
+    """Top-level log keys without which :meth:`map` does nothing; ``None``: it always acts."""
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         """Move what this step knows from ``fields`` (the log's keys) onto ``event``."""
@@ -69,12 +71,15 @@ class MapLogKeys:
 
     def __init__(self, steps: Sequence[LogKeyStep]) -> None:
         self.steps = tuple(steps)
-        self._maps = tuple(step.map for step in steps)
+        self._maps = tuple((step.keys, step.map) for step in steps)
+        self._keys = frozenset(key for step in steps for key in step.keys or ())
 
     def __call__(self, event: Event) -> Event:
         fields = log_fields(event)
-        for apply in self._maps:
-            apply(event, fields)
+        present = self._keys.intersection(fields)  # steps only pop keys: a superset later on
+        for keys, apply in self._maps:
+            if keys is None or not keys.isdisjoint(present):
+                apply(event, fields)
         return event
 
 

@@ -59,6 +59,7 @@ class AddServiceVersion(LogKeyStep):
     """Set ``service.version`` from the log's ``version`` (kept as a string, never a number)."""
 
     name = "add_service_version"
+    keys = frozenset(VERSION_KEYS)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         version = as_text(pop_first(fields, VERSION_KEYS))

@@ -1,0 +1,68 @@
+"""map_log_keys: running the log-key steps as one step changes nothing about the document."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.runtime import Chain, Step
+from pipeline.steps import EnrichConfig, enrich_steps
+from pipeline.steps._fields import MapLogKeys
+from tests.pipeline.steps.helpers import NOW, parsed_event
+
+_KEYS = (
+    "service", "serviceName", "env", "environment", "version", "level", "severity", "lvl",
+    "trace_id", "traceId", "spanId", "request_id", "user_id", "method", "statusCode", "status",
+    "duration_ms", "duration", "latency_ms", "url", "path", "route", "req", "res", "model",
+    "provider", "prompt_tokens", "output_tokens", "event", "logger", "pid", "hostname", "host",
+    "error", "err", "stack", "stackTrace", "type", "data", "other",
+)
+_SCALARS = st.one_of(
+    st.sampled_from(["", "x", "GET", "info", "WARN", "200", "/a?b=1", "  at x"]),
+    st.integers(-5, 700),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.none(),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.dictionaries(
+        st.sampled_from(["name", "message", "type", "code", "method", "url", "statusCode"]),
+        inner,
+        max_size=3,
+    ),
+    max_leaves=4,
+)
+_LOGS = st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=8)
+_TOP = st.fixed_dictionaries(
+    {},
+    optional={
+        "level": _SCALARS,
+        "service": st.sampled_from(["root", 3]),
+        "fields": st.fixed_dictionaries({"service": st.just("shipped")}),
+        "http": st.just({"version": "1.1"}),
+        "host": st.just({"name": "web-1"}),
+    },
+)
+
+
+def _unfused(steps: list[Step]) -> list[Step]:
+    """The chain with each log-key step as a step of its own, fetching the log's keys itself."""
+    parts = (step.steps if isinstance(step, MapLogKeys) else (step,) for step in steps)
+    return [part for group in parts for part in group]
+
+
+@settings(max_examples=300, deadline=None)
+@given(log=_LOGS, top=_TOP, message=st.sampled_from(["m", "boom\n    at a.b(C.java:1)"]))
+def test_one_step_or_many_same_document(
+    log: dict[str, Any], top: dict[str, Any], message: str
+) -> None:
+    """The fused step (one fetch of the log's keys, absent steps skipped) = each step alone."""
+    steps = enrich_steps(EnrichConfig(), clock=lambda: NOW)
+    event = parsed_event(log, message, **top)
+    expected = Chain(_unfused(steps)).run(copy.deepcopy(event))
+    actual = Chain(steps).run(event)
+    assert expected == actual
