@@ -16,7 +16,6 @@ from pipeline.steps._fields import MISSING, get_path, log_fields
 
 Fields = dict[str, Any]
 Lookup = Callable[[Event, Fields], object]
-Predicate = Callable[[Event, Fields], bool]
 Decider = Callable[[Event, Fields], "str | None"]
 _EMPTY: tuple[object, ...] = (MISSING, None, "", [], {})
 
@@ -31,6 +30,19 @@ def _lookup(path: tuple[str, ...]) -> Lookup:
             return fields.get(head, MISSING) if value is MISSING else value
 
         return single
+    if len(path) == 2:  # log.level, gen_ai.system: one level down, written out
+        second = path[1]
+
+        def pair(event: Event, fields: Fields) -> object:
+            node = event.get(head)
+            if isinstance(node, dict):
+                value = node.get(second, MISSING)
+                if value is not MISSING:
+                    return value
+            node = fields.get(head)
+            return node.get(second, MISSING) if isinstance(node, dict) else MISSING
+
+        return pair
     rest = path[1:]
 
     def nested(event: Event, fields: Fields) -> object:
@@ -44,55 +56,34 @@ def _lookup(path: tuple[str, ...]) -> Lookup:
     return nested
 
 
-def _present(path: tuple[str, ...]) -> Predicate:
-    lookup = _lookup(path)
-
-    def check(event: Event, fields: Fields) -> bool:
-        return lookup(event, fields) not in _EMPTY
-
-    return check
-
-
-def _value_in(path: tuple[str, ...], accepted: frozenset[str]) -> Predicate:
-    lookup = _lookup(path)
-
-    def check(event: Event, fields: Fields) -> bool:
-        value = lookup(event, fields)
-        return isinstance(value, str | int) and str(value).lower() in accepted
-
-    return check
-
-
-def compile_rule(rule: EventTypeRule) -> tuple[str, tuple[Predicate, ...]]:
-    """A rule as ``(event_type, predicates)``; no predicates = matches everything."""
-    predicates = [
-        _value_in(tuple(path.split(".")), frozenset(v.lower() for v in values))
+def _rule_decider(rule: EventTypeRule) -> Decider:
+    """``rule.event_type`` when any condition holds (always, without conditions), else None."""
+    event_type = rule.event_type
+    tests = tuple(
+        (_lookup(tuple(path.split("."))), frozenset(v.lower() for v in values))
         for path, values in rule.field_in.items()
-    ]
-    predicates += [_present(tuple(path.split("."))) for path in rule.any_field]
-    return rule.event_type, tuple(predicates)
-
-
-def _rule_decider(
-    event_type: str, predicates: tuple[Predicate, ...], heads: frozenset[str]
-) -> Decider:
-    """``event_type`` when any predicate holds (always, without predicates), else None."""
-    if not predicates:
+    )
+    by_head: dict[str, list[Lookup]] = {}
+    for path in rule.any_field:
+        by_head.setdefault(path.split(".")[0], []).append(_lookup(tuple(path.split("."))))
+    present = tuple((first, tuple(lookups)) for first, lookups in by_head.items())
+    if not tests and not present:
         return lambda event, fields: event_type
-    if len(heads) == 1:  # e.g. gen_ai.*: absent from both dicts, no condition can hold
-        (head,) = heads
-        inner = _rule_decider(event_type, predicates, frozenset())
-        return lambda event, fields: (
-            inner(event, fields) if head in event or head in fields else None
-        )
-    if len(predicates) == 1:
-        (only,) = predicates
-        return lambda event, fields: event_type if only(event, fields) else None
+    heads = {path.split(".")[0] for path in (*rule.field_in, *rule.any_field)}
+    head = heads.pop() if len(heads) == 1 else None  # e.g. gen_ai.*: absent, nothing can hold
 
     def decide(event: Event, fields: Fields) -> str | None:
-        for check in predicates:
-            if check(event, fields):
+        if head is not None and head not in event and head not in fields:
+            return None
+        for lookup, accepted in tests:
+            value = lookup(event, fields)
+            if isinstance(value, str | int) and str(value).lower() in accepted:
                 return event_type
+        for first, lookups in present:  # error.message, error.type...: one test for `error`
+            if first in event or first in fields:
+                for lookup in lookups:
+                    if lookup(event, fields) not in _EMPTY:
+                        return event_type
         return None
 
     return decide
@@ -132,11 +123,9 @@ def compile_rules(rules: Sequence[EventTypeRule]) -> tuple[Decider, ...]:
                 deciders.append(_table_decider(path, table))
             continue
         rule = rules[index]
-        event_type, predicates = compile_rule(rule)
-        heads = frozenset(p.split(".")[0] for p in (*rule.field_in, *rule.any_field))
-        deciders.append(_rule_decider(event_type, predicates, heads))
+        deciders.append(_rule_decider(rule))
         index += 1
-        if not predicates:
+        if not (rule.field_in or rule.any_field):
             break
     return tuple(deciders)
 
