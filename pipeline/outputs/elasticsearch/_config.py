@@ -3,10 +3,11 @@
 Every field carries a description and a default so the README's configuration reference can be
 generated from this model. Sizes are bytes, durations seconds (``*_secs``).
 
-Defaults from ``python -m bench.bench_sink`` (200k enriched events, one 1 GiB ES node, 2 cores):
-Elasticsearch's CPU per document falls from ~88 us at 500 events/request to ~27-30 us from 2000
-on and is flat beyond; more than 2 requests in flight buys nothing when ES is CPU-bound on the
-same cores; gzip costs the sink ~1.5 us/doc and ES more, so it is off for local clusters.
+Defaults from ``python -m bench.bench_sink`` (200k enriched events, one 1 GiB ES node, 2 shared
+cores): Elasticsearch's CPU per document falls from ~40-78 us at 500 events/request to ~24-30 us
+from 2000 on and is flat beyond (5000 x 2 in flight was fastest, 18k docs/s); more requests in
+flight buy nothing when ES is CPU-bound on the same cores; the sink itself costs ~5 us/doc and
+gzip adds ~2 us/doc and more ES CPU, so it is off for local clusters.
 """
 
 from __future__ import annotations
