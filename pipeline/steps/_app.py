@@ -36,6 +36,12 @@ class KeepAppFields:
         if not fields:
             return event
         app = event.get(self._namespace)
+        if self._flattened.isdisjoint(fields):  # no payload keys: the rest is the app object
+            if isinstance(app, dict):
+                app.update(fields)
+            else:
+                event[self._namespace] = fields
+            return event
         if not isinstance(app, dict):
             app = {}
         for key, value in fields.items():

@@ -90,7 +90,12 @@ class SetTimestamp:
 
     def __call__(self, event: Event) -> Event:
         meta = event.setdefault(METADATA, {})
-        received, ingested = self._received(meta.get("received_at"))
+        stamp = meta.get("received_at")
+        last = self._last_received
+        if last is not None and stamp is not None and last[0] == stamp:  # the batch's stamp
+            _, received, ingested = last
+        else:
+            received, ingested = self._received(stamp)
         moment = meta.pop("timestamp", None)
         if not isinstance(moment, datetime):
             moment = parse_timestamp(moment)
@@ -151,7 +156,7 @@ class AssignId:
         source_id = meta.get("source_id")
         if not isinstance(source_id, bytes | bytearray) or not source_id:
             source_id = b"content\x00" + _content_digest(event)
-        meta["_id"] = document_id(bytes(source_id))
+        meta["_id"] = document_id(source_id if type(source_id) is bytes else bytes(source_id))
         return event
 
 
