@@ -1,8 +1,8 @@
 """The lumberyard config file (TOML): one section per concern, validated once at startup.
 
 Sections: ``[parsers]`` (grammars, multiline), ``[enrich]`` (service defaults, event-type
-rules, index prefix); other components add theirs here with one line each. Every error names
-the file, the key path and, when it can be found, the line.
+rules, index prefix), ``[elasticsearch]`` (the bulk sink), ``[dlq]`` (dead letter queue).
+Every error names the file, the key path and, when it can be found, the line.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from parsers import ParsersConfig
+from pipeline.dlq import DeadLetterQueueConfig
 from pipeline.errors import ConfigError
+from pipeline.outputs.elasticsearch import ElasticsearchOutputConfig
 from pipeline.steps import EnrichConfig
 
 
@@ -25,6 +27,14 @@ class LumberyardConfig(BaseModel):
 
     parsers: ParsersConfig = Field(default_factory=ParsersConfig, description="Line parsing.")
     enrich: EnrichConfig = Field(default_factory=EnrichConfig, description="Enrichment/routing.")
+    elasticsearch: ElasticsearchOutputConfig = Field(
+        default_factory=ElasticsearchOutputConfig,
+        description="The Elasticsearch bulk sink: batching, in-flight requests, retries, buffer.",
+    )
+    dlq: DeadLetterQueueConfig = Field(
+        default_factory=DeadLetterQueueConfig,
+        description="The dead letter queue for events Elasticsearch refuses.",
+    )
 
 
 def load_config(path: Path | None) -> LumberyardConfig:

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pipeline.connections import EsConnection
+from pipeline.connections import EsConnection, KafkaConnection
 from pipeline.reprocess._state import job_key
 from pipeline.reprocess._targets import DryRunOutput, KafkaLinesOutput
 from pipeline.runtime import Chain, Output
@@ -138,13 +138,9 @@ def build_output(job: Job) -> Output:
         return DryRunOutput()
     if job.target == "kafka":
         return KafkaLinesOutput(job.kafka_bootstrap, job.topic or "")
-    from pipeline.dlq import DeadLetterQueue  # noqa: PLC0415
-    from pipeline.outputs.elasticsearch import (  # noqa: PLC0415
-        ElasticsearchOutput,
-        ElasticsearchOutputConfig,
-    )
+    from pipeline.outputs.elasticsearch import ElasticsearchOutput  # noqa: PLC0415
 
     config = load(job)
-    out_config = getattr(config, "elasticsearch", None) or ElasticsearchOutputConfig()
-    dlq = DeadLetterQueue(Path(job.data_dir) / "dlq")
-    return ElasticsearchOutput(out_config, EsConnection(**(job.es or {})), dlq)
+    kafka = KafkaConnection(bootstrap_servers=job.kafka_bootstrap)
+    dlq = config.dlq.open(Path(job.data_dir), kafka)
+    return ElasticsearchOutput(config.elasticsearch, EsConnection(**(job.es or {})), dlq)

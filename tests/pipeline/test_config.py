@@ -92,3 +92,21 @@ def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         load_config(tmp_path / "nope.toml")
     assert str(error.value).startswith(f"{tmp_path / 'nope.toml'}: cannot read config file")
+
+
+def test_sink_and_dlq_sections_are_read() -> None:
+    """[elasticsearch] and [dlq] configure the sink and the dead letter queue of every command."""
+    config = parse_config(
+        "[elasticsearch]\nmax_events = 250\nmax_in_flight = 3\n"
+        "[dlq]\nmax_segment_bytes = 4096\nkafka_topic = \"dead\"\n",
+        "c.toml",
+    )
+    assert (250, 3) == (config.elasticsearch.max_events, config.elasticsearch.max_in_flight)
+    assert (4096, "dead") == (config.dlq.max_segment_bytes, config.dlq.kafka_topic)
+
+
+def test_sink_section_typo_names_file_line_and_key() -> None:
+    """A misspelt sink option is refused with file, line and dotted key."""
+    with pytest.raises(ConfigError) as error:
+        parse_config("[elasticsearch]\nmax_event = 5\n", "c.toml")
+    assert "c.toml:2: elasticsearch.max_event: Extra inputs are not permitted" == str(error.value)
