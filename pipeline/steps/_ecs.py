@@ -18,6 +18,7 @@ from pipeline.steps._fields import (
     as_int,
     as_number,
     as_text,
+    child,
     set_default_path,
     set_path,
 )
@@ -71,13 +72,32 @@ def _prune(fields: dict[str, Any], path: Path) -> None:
             del fields[path[0]]
 
 
+def _setter(path: Path) -> Callable[[Event, Any], None]:
+    """``set_path(doc, path, value)`` for a fixed ``path``, written out for two or three parts."""
+    if len(path) == 2:
+        first, last = path
+
+        def set_two(doc: Event, value: Any) -> None:
+            child(doc, first)[last] = value
+
+        return set_two
+    if len(path) == 3:
+        first, second, last = path
+
+        def set_three(doc: Event, value: Any) -> None:
+            child(child(doc, first), second)[last] = value
+
+        return set_three
+    return lambda doc, value: set_path(doc, path, value)
+
+
 class MapFields(LogKeyStep):
     """A table of ``(ECS path, log key spellings, converter)``; each row sets one ECS field."""
 
     def __init__(self, name: str, rows: Sequence[tuple[str, tuple[str, ...], Convert]]) -> None:
         self.name = name
         self._rows = tuple(
-            (tuple(p.split(".")), paths, conv, frozenset(path[0] for path in paths))
+            (_setter(tuple(p.split("."))), paths, conv, frozenset(path[0] for path in paths))
             for p, keys, conv in rows
             for paths in (_paths(*keys),)
         )
@@ -92,7 +112,7 @@ class MapFields(LogKeyStep):
                 continue
             value = take(fields, paths, convert)
             if value is not None:
-                set_path(event, target, value)
+                target(event, value)
 
 
 # --- converters -------------------------------------------------------------------------

@@ -69,6 +69,8 @@ class AddServiceVersion(LogKeyStep):
 
 def _name_of(value: Any) -> str | None:
     """A service/environment name from a scalar, or from an object's ``name``."""
+    if type(value) is str:  # the usual case, as as_text would
+        return value.strip() or None
     if value is MISSING:
         return None
     if isinstance(value, dict):
