@@ -142,13 +142,14 @@ def charts(results: dict[str, Any], stem: Path) -> list[Path]:
                                "throughput"),
                               ("cpu_secs_per_million", "CPU-seconds per 1M documents "
                                "(lower is better)", "cpu")):
-        fig, axes = plt.subplots(1, len(scenarios), figsize=(6 * len(scenarios), 4.2),
+        fig, axes = plt.subplots(1, len(scenarios), figsize=(max(7.5, 6.5 * len(scenarios)), 4.4),
                                  squeeze=False)
         for ax, scenario in zip(axes[0], scenarios, strict=True):
             _bars(ax, results, scenario, key)
         runs = results["settings"]["runs"]
-        fig.suptitle(f"{label} - {results['corpus']['records']:,} docs, median of {runs} "
-                     f"run{'s' if runs != 1 else ''}, {results['machine']['cores']} cores")
+        fig.suptitle(f"{label}\n{results['corpus']['records']:,} docs, median of {runs} "
+                     f"run{'s' if runs != 1 else ''}, {results['machine']['cores']} cores, "
+                     f"lumberyard {results.get('lumberyard_commit', '?')}", fontsize=10)
         fig.tight_layout()
         path = stem.with_name(f"{stem.name}-{fname}.png")
         fig.savefig(path, dpi=110)
