@@ -9,7 +9,7 @@ and nothing is lost.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pipeline.runtime import METADATA, Event
@@ -71,16 +71,35 @@ class MapLogKeys:
 
     def __init__(self, steps: Sequence[LogKeyStep]) -> None:
         self.steps = tuple(steps)
-        self._maps = tuple((step.keys, step.map) for step in steps)
         self._keys = frozenset(key for step in steps for key in step.keys or ())
+        self._plans: dict[frozenset[str], tuple[MapKeys, ...]] = {}
 
     def __call__(self, event: Event) -> Event:
         fields = log_fields(event)
         present = self._keys.intersection(fields)  # steps only pop keys: a superset later on
-        for keys, apply in self._maps:
-            if keys is None or not keys.isdisjoint(present):
-                apply(event, fields)
+        plan = self._plans.get(present)
+        if plan is None:
+            plan = self._plan(present)
+        for apply in plan:
+            apply(event, fields)
         return event
+
+    def _plan(self, present: frozenset[str]) -> tuple[MapKeys, ...]:
+        """The steps to run when the log has ``present`` of their keys (cached: logs of one
+        shape keep coming, so this is worked out once per shape)."""
+        if len(self._plans) >= _MAX_PLANS:
+            self._plans.clear()
+        plan = self._plans[present] = tuple(
+            step.map
+            for step in self.steps
+            if step.keys is None or not step.keys.isdisjoint(present)
+        )
+        return plan
+
+
+MapKeys = Callable[[Event, dict[str, Any]], None]
+_MAX_PLANS = 4096
+"""Bound on :class:`MapLogKeys`' cache of key sets seen (a log shape is one entry)."""
 
 
 def pop_first(fields: dict[str, Any], keys: Iterable[str]) -> Any:

@@ -33,8 +33,10 @@ class AddServiceField(LogKeyStep):
         key = self._shipper_key
         from_fields = _pop_shipper_field(event, key) if "fields" in event else None
         from_root = _pop_root_scalar(event, key) if key in event else None
-        value = from_fields or from_root or from_log or self._default
-        child(event, "service")[self._target] = value
+        service = event.get("service")  # child(event, "service"), written out: every event
+        if type(service) is not dict and not isinstance(service, dict):
+            service = event["service"] = {}
+        service[self._target] = from_fields or from_root or from_log or self._default
 
 
 def add_service(default: str) -> AddServiceField:
