@@ -162,7 +162,6 @@ class TrailingPairs(pp.Regex):
         self._pairs = re.compile(rf"({_KEY})=({_VALUE})")
         token = rf"{_KEY}=(?:[^\s\"'][^\s]*)?"
         self._token = re.compile(token).fullmatch
-        self._run = re.compile(rf"[ ]*{token}(?:[ ]+{token})*[ ]*").fullmatch
         self.set_name("GREEDYDATA")
 
     def split_pairs(self, text: str) -> tuple[str | None, dict[str, str]]:
@@ -174,14 +173,37 @@ class TrailingPairs(pp.Regex):
             return text, {}  # the last word is no pair (most lines): nothing to split
         if '"' in text or "'" in text:
             return self._split_quoted(text)
+        return self._split_plain(text)
+
+    def _split_plain(self, text: str) -> tuple[str | None, dict[str, str]]:
+        """Quote-free text: the trailing run of words holding ``=`` (or empty) are the pairs.
+
+        In printable ASCII (no tab, no newline) a word ``key=value`` is a pair exactly when its
+        key is an identifier, which str methods answer far faster than a regex; anything else
+        is checked word by word with the exact token regex.
+        """
         tokens = text.split(" ")
         index = len(tokens)
         while index and (not tokens[index - 1] or "=" in tokens[index - 1]):
-            index -= 1  # cheap walk: words holding "=" ...
-        if self._run(text, len(" ".join(tokens[:index]))) is None:
-            index = len(tokens)  # ... unless one is no pair: then check word by word
-            while index and (not tokens[index - 1] or self._token(tokens[index - 1])):
-                index -= 1
+            index -= 1
+        if not (text.isascii() and text.isprintable()):
+            return self._split_checked(text, tokens)
+        pairs: dict[str, str] = {}
+        for token in tokens[index:]:
+            if token:
+                key, _, value = token.partition("=")
+                if not key.isidentifier():
+                    return self._split_checked(text, tokens)
+                pairs.setdefault(key, value)
+        if not pairs:
+            return text, {}
+        return " ".join(tokens[:index]).rstrip(" ") or None, pairs
+
+    def _split_checked(self, text: str, tokens: list[str]) -> tuple[str | None, dict[str, str]]:
+        """The exact walk: words from the end while each is empty or a whole pair token."""
+        index = len(tokens)
+        while index and (not tokens[index - 1] or self._token(tokens[index - 1])):
+            index -= 1
         pairs: dict[str, str] = {}
         for token in tokens[index:]:
             if token:  # a pair token's key has no "=": the first "=" splits it
