@@ -77,7 +77,12 @@ class ParseMessage:
             for key in TIMESTAMP_KEYS:
                 if key in fields:
                     del fields[key]
-        event["message"] = _own_message(fields, result.message) if fields else result.message
+        own = fields.get("message")  # the usual JSON log: its own message, found first
+        if isinstance(own, str):
+            del fields["message"]
+            event["message"] = own
+        else:
+            event["message"] = _own_message(fields, result.message) if fields else result.message
         meta[LOG_FIELDS] = fields
         if result.tags:
             for tag in result.tags:
