@@ -175,7 +175,10 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+        try:  # "--5" and superscript digits pass isdigit() but are no integer
+            return int(value.strip())
+        except ValueError:
+            return None
     return None
 
 

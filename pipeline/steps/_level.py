@@ -56,7 +56,7 @@ def normalise_level_value(value: Any) -> str | None:
     """The normalised level for ``value``, or None when it is no known spelling or number."""
     if isinstance(value, str):
         text = value.strip().lower()
-        if text.isdigit():
+        if text.isdecimal():  # not isdigit(): "⁴" is a digit that int() refuses
             return normalise_level_value(int(text))
         return LEVEL_SPELLINGS.get(text)
     if isinstance(value, int) and not isinstance(value, bool):

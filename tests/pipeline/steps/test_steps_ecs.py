@@ -113,3 +113,9 @@ def test_beats_fields_pass_through() -> None:
     assert {"file": {"path": "/var/log/app.log"}, "offset": 981, "level": "info"} == doc["log"]
     assert agent == doc["agent"]
     assert ["beats"] == doc["tags"]
+
+
+def test_digit_lookalikes_stay_in_app() -> None:
+    """'--5' and '⁴' pass str.isdigit() but are no integers: kept under app, never raised."""
+    doc = enrich({"pid": "--5", "status": "⁴", "input_tokens": "²"})
+    assert {"pid": "--5", "status": "⁴", "input_tokens": "²"} == doc["app"]

@@ -84,3 +84,9 @@ def test_no_level_leaves_log_level_unset() -> None:
 def test_normalise_never_raises_and_stays_in_the_set(value: object) -> None:
     """Any value normalises to one of the six levels or to None."""
     assert normalise_level_value(value) in (*LEVELS, None)
+
+
+def test_superscript_digit_level_is_unrecognised_not_raised() -> None:
+    """'⁴' is a digit to str.isdigit() but no number: tagged unrecognised and kept."""
+    doc = enrich({"level": "⁴"})
+    assert ("⁴", ["_level_unrecognised"]) == (doc["log"]["level"], doc["tags"])
