@@ -139,8 +139,9 @@ def _string(value: Any) -> str | None:
 
 
 def _non_negative_int(value: Any) -> int | None:
+    """A count or pid: 0 up to Elasticsearch's ``long`` (a bigger one could not be indexed)."""
     number = as_int(value)
-    return number if number is not None and number >= 0 else None
+    return number if number is not None and 0 <= number <= _MAX_LONG else None
 
 
 def _duration(factor: float) -> Convert:

@@ -119,3 +119,10 @@ def test_digit_lookalikes_stay_in_app() -> None:
     """'--5' and '⁴' pass str.isdigit() but are no integers: kept under app, never raised."""
     doc = enrich({"pid": "--5", "status": "⁴", "input_tokens": "²"})
     assert {"pid": "--5", "status": "⁴", "input_tokens": "²"} == doc["app"]
+
+
+def test_counts_beyond_a_long_stay_in_app() -> None:
+    """A pid or token count past 2**63-1 (JSON's huge integers load as floats) is not mapped."""
+    doc = enrich({"pid": 1.2345678901234568e29, "input_tokens": 2**63, "output_tokens": 2**63 - 1})
+    assert {"pid": 1.2345678901234568e29, "input_tokens": 2**63} == doc["app"]
+    assert {"usage": {"output_tokens": 2**63 - 1}} == doc["gen_ai"]
