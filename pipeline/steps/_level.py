@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, LogKeyStep, add_tag, child, pop_first
+from pipeline.steps._fields import MISSING, LogKeyStep, add_tag, pop_first
 
 LEVEL_KEYS = ("level", "log.level", "severity", "loglevel", "log_level", "lvl", "levelname")
 
@@ -88,4 +88,7 @@ class NormaliseLevel(LogKeyStep):
         if level is None:
             level = str(raw).strip().lower()[:32]
             add_tag(event, UNKNOWN_LEVEL_TAG)
-        child(event, "log")["level"] = level
+        log = event.get("log")  # child(event, "log"), written out: most events
+        if type(log) is not dict and not isinstance(log, dict):
+            log = event["log"] = {}
+        log["level"] = level

@@ -15,7 +15,7 @@ import orjson
 from pipeline.errors import DropEvent
 from pipeline.ids import document_id
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import MISSING, child, get_path
+from pipeline.steps._fields import MISSING, get_path
 
 Clock = Callable[[], datetime]
 
@@ -102,7 +102,10 @@ class SetTimestamp:
             if moment is None:
                 moment = parse_timestamp(event.get("@timestamp")) or received
         event["@timestamp"] = self._format(moment)
-        child(event, "event")["ingested"] = ingested
+        node = event.get("event")  # child(event, "event"), written out: every event
+        if type(node) is not dict and not isinstance(node, dict):
+            node = event["event"] = {}
+        node["ingested"] = ingested
         return event
 
     def _received(self, stamp: object) -> tuple[datetime, str]:
