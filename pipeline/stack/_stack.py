@@ -109,16 +109,27 @@ class Stack:
         es_home(self.config.es_version)
 
     def up(self) -> Endpoints:
-        """Start whatever is not running yet (both in parallel) and wait until both are ready."""
+        """Start whatever is not running yet (both in parallel) and wait until both are ready.
+
+        If either fails, the servers this call started are stopped again before raising.
+        """
         with self._locked():
             self.provision()
             todo = [n for n, s in self.servers().items() if not s.running()]
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                timeout = self.config.timeout_secs
-                futures = [pool.submit(s.start, timeout) for s in self.servers().values()]
-                for future in futures:
-                    future.result()
+            try:
+                self._start_all()
+            except BaseException:
+                for name in todo:  # leave nothing half-up behind a failed start
+                    self.servers()[name].stop()
+                raise
         return self.endpoints(todo)
+
+    def _start_all(self) -> None:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            timeout = self.config.timeout_secs
+            futures = [pool.submit(s.start, timeout) for s in self.servers().values()]
+            for future in futures:
+                future.result()
 
     def down(self) -> list[str]:
         """Stop both servers (data is kept); returns what was running."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import socket
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
 from kafka import KafkaConsumer, KafkaProducer
 
-from pipeline.stack import EsNode, KafkaBroker, port_open
+from pipeline.errors import StackError
+from pipeline.stack import EsNode, KafkaBroker, Stack, StackConfig, free_port, port_open
 
 pytestmark = pytest.mark.integration
 
@@ -67,3 +70,21 @@ def test_stopped_servers_leave_no_process(
     broker.stop()
     after = (node.process.group_pids(), broker.process.group_pids())
     assert ((True, True), ([], [])) == (running, after)
+
+
+def test_a_failed_stack_start_leaves_nothing_running(tmp_path: Path) -> None:
+    """When Elasticsearch cannot start (its port is taken), the Kafka started with it is stopped."""
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        config = StackConfig(
+            state_dir=tmp_path,
+            es_port=squatter.getsockname()[1],
+            es_transport_port=free_port(),
+            kafka_port=free_port(),
+            kafka_controller_port=free_port(),
+        )
+        stack = Stack(config)
+        with pytest.raises(StackError, match="is in use"):
+            stack.up()
+    assert (False, []) == (stack.kafka.running(), stack.kafka.process.group_pids())
