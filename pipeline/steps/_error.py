@@ -43,8 +43,9 @@ class MapError(LogKeyStep):
         error: dict[str, Any] = {}
         if not _ANY_KEY.isdisjoint(fields):  # most logs carry no error keys at all
             self._from_keys(fields, error)
-        if "stack_trace" not in error:
-            self._from_message(event.get("message"), error)
+        message = event.get("message")
+        if "stack_trace" not in error and isinstance(message, str) and "\n" in message:
+            self._from_message(message, error)
         if error:
             target = child(event, "error")
             for name, value in error.items():
