@@ -110,6 +110,7 @@ class Parsers:
         self._bracketed_match = bracketed_matcher().match
         self._stamp = self._stamps.parse
         self._user = tuple(self._compile(i, spec) for i, spec in enumerate(self.config.grammars))
+        self._builtin_only = not self._user
         if self.config.multiline is not None:
             MultilineJoiner[object](self.config.multiline)  # fail at startup on a bad pattern
 
@@ -148,12 +149,40 @@ class Parsers:
         """True for empty / whitespace-only lines (they are skipped and counted, not events)."""
         return not line.strip()
 
-    def parse(self, line: str | bytes) -> ParseResult:  # noqa: PLR0911, PLR0912 - hot path, inlined
+    def parse(self, line: str | bytes) -> ParseResult:
         """Parse one line (a trailing newline is ignored). Never raises.
 
-        The common case (clean ASCII JSON or bracketed line) is written out inline: this runs
-        once per event and every call or attribute lookup shows in the throughput.
+        The two common cases, a clean ASCII ``{...}`` or ``[...`` line with no user grammars,
+        are written out inline: this runs once per event and every call or attribute lookup
+        shows in the throughput. Everything else takes :meth:`_parse`.
         """
+        if type(line) is str and line.isascii() and self._builtin_only and (
+                len(line) <= self._max and "\x00" not in line):
+            first, last = line[:1], line[-1:]
+            if first == "{" and last == "}":  # an object or nothing: no scalar/array checks
+                try:
+                    obj = _loads(line)
+                except _JSONError:
+                    return ParseResult(line, {}, None, ["_jsonparsefailure"], "json")
+                stamp = obj.get("@timestamp")
+                if stamp is None:
+                    stamp = obj.get("timestamp")
+                    if stamp is None:
+                        return ParseResult(line, obj, None, [], "json")
+                when = self._stamp(stamp) if type(stamp) is str else None
+                return ParseResult(line, obj, when,
+                                   [] if when is not None else ["_dateparsefailure"], "json")
+            if first == "[" and last != "\n":
+                found = self._bracketed_match(line)
+                if found is None:
+                    return self._grok_failure(line, [])
+                when = self._stamp(found["timestamp"])
+                return ParseResult(line, found, when,
+                                   [] if when is not None else ["_dateparsefailure"], "bracketed")
+        return self._parse(line)
+
+    def _parse(self, line: str | bytes) -> ParseResult:  # noqa: PLR0911, PLR0912 - one dispatch
+        """Every line :meth:`parse` does not answer inline: repair, user grammars, dispatch."""
         tags: list[str]
         if type(line) is str and line.isascii() and len(line) <= self._max and (
                 "\x00" not in line and line[-1:] != "\n"):
