@@ -8,6 +8,7 @@ conflict, and ``data.user_id: 42`` searches keep working as they did with Logsta
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import LOG_FIELDS
@@ -17,6 +18,10 @@ ALIAS_NAMES = ("level", "environment", "log_message", "timestamp")
 
 FLATTENED_SCALAR_KEY = "value"
 """A payload logged as a scalar (``"data": "ok"``) is stored as ``{"value": "ok"}``."""
+
+
+_NO_METADATA: dict[str, Any] = {}
+"""Stands in for a missing ``@metadata`` (only ever popped from, with a default: stays empty)."""
 
 
 class KeepAppFields:
@@ -29,7 +34,7 @@ class KeepAppFields:
         self._flattened = frozenset(flattened)
 
     def __call__(self, event: Event) -> Event:
-        fields = event.get(METADATA, {}).pop(LOG_FIELDS, None) or {}
+        fields = event.get(METADATA, _NO_METADATA).pop(LOG_FIELDS, None) or {}
         for name in ALIAS_NAMES:
             if name in event:
                 fields.setdefault(name, event.pop(name))

@@ -140,6 +140,14 @@ def set_path(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     node[path[-1]] = value
 
 
+def metadata(event: Event) -> dict[str, Any]:
+    """``event.setdefault(METADATA, {})`` without building the unused default dict each call."""
+    meta = event.get(METADATA)
+    if meta is None:  # absent (or None: then setdefault hands back None, as it did)
+        meta = event.setdefault(METADATA, {})
+    return meta  # type: ignore[no-any-return]
+
+
 def child(doc: dict[str, Any], key: str) -> dict[str, Any]:
     """``doc[key]`` as an object, created (or replacing a non-dict): ``set_path``'s one level."""
     node = doc.get(key)

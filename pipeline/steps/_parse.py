@@ -69,7 +69,9 @@ class ParseMessage:
             raise DropEvent("blank_line")
         found = result.fields  # the parser's own: copied, as later steps pop from it
         fields = found.copy() if type(found) is dict else dict(found)
-        meta = event.setdefault(METADATA, {})
+        meta = event.get(METADATA)  # metadata(event), written out
+        if meta is None:
+            meta = event.setdefault(METADATA, {})
         meta["grammar"] = grammar
         timestamp = result.timestamp
         if timestamp is not None:

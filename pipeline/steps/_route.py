@@ -15,7 +15,7 @@ import orjson
 from pipeline.errors import DropEvent
 from pipeline.ids import document_id
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import MISSING, get_path
+from pipeline.steps._fields import MISSING, get_path, metadata
 
 Clock = Callable[[], datetime]
 
@@ -89,7 +89,7 @@ class SetTimestamp:
         self._last_received: tuple[object, datetime, str] | None = None
 
     def __call__(self, event: Event) -> Event:
-        meta = event.setdefault(METADATA, {})
+        meta = metadata(event)
         stamp = meta.get("received_at")
         last = self._last_received
         if last is not None and stamp is not None and last[0] == stamp:  # the batch's stamp
@@ -137,7 +137,7 @@ class RouteIndex:
             if len(self._by_day) >= _MAX_DAYS:
                 self._by_day.clear()
             index = self._by_day[day] = f"{self._prefix}{stamp[0:4]}.{stamp[5:7]}.{stamp[8:10]}"
-        event.setdefault(METADATA, {})["_index"] = index
+        metadata(event)["_index"] = index
         return event
 
 
@@ -155,7 +155,7 @@ class AssignId:
     name = "assign_id"
 
     def __call__(self, event: Event) -> Event:
-        meta = event.setdefault(METADATA, {})
+        meta = metadata(event)
         source_id = meta.get("source_id")
         if not isinstance(source_id, bytes | bytearray) or not source_id:
             source_id = b"content\x00" + _content_digest(event)
