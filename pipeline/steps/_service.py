@@ -29,7 +29,8 @@ class AddServiceField(LogKeyStep):
         self._default = default
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        from_log = _name_of(pop_first(fields, self._log_keys))
+        found = pop_first(fields, self._log_keys)
+        from_log = (found.strip() or None) if type(found) is str else _name_of(found)
         key = self._shipper_key
         from_fields = _pop_shipper_field(event, key) if "fields" in event else None
         from_root = _pop_root_scalar(event, key) if key in event else None
