@@ -46,7 +46,8 @@ class ParseResult:
     message: str
     """The decoded line (invalid UTF-8 replaced, NULs removed, capped at max_line_bytes)."""
     fields: dict[str, Any]
-    """The JSON object as-is, or the grammar's captures by name (typed, key=value merged)."""
+    """The JSON object as-is, or the grammar's captures by name (typed, key=value merged).
+    A fresh dict on every call, owned by the caller: change it in place, no copy needed."""
     timestamp: datetime | None
     """Aware UTC; ``None`` when there is no stamp or it failed (then ``_dateparsefailure``)."""
     tags: list[str]

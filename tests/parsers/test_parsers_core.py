@@ -277,3 +277,15 @@ def test_byte_order_mark_is_dropped(parsers: Parsers) -> None:
     """A UTF-8 BOM opening a file does not hide the JSON object behind it."""
     result = parsers.parse(b'\xef\xbb\xbf{"a":1}')
     assert ('{"a":1}', {"a": 1}, "json") == (result.message, result.fields, result.grammar)
+
+
+@pytest.mark.parametrize("line", [APP_JSON.decode().rstrip("\n"), "[2025-09-12T10:00:00Z] INFO a=1",
+                                  "{broken", "[x] no stamp", "plain", ""])
+def test_fields_are_a_fresh_dict_the_caller_owns(parsers: Parsers, line: str) -> None:
+    """Each parse returns its own fields dict (callers mutate it without copying), even for
+    the same line and for results without fields."""
+    first, second = parsers.parse(line), parsers.parse(line)
+    first.fields["changed"] = True
+    third = parsers.parse(line)
+    assert (True, False, False) == ("changed" in first.fields, "changed" in second.fields,
+                                    "changed" in third.fields)
