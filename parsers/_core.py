@@ -157,6 +157,8 @@ class Parsers:
         are written out inline: this runs once per event and every call or attribute lookup
         shows in the throughput. Everything else takes :meth:`_parse`.
         """
+        if type(line) is bytes and line.isascii():  # decoded once, here
+            line = line.decode("ascii")
         if type(line) is str and line.isascii() and self._builtin_only and (
                 len(line) <= self._max and "\x00" not in line):
             first, last = line[:1], line[-1:]
