@@ -35,6 +35,7 @@ BLANK = "blank"
 _BUILTIN_NAMES = frozenset({"json", "bracketed", "plain", BLANK})
 
 _loads = orjson.loads
+_fromisoformat = datetime.fromisoformat
 _JSONError = orjson.JSONDecodeError
 _JSON_SCALAR_START = frozenset('"-0123456789tfn')
 
@@ -172,7 +173,16 @@ class Parsers:
                     stamp = obj.get("timestamp")
                     if stamp is None:
                         return ParseResult(line, obj, None, [], "json")
-                when = self._stamp(stamp) if type(stamp) is str else None
+                when = None
+                if type(stamp) is str:
+                    if stamp[-1:] == "Z" and len(stamp) >= 16 and stamp[4] == "-" and (
+                            stamp[10] in "T "):  # the app's own "...Z": fromisoformat alone
+                        try:
+                            when = _fromisoformat(stamp)
+                        except ValueError:
+                            when = None
+                    if when is None:
+                        when = self._stamp(stamp)
                 return ParseResult(line, obj, when,
                                    [] if when is not None else ["_dateparsefailure"], "json")
             if first == "[" and last != "\n":
