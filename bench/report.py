@@ -177,13 +177,16 @@ def _bars(ax: Any, results: dict[str, Any], scenario: str, key: str) -> None:
     ax.margins(x=0.25)
 
 
-def write(results: dict[str, Any], out: Path, benchmarks_md: Path) -> list[Path]:
-    """``<out>/<date>.json``, its charts (and ``latest-*.png``), the BENCHMARKS.md table."""
+def write(results: dict[str, Any], out: Path, benchmarks_md: Path | None) -> list[Path]:
+    """``<out>/<date>.json`` and its charts; with ``benchmarks_md`` also ``latest-*.png`` and
+    the BENCHMARKS.md table (published runs only, so a quick run does not replace a full one)."""
     out.mkdir(parents=True, exist_ok=True)
     stamp = results["date"].replace(":", "").replace("+0000", "Z")
     json_path = out / f"{stamp}.json"
     json_path.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
     paths = [json_path, *charts(results, out / stamp)]
+    if benchmarks_md is None:
+        return paths
     for chart in paths[1:]:
         latest = out / ("latest-" + chart.name.split("-")[-1])
         shutil.copyfile(chart, latest)

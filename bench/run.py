@@ -57,6 +57,8 @@ class Settings:
     shippers: list[str] = field(default_factory=lambda: list(SHIPPERS))
     es_url: str | None = None
     index_prefix: str = "universal-ai-tools-"
+    publish: bool = False
+    """Whether this run replaces the figures in BENCHMARKS.md and ``latest-*.png``."""
     lumberyard_rev: str = "HEAD"
     """The commit of lumberyard to measure (a snapshot), or ``worktree`` for the tree as is."""
     install: bool = True
@@ -303,6 +305,8 @@ def parse_args(argv: list[str] | None) -> Settings:
     p.add_argument("--lumberyard-rev", default="HEAD",
                    help="commit of lumberyard to measure, or 'worktree' (default HEAD)")
     p.add_argument("--no-install", action="store_true", help="do not apt-get the peers")
+    p.add_argument("--publish", action="store_true",
+                   help="update BENCHMARKS.md and latest-*.png (implied by --full)")
     p.add_argument("--out", type=Path, default=RESULTS, help="results directory")
     a = p.parse_args(argv)
     unknown = set(a.shippers.split(",")) - set(SHIPPERS)
@@ -312,7 +316,7 @@ def parse_args(argv: list[str] | None) -> Settings:
                     seed=a.seed, scenarios=a.scenarios.split(","),
                     shippers=a.shippers.split(","), es_url=a.es_url,
                     index_prefix=a.index_prefix, lumberyard_rev=a.lumberyard_rev,
-                    install=not a.no_install, out=a.out)
+                    publish=a.full or a.publish, install=not a.no_install, out=a.out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     written: list[Path] = []
 
     def save(results: dict[str, Any]) -> None:
-        written[:] = report.write(results, settings.out, ROOT / "BENCHMARKS.md")
+        written[:] = report.write(results, settings.out,
+                                  ROOT / "BENCHMARKS.md" if settings.publish else None)
 
     results = execute(settings, save)
     print(report.table(results))
