@@ -134,4 +134,27 @@ def private_elasticsearch(workdir: Path) -> ElasticsearchSink:
     node = EsNode(workdir, free_port(), free_port(), heap_min="1g", heap_max="1g",
                   name="bench", settings={"action.destructive_requires_name": False})
     node.start()
-    return ElasticsearchSink(node.url, owner=node)
+    sink = ElasticsearchSink(node.url, owner=node)
+    warm_up(sink)
+    return sink
+
+
+def warm_up(sink: ElasticsearchSink, docs: int = 50_000, prefix: str = "bench-warmup-") -> None:
+    """Index and drop a throw-away corpus so the JVM is warm before the first measured run
+    (otherwise whichever shipper goes first pays for Elasticsearch's JIT compilation)."""
+    from datetime import UTC, datetime
+
+    from bench.corpus import generate
+    from bench.peers.naive import logical_lines, to_doc
+
+    today = datetime.now(UTC).strftime("%Y.%m.%d")
+    body: list[bytes] = []
+    for n, record in enumerate(logical_lines(generate(docs, seed=99)), start=1):
+        day, doc = to_doc(record, today)
+        body += [orjson.dumps({"index": {"_index": prefix + day}}), orjson.dumps(doc)]
+        if n % 1000 == 0:
+            http("POST", f"{sink.url}/_bulk", b"\n".join(body) + b"\n")
+            body.clear()
+    if body:
+        http("POST", f"{sink.url}/_bulk", b"\n".join(body) + b"\n")
+    sink.reset(prefix)
