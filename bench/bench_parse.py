@@ -101,14 +101,16 @@ def naive_dispatch(lines: Iterable[str]) -> None:
 
 def lumberyard(parsers: Parsers) -> Callable[[Iterable[str | bytes]], None]:
     """Parsers.parse + orjson.dumps of the document built from the result (fields, the UTC
-    ``@timestamp``, tags): more than the baseline does (stamps, variants, key=values, tags)."""
+    ``@timestamp``: the log's own text when it already is the indexed ``...fffZ`` form, else
+    the datetime; tags): more than the baseline does (stamps, variants, key=values, tags)."""
     parse, dumps = parsers.parse, orjson.dumps
 
     def run(lines: Iterable[str | bytes]) -> None:
         for line in lines:
             result = parse(line)
             doc = result.fields
-            doc["@timestamp"] = result.timestamp
+            stamp = result.stamp_text
+            doc["@timestamp"] = stamp if stamp is not None else result.timestamp
             if result.tags:
                 doc["tags"] = result.tags
             dumps(doc)

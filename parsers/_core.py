@@ -56,6 +56,14 @@ class ParseResult:
     ``_jsonnotobject``, ``_truncated``, ``_invalid_utf8``, ``_nul_removed``."""
     grammar: str
     """``json`` | ``bracketed`` | ``plain`` | ``blank`` | a user grammar's name."""
+    stamp_text: str | None = field(default=None, kw_only=True, compare=False, repr=False)
+    """The stamp as the log wrote it when that already is the indexed ``...SS.fffZ`` form."""
+
+    def utc_stamp(self) -> str | None:
+        """The indexed ``@timestamp``, ``YYYY-MM-DDTHH:MM:SS.fffZ`` (milliseconds truncated)."""
+        if self.stamp_text is None and self.timestamp is not None:  # parser datetimes are UTC
+            self.stamp_text = self.timestamp.isoformat(timespec="milliseconds")[:-6] + "Z"
+        return self.stamp_text
 
 
 @dataclass(slots=True)
@@ -151,7 +159,7 @@ class Parsers:
         """True for empty / whitespace-only lines (they are skipped and counted, not events)."""
         return not line.strip()
 
-    def parse(self, line: str | bytes) -> ParseResult:
+    def parse(self, line: str | bytes) -> ParseResult:  # noqa: PLR0911, PLR0912 - inlined
         """Parse one line (a trailing newline is ignored). Never raises.
 
         The two common cases, a clean ASCII ``{...}`` or ``[...`` line with no user grammars,
@@ -175,6 +183,13 @@ class Parsers:
                         return ParseResult(line, obj, None, [], "json")
                 when = None
                 if type(stamp) is str:
+                    if len(stamp) == 24 and stamp[23] == "Z" and stamp[4:20:3] == "--T::.":
+                        try:  # already the indexed form: carry the text as well
+                            when = _fromisoformat(stamp)
+                        except ValueError:
+                            when = None
+                        else:
+                            return ParseResult(line, obj, when, [], "json", stamp_text=stamp)
                     if stamp[-1:] == "Z" and len(stamp) >= 16 and stamp[4] == "-" and (
                             stamp[10] in "T "):  # the app's own "...Z": fromisoformat alone
                         try:
@@ -189,7 +204,15 @@ class Parsers:
                 found = self._bracketed_match(line)
                 if found is None:
                     return self._grok_failure(line, [])
-                when = self._stamp(found["timestamp"])
+                stamp = found["timestamp"]
+                if len(stamp) == 24 and stamp[23] == "Z" and stamp[4:20:3] == "--T::.":
+                    try:
+                        when = _fromisoformat(stamp)
+                    except ValueError:
+                        when = None
+                    else:
+                        return ParseResult(line, found, when, [], "bracketed", stamp_text=stamp)
+                when = self._stamp(stamp)
                 return ParseResult(line, found, when,
                                    [] if when is not None else ["_dateparsefailure"], "bracketed")
         return self._parse(line)

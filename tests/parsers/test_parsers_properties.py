@@ -18,6 +18,7 @@ from parsers import (
     ParseResult,
     Parsers,
     ParsersConfig,
+    TimestampParser,
     TrailingPairs,
     compile_grammar,
 )
@@ -177,3 +178,33 @@ def test_compiled_grammar_agrees_with_pyparsing(text: str) -> None:
 
 
 COMPILED = compile_grammar("unambiguous", UNAMBIGUOUS)
+
+
+def _canonical_shaped(month: int, day: int, hour: int, minute: int) -> st.SearchStrategy[str]:
+    """``YYYY-MM-DDTHH:MM:SS.fff`` + ``Z``/``+00:00``; bounds 0 / 23 / 59 keep to the grammar."""
+    return st.builds(
+        "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}{}".format,
+        st.integers(1, 9999), st.integers(month, 13 if month == 0 else 12),
+        st.integers(day, 32 if day == 0 else 31),
+        st.integers(0, hour), st.integers(0, minute), st.integers(0, minute + 1),
+        st.integers(0, 999),
+        st.sampled_from(["Z", "+00:00"]))
+
+
+@pytest.mark.timeout(300)
+@PROPS
+@given(st.one_of(
+    st.tuples(_canonical_shaped(0, 0, 25, 61), st.just("json")),
+    st.tuples(_canonical_shaped(1, 1, 23, 59), st.just("bracketed"))))  # the grammar's shape
+def test_carried_utc_stamps_mean_what_a_datetime_would(case: tuple[str, str]) -> None:
+    """A ``...fffZ``/``+00:00`` stamp carried as text gives the same datetime, tags and
+    ``@timestamp`` text as the datetime path (``TimestampParser``): Feb 30 still fails."""
+    stamp, grammar = case
+    line = (orjson.dumps({"timestamp": stamp}).decode() if grammar == "json"
+            else f"[{stamp}] INFO m")
+    result = Parsers().parse(line)
+    expected = TimestampParser().parse(stamp)
+    expected_text = (None if expected is None
+                     else expected.isoformat(timespec="milliseconds")[:-6] + "Z")
+    assert (expected, expected_text) == (result.timestamp, result.utc_stamp())
+    assert ([] if expected is not None else ["_dateparsefailure"]) == result.tags
