@@ -33,6 +33,8 @@ class ParsedLine(Protocol):
     @property
     def timestamp(self) -> datetime | None: ...
     @property
+    def stamp_text(self) -> str | None: ...
+    @property
     def tags(self) -> list[str]: ...
     @property
     def grammar(self) -> str: ...
@@ -48,7 +50,8 @@ class ParseMessage:
     """Parse ``message``; leave the log's keys in ``@metadata.log_fields`` for later steps.
 
     ``@metadata.grammar`` names the grammar that matched and ``@metadata.timestamp`` holds the
-    parsed datetime; failure tags (``_jsonparsefailure``...) are appended to ``tags``.
+    parsed datetime (or the stamp text, when it already is the indexed form); failure tags
+    (``_jsonparsefailure``...) are appended to ``tags``.
     """
 
     name = "parse_message"
@@ -75,7 +78,8 @@ class ParseMessage:
         meta["grammar"] = grammar
         timestamp = result.timestamp
         if timestamp is not None:
-            meta["timestamp"] = timestamp
+            text = result.stamp_text
+            meta["timestamp"] = text if text is not None else timestamp
             for key in TIMESTAMP_KEYS:
                 if key in fields:
                     del fields[key]

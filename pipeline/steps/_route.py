@@ -70,6 +70,18 @@ def parse_timestamp(value: object) -> datetime | None:
         return None
 
 
+def _is_indexed_form(text: str) -> bool:
+    """True for a real time written ``YYYY-MM-DDTHH:MM:SS.fffZ``: what :func:`format_timestamp`
+    would make of it, so it is kept without a datetime round trip."""
+    if len(text) != 24 or text[23] != "Z" or text[4:20:3] != "--T::.":
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -97,11 +109,14 @@ class SetTimestamp:
         else:
             received, ingested = self._received(stamp)
         moment = meta.pop("timestamp", None)
-        if not isinstance(moment, datetime):
-            moment = parse_timestamp(moment)
-            if moment is None:
-                moment = parse_timestamp(event.get("@timestamp")) or received
-        event["@timestamp"] = self._format(moment)
+        if type(moment) is str and _is_indexed_form(moment):  # the parser's text: as it is
+            event["@timestamp"] = moment
+        else:
+            if not isinstance(moment, datetime):
+                moment = parse_timestamp(moment)
+                if moment is None:
+                    moment = parse_timestamp(event.get("@timestamp")) or received
+            event["@timestamp"] = self._format(moment)
         node = event.get("event")  # child(event, "event"), written out: every event
         if type(node) is not dict and not isinstance(node, dict):
             node = event["event"] = {}

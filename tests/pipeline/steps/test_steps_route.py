@@ -18,7 +18,7 @@ from pipeline.steps._route import StampFormatter
 from tests.pipeline.steps.helpers import NOW, enrich, parsed_event
 
 
-def _at(moment: datetime, **kwargs: Any) -> dict[str, Any]:
+def _at(moment: datetime | str, **kwargs: Any) -> dict[str, Any]:
     event = parsed_event({}, **kwargs)
     event[METADATA]["timestamp"] = moment
     chain = Chain(enrich_steps(EnrichConfig(), clock=lambda: NOW))
@@ -167,3 +167,21 @@ def test_stamp_formatter_matches_format_timestamp(
     formatter = StampFormatter()
     stamps = [moment.replace(tzinfo=zone) for moment in [*moments, *moments]]  # hits and misses
     assert [format_timestamp(m) for m in stamps] == [formatter(m) for m in stamps]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.builds("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z".format,
+                 st.integers(1, 9999), st.integers(0, 13), st.integers(0, 32),
+                 st.integers(0, 25), st.integers(0, 61), st.integers(0, 61),
+                 st.integers(0, 999)))
+def test_indexed_form_text_is_kept_as_a_datetime_would_be(stamp: str) -> None:
+    """A ``...fffZ`` string in ``@metadata.timestamp`` (what parse_message carries) gives the
+    ``@timestamp`` and index the datetime would; an impossible one (Feb 30) falls back."""
+    try:
+        moment: datetime | None = datetime.fromisoformat(stamp)
+    except ValueError:
+        moment = None
+    expected = _at(moment) if moment is not None else _at(NOW)
+    actual = _at(stamp)  # the carried text, not a datetime
+    assert ((expected["@timestamp"], expected[METADATA]["_index"])
+            == (actual["@timestamp"], actual[METADATA]["_index"]))
