@@ -83,6 +83,10 @@ class Reporter:
         self._unsaved: dict[str, tuple[FileUnit, int, bool]] = {}
         self._saved_at = time.monotonic()
 
+    @property
+    def has_unsaved(self) -> bool:
+        return bool(self._unsaved)
+
     def on_checkpoint(self, unit: FileUnit, offset: int, finished: bool) -> None:
         """Store the acknowledged offset (throttled; a finished range at once)."""
         self._unsaved[unit.key] = (unit, offset, finished)
@@ -136,9 +140,11 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
         chain, sink = build_chain(job), build_output(job)
         joiner, starts = build_joiner(job), event_starts(job)
         source = FileInput(queued(units, reporter), reporter, joiner, starts_event=starts)
+        saver = asyncio.create_task(_save_periodically(reporter))
         try:
             await _pump(source, chain, sink, tally, job)
         finally:
+            saver.cancel()
             await sink.close()
             _collect(tally, source, chain, sink)
     except LumberyardError as exc:
@@ -149,6 +155,18 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
         reports.put(("tally", worker, tally))
         if store is not None:
             store.close()
+
+
+async def _save_periodically(reporter: Reporter) -> None:
+    """Write throttled checkpoints even when no new ack arrives to trigger it.
+
+    Without this, the last acknowledged offset before a stall (Elasticsearch down, a held
+    request) would wait in memory for the next ack, and a ``kill -9`` would lose it.
+    """
+    while True:
+        await asyncio.sleep(CHECKPOINT_EVERY_SECS)
+        if reporter.has_unsaved:
+            reporter.save()
 
 
 async def _pump(source: FileInput, chain: Chain, sink: Output, tally: Tally, job: Job) -> None:

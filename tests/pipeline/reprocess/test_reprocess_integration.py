@@ -23,6 +23,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 
 from pipeline.reprocess import STATE_FILE
 from tests.pipeline.reprocess.archives import ArchiveSet, app_line, mixed_set
+from tests.pipeline.reprocess.gate import BulkGate
 
 pytestmark = pytest.mark.integration
 
@@ -117,18 +118,22 @@ def test_killed_run_resumes_and_every_line_is_indexed_exactly_once(
     tmp_path: Path, es_url: str, es_client: Elasticsearch, unique_name: str
 ) -> None:
     """SIGKILL in the middle, then the same command again: each line is one document, and
-    the second run started from the acknowledged checkpoints (it read less than all)."""
+    the second run started from the acknowledged checkpoints (it read less than all).
+    A gate in front of Elasticsearch holds bulk requests after the first few, so the
+    signal provably lands mid-run however fast the machine is."""
     archives = ArchiveSet(tmp_path / "logs")
     archives.write("big.log", 40000)
     archives.write("big.log.1.gz", 20000, "gzip", start=40000)
     prefix, data = f"{unique_name}-", tmp_path / "data"
     args = (str(archives.root), "--index-prefix", prefix, "--workers", "2")
-    running = reprocess(*args, es_url=es_url, data_dir=data, wait=False)
-    assert isinstance(running, subprocess.Popen)
-    _wait_for_a_checkpoint(data / STATE_FILE, running)
-    running.send_signal(signal.SIGKILL)
-    running.communicate(timeout=60)
-    resumed = reprocess(*args, es_url=es_url, data_dir=data)
+    with BulkGate(es_url) as gate:
+        running = reprocess(*args, es_url=gate.url, data_dir=data, wait=False)
+        assert isinstance(running, subprocess.Popen)
+        _wait_for_a_checkpoint(data / STATE_FILE, running)
+        running.send_signal(signal.SIGKILL)
+        running.communicate(timeout=60)
+        gate.release()  # the same URL again: checkpoints are scoped by target
+        resumed = reprocess(*args, es_url=gate.url, data_dir=data)
     assert 0 == resumed.returncode, resumed.stderr + resumed.stdout
     assert dict(archives.per_day) == counts(es_client, prefix)
     events_in = _summary_value(resumed.stdout, "events in")
@@ -238,20 +243,23 @@ def test_ctrl_c_stops_with_130_and_the_next_run_completes_exactly(
     tmp_path: Path, es_url: str, es_client: Elasticsearch, unique_name: str
 ) -> None:
     """SIGINT to the command's process group (what Ctrl-C does) stops it with status 130
-    after a summary; running again indexes the rest, each line once."""
+    after a summary; running again indexes the rest, each line once. (Held bulk requests
+    keep the run in flight until the signal, as in the SIGKILL test.)"""
     archives = ArchiveSet(tmp_path / "logs")
     archives.write("big.log", 40000)
     prefix, data = f"{unique_name}-", tmp_path / "data"
-    args = [LUMBERYARD, "reprocess", str(archives.root), "--index-prefix", prefix,
-            "--workers", "2", "--es-url", es_url, "--data-dir", str(data)]
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          start_new_session=True) as running:
-        _wait_for_a_checkpoint(data / STATE_FILE, running)
-        os.killpg(running.pid, signal.SIGINT)
-        stdout, _ = running.communicate(timeout=120)
-    assert (130, True) == (running.returncode, "events in" in stdout)
-    resumed = reprocess(str(archives.root), "--index-prefix", prefix, es_url=es_url,
-                        data_dir=data)
+    with BulkGate(es_url) as gate:
+        args = [LUMBERYARD, "reprocess", str(archives.root), "--index-prefix", prefix,
+                "--workers", "2", "--es-url", gate.url, "--data-dir", str(data)]
+        with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True) as running:
+            _wait_for_a_checkpoint(data / STATE_FILE, running)
+            os.killpg(running.pid, signal.SIGINT)
+            stdout, _ = running.communicate(timeout=120)
+        assert (130, True) == (running.returncode, "events in" in stdout)
+        gate.release()  # the same URL again: checkpoints are scoped by target
+        resumed = reprocess(str(archives.root), "--index-prefix", prefix, es_url=gate.url,
+                            data_dir=data)
     assert 0 == resumed.returncode, resumed.stderr
     assert dict(archives.per_day) == counts(es_client, prefix)
 
