@@ -28,9 +28,13 @@ lint: setup
 	$(VENV)/bin/ruff check pipeline parsers tests
 	$(VENV)/bin/mypy pipeline parsers
 
-## demo: bring the stack up, print the endpoints, run until Ctrl-C
+## demo: the whole flow on the local stack: stack up, templates, 20k sample log lines shipped
+## through lumberyard, the queries Kibana issues; Ctrl-C stops it (DEMO_LINES to change the size)
+DEMO_LINES ?= 20000
 demo: setup
-	$(VENV)/bin/lumberyard demo
+	mkdir -p .stack/demo
+	$(PY) -m bench.corpus --lines $(DEMO_LINES) --seed 7 --gzip .stack/demo/app.log.gz
+	$(VENV)/bin/lumberyard demo --logs .stack/demo/app.log.gz --config examples/lumberyard.toml
 
 ## bench: throughput benchmarks (FULL=1 for the long version)
 bench: setup
