@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 
 DEFAULT_ES_URL = "http://127.0.0.1:9200"
 DEFAULT_KAFKA_BOOTSTRAP = "127.0.0.1:9092"
+DEFAULT_DATA_DIR = ".lumberyard"
+"""Where checkpoints and dead letters live unless ``--data-dir`` says otherwise."""
 
 
 class EsConnection(BaseModel):

@@ -13,7 +13,9 @@ import orjson
 import typer
 
 from pipeline.cli.common import (
+    DATA_DIR_DEFAULT,
     ES_URL_DEFAULT,
+    DataDir,
     EsApiKey,
     EsCa,
     EsPassword,
@@ -27,12 +29,6 @@ from pipeline.dlq import DeadLetterQueue, ReplaySummary, replay
 from pipeline.errors import ConfigError
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
 
-DEFAULT_DATA_DIR = Path(".lumberyard")
-
-DataDir = Annotated[
-    Path,
-    typer.Option("--data-dir", envvar="LUMBERYARD_DATA_DIR", help="Data dir; DLQ in <it>/dlq."),
-]
 DlqDir = Annotated[
     Path | None,
     typer.Option("--dlq-dir", envvar="LUMBERYARD_DLQ_DIR", help="DLQ directory (overrides)."),
@@ -53,7 +49,7 @@ def register(app: typer.Typer) -> None:
 
     @dlq_app.command("list")
     def list_(
-        data_dir: DataDir = DEFAULT_DATA_DIR,
+        data_dir: DataDir = DATA_DIR_DEFAULT,
         dlq_dir: DlqDir = None,
         since: Since = None,
         reason_match: ReasonMatch = None,
@@ -66,7 +62,7 @@ def register(app: typer.Typer) -> None:
 
     @dlq_app.command("replay")
     def replay_(  # noqa: PLR0917 -- typer maps each CLI option to a parameter
-        data_dir: DataDir = DEFAULT_DATA_DIR,
+        data_dir: DataDir = DATA_DIR_DEFAULT,
         dlq_dir: DlqDir = None,
         since: Since = None,
         reason_match: ReasonMatch = None,

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 
 from pipeline.cli.common import (
+    DATA_DIR_DEFAULT,
+    DataDir,
     EsApiKey,
     EsCa,
     EsPassword,
@@ -101,10 +103,7 @@ def register(app: typer.Typer) -> None:
         config: Annotated[
             Path | None, typer.Option("--config", envvar="LUMBERYARD_CONFIG", help="Config file.")
         ] = None,
-        data_dir: Annotated[
-            Path,
-            typer.Option(envvar="LUMBERYARD_DATA_DIR", help="Checkpoints and dead letters."),
-        ] = Path(".lumberyard"),
+        data_dir: DataDir = DATA_DIR_DEFAULT,
     ) -> None:
         """Reprocess archived logs (plain, gz, bz2, xz, zst; Filebeat NDJSON) into
         Elasticsearch exactly as the live pipeline would: resumable, parallel, idempotent.

@@ -7,7 +7,12 @@ from typing import Annotated
 
 import typer
 
-from pipeline.connections import DEFAULT_ES_URL, DEFAULT_KAFKA_BOOTSTRAP, EsConnection
+from pipeline.connections import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_ES_URL,
+    DEFAULT_KAFKA_BOOTSTRAP,
+    EsConnection,
+)
 
 EsUrl = Annotated[str, typer.Option("--es-url", envvar="ES_URL", help="Elasticsearch URL.")]
 EsApiKey = Annotated[
@@ -27,6 +32,16 @@ KafkaBootstrap = Annotated[
     str,
     typer.Option("--kafka-bootstrap", envvar="KAFKA_BOOTSTRAP", help="Kafka bootstrap servers."),
 ]
+
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir",
+        envvar="LUMBERYARD_DATA_DIR",
+        help="Where checkpoints and dead letters live (the DLQ in <dir>/dlq).",
+    ),
+]
+DATA_DIR_DEFAULT = Path(DEFAULT_DATA_DIR)
 
 ES_URL_DEFAULT = DEFAULT_ES_URL
 KAFKA_BOOTSTRAP_DEFAULT = DEFAULT_KAFKA_BOOTSTRAP

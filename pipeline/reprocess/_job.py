@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pipeline.connections import EsConnection, KafkaConnection
+from pipeline.connections import DEFAULT_DATA_DIR, EsConnection, KafkaConnection
 from pipeline.reprocess._state import job_key
 from pipeline.reprocess._targets import DryRunOutput, KafkaLinesOutput
 from pipeline.runtime import Chain, Output
@@ -41,7 +41,7 @@ class Job:
     es: dict[str, Any] | None = None
     kafka_bootstrap: str = "127.0.0.1:9092"
     topic: str | None = None
-    data_dir: str = ".lumberyard"
+    data_dir: str = DEFAULT_DATA_DIR
     state_path: str | None = None
 
     @property
