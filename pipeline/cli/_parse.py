@@ -23,7 +23,7 @@ from pipeline.config import load_config
 from pipeline.errors import InputError
 from pipeline.inputs import FileInput, FileUnit, inspect, stdin_unit
 from pipeline.inputs.files import Joiner
-from pipeline.runtime import METADATA, Chain, Event
+from pipeline.runtime import METADATA, Chain, Event, count_failure_tags
 from pipeline.steps import build_steps
 
 SHOWN_METADATA = ("_index", "_id", "grammar")
@@ -53,10 +53,7 @@ class ParseSummary:
         self.events += 1
         self.grammars[str(doc.get(METADATA, {}).get("grammar", "?"))] += 1
         self.event_types[str(doc.get("event_type", "?"))] += 1
-        tags = doc.get("tags")
-        for tag in tags if isinstance(tags, list) else ():
-            if isinstance(tag, str) and tag.startswith("_"):
-                self.tags[tag] += 1
+        count_failure_tags(doc.get("tags"), self.tags)
 
     def render(self) -> str:
         """A few human lines for stderr."""

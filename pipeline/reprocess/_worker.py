@@ -25,7 +25,7 @@ from pipeline.errors import LumberyardError
 from pipeline.inputs import FileInput, FileUnit
 from pipeline.reprocess._job import Job, build_chain, build_joiner, build_output, event_starts
 from pipeline.reprocess._state import CheckpointStore
-from pipeline.runtime import METADATA, Batch, Chain, Event, Output
+from pipeline.runtime import METADATA, Batch, Chain, Event, Output, count_failure_tags
 
 PROGRESS_EVERY_SECS = 0.25
 CHECKPOINT_EVERY_SECS = 0.2
@@ -66,9 +66,7 @@ class Tally:
         for event in events:
             indices[event[METADATA].get("_index", "-")] += 1
             types[event.get("event_type", "-")] += 1
-            for tag in event.get("tags") or ():
-                if isinstance(tag, str) and tag.startswith("_"):
-                    tags[tag] += 1
+            count_failure_tags(event.get("tags"), tags)
 
 
 class Reporter:

@@ -41,3 +41,11 @@ class Counters:
             "errors": dict(self.errors),
             "retries": self.retries,
         }
+
+
+def count_failure_tags(tags: object, into: Counter[str]) -> None:
+    """Count an event's Logstash-style failure tags (``_grokparsefailure``, ...) into ``into``."""
+    if isinstance(tags, list):
+        for tag in tags:
+            if isinstance(tag, str) and tag.startswith("_"):
+                into[tag] += 1
