@@ -11,10 +11,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-DEFAULT_ES_URL = "http://127.0.0.1:9200"
-DEFAULT_KAFKA_BOOTSTRAP = "127.0.0.1:9092"
-DEFAULT_DATA_DIR = ".lumberyard"
-"""Where checkpoints and dead letters live unless ``--data-dir`` says otherwise."""
+from pipeline._defaults import DEFAULT_DATA_DIR, DEFAULT_ES_URL, DEFAULT_KAFKA_BOOTSTRAP
+
+__all__ = [
+    "DEFAULT_DATA_DIR",
+    "DEFAULT_ES_URL",
+    "DEFAULT_KAFKA_BOOTSTRAP",
+    "EsConnection",
+    "KafkaConnection",
+]
 
 
 class EsConnection(BaseModel):

@@ -18,13 +18,16 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from elasticsearch import Elasticsearch
 
 from pipeline.errors import LumberyardError
-from pipeline.stack import Endpoints, Stack, external_endpoints, timed_up
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+    from pipeline.stack import Endpoints, Stack
 
 _LUMBERYARD = str(Path(sys.executable).with_name("lumberyard"))
 
@@ -65,6 +68,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _bring_up() -> tuple[Stack | None, Endpoints]:
+    from pipeline.stack import Stack, external_endpoints, timed_up  # noqa: PLC0415 - demo only
+
     endpoints = external_endpoints()
     if endpoints is not None:
         return None, endpoints
@@ -83,6 +88,8 @@ def _run_flow(endpoints: Endpoints, logs: list[Path], config: Path | None, data:
         return
     options = ["--es-url", es_url, "--data-dir", str(data), *with_config]
     _step("ship the logs", ["reprocess", *map(str, logs), *options])
+    from elasticsearch import Elasticsearch  # noqa: PLC0415 - only the demo queries need it
+
     _show_like_kibana(Elasticsearch(es_url), _index_pattern(config))
 
 

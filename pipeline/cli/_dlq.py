@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import orjson
 import typer
 
 from pipeline.cli.common import (
@@ -24,10 +22,11 @@ from pipeline.cli.common import (
     EsUser,
     es_connection,
 )
-from pipeline.connections import EsConnection
-from pipeline.dlq import DeadLetterQueue, ReplaySummary, replay
 from pipeline.errors import ConfigError
-from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
+
+if TYPE_CHECKING:
+    from pipeline.connections import EsConnection
+    from pipeline.dlq import DeadLetterQueue, ReplaySummary
 
 DlqDir = Annotated[
     Path | None,
@@ -55,6 +54,10 @@ def register(app: typer.Typer) -> None:
         reason_match: ReasonMatch = None,
     ) -> None:
         """Print one JSON line per pending (not yet replayed) entry."""
+        import orjson  # noqa: PLC0415 - command-time imports keep `lumberyard` startup cheap
+
+        from pipeline.dlq import DeadLetterQueue  # noqa: PLC0415
+
         queue = DeadLetterQueue(dlq_dir or data_dir / "dlq")
         for key, letter in queue.pending(_parse_since(since), _check_regex(reason_match)):
             record = orjson.loads(letter.to_json())
@@ -74,6 +77,10 @@ def register(app: typer.Typer) -> None:
         es_ca: EsCa = None,
     ) -> None:
         """Re-send pending entries to their original index and _id; mark them done."""
+        import asyncio  # noqa: PLC0415 - see list_
+
+        from pipeline.dlq import DeadLetterQueue  # noqa: PLC0415
+
         connection = es_connection(
             url=es_url, api_key=es_api_key, user=es_user, password=es_password,
             password_file=es_password_file, ca=es_ca,
@@ -91,6 +98,12 @@ def register(app: typer.Typer) -> None:
 async def _replay(
     queue: DeadLetterQueue, connection: EsConnection, since: datetime | None, reason: str | None
 ) -> tuple[ReplaySummary, str]:
+    from pipeline.dlq import replay  # noqa: PLC0415 - command-time imports, as above
+    from pipeline.outputs.elasticsearch import (  # noqa: PLC0415
+        ElasticsearchOutput,
+        ElasticsearchOutputConfig,
+    )
+
     output = ElasticsearchOutput(ElasticsearchOutputConfig(name="dlq-replay"), connection, queue)
     try:
         await output.healthcheck()

@@ -7,24 +7,23 @@ id are shown under ``@metadata`` (never indexed). The summary goes to stderr.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
-import orjson
 import typer
 
-from parsers import Parsers
-from pipeline.config import load_config
 from pipeline.errors import InputError
-from pipeline.inputs import FileInput, FileUnit, inspect, stdin_unit
-from pipeline.inputs.files import Joiner
-from pipeline.runtime import METADATA, Chain, Event, count_failure_tags
-from pipeline.steps import build_steps
+from pipeline.runtime import METADATA, Event, count_failure_tags
+
+if TYPE_CHECKING:
+    from parsers import Parsers
+    from pipeline.inputs import FileInput, FileUnit
+    from pipeline.inputs.files import Joiner
+    from pipeline.runtime import Chain
 
 SHOWN_METADATA = ("_index", "_id", "grammar")
 """The ``@metadata`` keys printed with each document (the rest is pipeline plumbing)."""
@@ -110,6 +109,18 @@ def run_parse(
     source: str, config_path: Path | None, out: BinaryIO, pretty: bool, stdin: BinaryIO | None
 ) -> ParseSummary:
     """Parse ``source`` (a path or ``-``), writing one document per line (or indented) to out."""
+    # Command-time imports: grammars (pyparsing), config models and the input cost ~0.3 s,
+    # which no other command should pay.
+    import asyncio  # noqa: PLC0415
+
+    import orjson  # noqa: PLC0415
+
+    from parsers import Parsers  # noqa: PLC0415
+    from pipeline.config import load_config  # noqa: PLC0415
+    from pipeline.inputs import FileInput, inspect, stdin_unit  # noqa: PLC0415
+    from pipeline.runtime import Chain  # noqa: PLC0415
+    from pipeline.steps import build_steps  # noqa: PLC0415
+
     config = load_config(config_path)
     parsers = Parsers(config.parsers)
     chain = Chain(build_steps(config, parsers))

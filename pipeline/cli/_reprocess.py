@@ -6,11 +6,11 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from pipeline._defaults import DEFAULT_ES_URL, DEFAULT_KAFKA_BOOTSTRAP
 from pipeline.cli.common import (
     DATA_DIR_DEFAULT,
     DataDir,
@@ -23,22 +23,17 @@ from pipeline.cli.common import (
     KafkaBootstrap,
     es_connection,
 )
-from pipeline.connections import DEFAULT_ES_URL, DEFAULT_KAFKA_BOOTSTRAP
-from pipeline.reprocess import (
-    DEFAULT_SPLIT_BYTES,
-    STATE_FILE,
-    Display,
-    Job,
-    Options,
-    PlainDisplay,
-    RichDisplay,
-    Target,
-    render,
-    reprocess,
-)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pipeline.reprocess import Display, Target
 
 EXIT_INTERRUPTED = 130
 MIB = 1024 * 1024
+SPLIT_MIN_MIB_DEFAULT = 64
+"""``pipeline.reprocess.DEFAULT_SPLIT_BYTES`` in MiB, written out so that building the
+command line does not import the reprocess package (a test keeps the two equal)."""
 
 
 def parse_time(value: str | None, option: str) -> datetime | None:
@@ -53,6 +48,8 @@ def parse_time(value: str | None, option: str) -> datetime | None:
 
 
 def _display(progress: str, console: Console) -> Display:
+    from pipeline.reprocess import PlainDisplay, RichDisplay  # noqa: PLC0415 - command-time
+
     if progress == "bar" or (progress == "auto" and console.is_terminal):
         return RichDisplay(console)
     return PlainDisplay(sys.stderr)
@@ -89,7 +86,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
         split_min_mib: Annotated[
             int, typer.Option(min=1, help="Split files into ranges of at least this many MiB.")
-        ] = DEFAULT_SPLIT_BYTES // MIB,
+        ] = SPLIT_MIN_MIB_DEFAULT,
         progress: Annotated[
             str, typer.Option(help="auto (bar on a terminal), bar, or plain.")
         ] = "auto",
@@ -110,6 +107,11 @@ def register(app: typer.Typer) -> None:
         Exits non-zero when any input was skipped or could not be read to its end."""
         if dry_run and to_kafka:
             raise typer.BadParameter("--dry-run and --to-kafka exclude each other")
+        # Command-time imports: the reprocess package (and rich) load only for this command.
+        from rich.console import Console  # noqa: PLC0415
+
+        from pipeline.reprocess import STATE_FILE, Job, Options, render, reprocess  # noqa: PLC0415
+
         target: Target = "dry-run" if dry_run else "kafka" if to_kafka else "elasticsearch"
         connection = es_connection(
             url=es_url, api_key=es_api_key, user=es_user, password=es_password,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from elasticsearch import Elasticsearch
 
 from pipeline.cli.common import (
     ES_URL_DEFAULT,
@@ -18,14 +17,9 @@ from pipeline.cli.common import (
     EsUser,
     es_connection,
 )
-from pipeline.config import load_config
-from pipeline.setup import (
-    DataView,
-    KibanaAuth,
-    TemplateOptions,
-    ensure_data_view,
-    setup_elasticsearch,
-)
+
+if TYPE_CHECKING:
+    from pipeline.setup import KibanaAuth
 
 ConfigPath = Annotated[
     Path | None,
@@ -69,6 +63,8 @@ def _kibana_auth(
     ca: Path | None,
 ) -> KibanaAuth:
     """Kibana credentials; a password file wins over the option/env value."""
+    from pipeline.setup import KibanaAuth  # noqa: PLC0415 - command-time, as in setup()
+
     if password_file is not None:
         password = password_file.read_text(encoding="utf-8").strip()
     return KibanaAuth(api_key=api_key, user=user, password=password, ca=ca)
@@ -97,6 +93,17 @@ def register(app: typer.Typer) -> None:
         kibana_space: KibanaSpace = None,
     ) -> None:
         """Install the universal-ai-tools-* index templates; say what changed."""
+        # Command-time imports: the elasticsearch client and the config models load only here.
+        from elasticsearch import Elasticsearch  # noqa: PLC0415
+
+        from pipeline.config import load_config  # noqa: PLC0415
+        from pipeline.setup import (  # noqa: PLC0415
+            DataView,
+            TemplateOptions,
+            ensure_data_view,
+            setup_elasticsearch,
+        )
+
         prefix = load_config(config).enrich.index_prefix
         options = TemplateOptions(
             index_prefix=prefix,

@@ -1,18 +1,19 @@
-"""Options shared by every command that talks to Elasticsearch or Kafka."""
+"""Options shared by every command that talks to Elasticsearch or Kafka.
+
+Building these costs no import beyond typer: every ``lumberyard`` process builds all of them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.connections import (
-    DEFAULT_DATA_DIR,
-    DEFAULT_ES_URL,
-    DEFAULT_KAFKA_BOOTSTRAP,
-    EsConnection,
-)
+from pipeline._defaults import DEFAULT_DATA_DIR, DEFAULT_ES_URL, DEFAULT_KAFKA_BOOTSTRAP
+
+if TYPE_CHECKING:
+    from pipeline.connections import EsConnection
 
 EsUrl = Annotated[str, typer.Option("--es-url", envvar="ES_URL", help="Elasticsearch URL.")]
 EsApiKey = Annotated[
@@ -57,6 +58,8 @@ def es_connection(
     ca: Path | None = None,
 ) -> EsConnection:
     """Build the connection model from CLI options (a password file wins over the option)."""
+    from pipeline.connections import EsConnection  # noqa: PLC0415 - pydantic: only when used
+
     if password_file is not None:
         password = password_file.read_text(encoding="utf-8").strip()
     return EsConnection(url=url, api_key=api_key, user=user, password=password, ca=ca)

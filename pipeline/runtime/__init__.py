@@ -1,12 +1,39 @@
-"""The runtime contracts (Input, Step, Output), the step chain, counters and the runner."""
+"""The runtime contracts (Input, Step, Output), the step chain, counters and the runner.
+
+Names are loaded on first use (module ``__getattr__``): the contracts and counters are cheap,
+the byte budget brings asyncio, and the command line needs only the former to start.
+"""
 
 from __future__ import annotations
 
-from pipeline.runtime._buffer import ByteBudget
-from pipeline.runtime._chain import Chain
-from pipeline.runtime._contracts import METADATA, Ack, Batch, Event, Input, Output, Step
-from pipeline.runtime._counters import Counters, count_failure_tags
-from pipeline.runtime._runner import run
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.runtime._buffer import ByteBudget
+    from pipeline.runtime._chain import Chain
+    from pipeline.runtime._contracts import METADATA, Ack, Batch, Event, Input, Output, Step
+    from pipeline.runtime._counters import Counters, count_failure_tags
+    from pipeline.runtime._gc import tune_gc_for_throughput
+    from pipeline.runtime._gc import tune_gc_for_throughput
+    from pipeline.runtime._runner import run
+
+_WHERE = {
+    "ByteBudget": "_buffer",
+    "Chain": "_chain",
+    "METADATA": "_contracts",
+    "Ack": "_contracts",
+    "Batch": "_contracts",
+    "Event": "_contracts",
+    "Input": "_contracts",
+    "Output": "_contracts",
+    "Step": "_contracts",
+    "Counters": "_counters",
+    "count_failure_tags": "_counters",
+    "tune_gc_for_throughput": "_gc",
+    "run": "_runner",
+    "tune_gc_for_throughput": "_gc",
+}
 
 __all__ = [
     "METADATA",
@@ -21,4 +48,14 @@ __all__ = [
     "Step",
     "count_failure_tags",
     "run",
+    "tune_gc_for_throughput",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the private module that defines ``name`` on first access."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
