@@ -7,7 +7,7 @@ already there (409, counted as success) instead of adding a duplicate.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 from collections.abc import Mapping
 from typing import Any
@@ -16,10 +16,21 @@ _SEP = b"\x00"
 """Separates the parts of a source identity; NUL never occurs in paths, topics or host names."""
 
 
+_BLAKE2B_128 = hashlib.blake2b(digest_size=16)
+"""An empty blake2b-128 state: copying it is cheaper than building one from its parameters."""
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_b2a_base64 = binascii.b2a_base64
+
+
 def document_id(source_id: bytes) -> str:
-    """The ``_id`` for a source identity: blake2b-128, base64url without padding (22 chars)."""
-    digest = hashlib.blake2b(source_id, digest_size=16).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    """The ``_id`` for a source identity: blake2b-128, base64url without padding (22 chars).
+
+    Runs once per event: a copied hash state and ``b2a_base64`` + ``translate`` (16 bytes are
+    always 22 characters and ``==``) cost about half of ``blake2b(...)`` + ``urlsafe_b64encode``.
+    """
+    state = _BLAKE2B_128.copy()
+    state.update(source_id)
+    return _b2a_base64(state.digest(), newline=False)[:22].translate(_URLSAFE).decode("ascii")
 
 
 def file_source_id(path: str, offset: int) -> bytes:

@@ -53,6 +53,14 @@ def test_beats_id_falls_back_to_raw_bytes() -> None:
     assert b"beats-raw\x00RAW" == beats_source_id(weird, b"RAW")
 
 
+@given(st.binary(max_size=4096))
+def test_document_id_equals_the_reference_encoding(source_id: bytes) -> None:
+    """The fast path (copied hash state, b2a_base64 + translate) gives the reference id."""
+    digest = hashlib.blake2b(source_id, digest_size=16).digest()
+    expected = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    assert expected == document_id(source_id)
+
+
 @given(st.binary(), st.binary())
 def test_distinct_sources_get_distinct_ids(a: bytes, b: bytes) -> None:
     """Different source ids give different document ids (no collision in practice)."""
