@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -29,7 +28,8 @@ class ParsedLine(Protocol):
     @property
     def message(self) -> str: ...
     @property
-    def fields(self) -> Mapping[str, Any]: ...
+    def fields(self) -> dict[str, Any]:
+        """A fresh dict on every parse, owned by the caller: the steps pop from it, uncopied."""
     @property
     def timestamp(self) -> datetime | None: ...
     @property
@@ -70,8 +70,7 @@ class ParseMessage:
         grammar = result.grammar
         if grammar == BLANK_GRAMMAR:
             raise DropEvent("blank_line")
-        found = result.fields  # the parser's own: copied, as later steps pop from it
-        fields = found.copy() if type(found) is dict else dict(found)
+        fields = result.fields  # fresh per parse and ours: later steps pop from it, no copy
         meta = event.get(METADATA)  # metadata(event), written out
         if meta is None:
             meta = event.setdefault(METADATA, {})
@@ -80,9 +79,10 @@ class ParseMessage:
         if timestamp is not None:
             text = result.stamp_text
             meta["timestamp"] = text if text is not None else timestamp
-            for key in TIMESTAMP_KEYS:
-                if key in fields:
-                    del fields[key]
+            if "timestamp" in fields:  # TIMESTAMP_KEYS, written out: every stamped event
+                del fields["timestamp"]
+            if "@timestamp" in fields:
+                del fields["@timestamp"]
         own = fields.get("message")  # the usual JSON log: its own message, found first
         if isinstance(own, str):
             del fields["message"]
