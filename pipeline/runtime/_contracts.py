@@ -61,7 +61,11 @@ class Input(Protocol):
 
 @runtime_checkable
 class Step(Protocol):
-    """``event -> event``, configured once at construction; raises ``DropEvent`` to drop."""
+    """``event -> event``, configured once at construction; raises ``DropEvent`` to drop.
+
+    What a step makes of an event depends on that event alone (caches are fine): a chain may
+    run one step over a whole batch before the next step (``Chain.apply`` does).
+    """
 
     name: str
 
