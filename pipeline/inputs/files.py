@@ -39,6 +39,8 @@ class Joiner(Protocol):
 
     def feed(self, line: str, token: int) -> list[tuple[str, int]]: ...
 
+    def feed_many(self, lines: list[str], tokens: list[int]) -> list[tuple[str, int]]: ...
+
     def flush(self) -> list[tuple[str, int]]: ...
 
 
@@ -186,13 +188,9 @@ class _UnitReader:
             yield self._batch(pairs, lines.rest_offset, len(block))
 
     def _join(self, lines: Lines) -> list[tuple[str, int]]:
-        pairs = list(zip(lines.texts, lines.offsets, strict=True))
         if self.joiner is None:
-            return pairs
-        joined: list[tuple[str, int]] = []
-        for text, token in pairs:
-            joined.extend(self.joiner.feed(text, token))
-        return joined
+            return list(zip(lines.texts, lines.offsets, strict=True))
+        return self.joiner.feed_many(lines.texts, lines.offsets)
 
     def _make(self, pairs: list[tuple[str, int]]) -> list[Event]:
         self.received_at = at = datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers import MultilineConfig, MultilineJoiner
 from pipeline.errors import GrammarError
@@ -107,3 +109,43 @@ def test_json_lines_join_when_asked() -> None:
     config = MultilineConfig(pattern=r"^\[", negate=True, json_lines_whole=False)
     events = run(MultilineJoiner(config), ["[ts] a", '{"a":1}'])
     assert [('[ts] a\n{"a":1}', 0)] == events
+
+
+_LINE = st.sampled_from(
+    ["[ts] ERROR boom", "    at a.b(c.java:1)", "\tat x", "Caused by: y", '{"a":1}', "plain",
+     "tail \\", "é at ü", ""]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    blocks=st.lists(st.lists(_LINE, max_size=12), max_size=5),
+    pattern=st.sampled_from([r"^[ \t]", r"^\[", r"\\$", r"^(\s|Caused by)"]),
+    negate=st.booleans(),
+    match=st.sampled_from(["after", "before"]),
+    whole=st.booleans(),
+    max_lines=st.integers(1, 4),
+    max_bytes=st.integers(4, 60),
+)
+def test_feed_many_gives_what_feeding_line_by_line_gives(
+    *, blocks: list[list[str]], pattern: str, negate: bool, match: str, whole: bool,
+    max_lines: int, max_bytes: int,
+) -> None:
+    """Any blocks of lines, any settings: one feed_many per block yields the same events (and
+    split count) as one feed per line."""
+    config = MultilineConfig(pattern=pattern, negate=negate, match=match,
+                             json_lines_whole=whole, max_lines=max_lines, max_bytes=max_bytes)
+    one: MultilineJoiner[int] = MultilineJoiner(config)
+    many: MultilineJoiner[int] = MultilineJoiner(config)
+    expected: list[tuple[str, int]] = []
+    actual: list[tuple[str, int]] = []
+    token = 0
+    for block in blocks:
+        tokens = list(range(token, token + len(block)))
+        token += len(block)
+        for line, t in zip(block, tokens, strict=True):
+            expected.extend(one.feed(line, t))
+        actual.extend(many.feed_many(block, tokens))
+    expected.extend(one.flush())
+    actual.extend(many.flush())
+    assert (expected, one.splits) == (actual, many.splits)
