@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kafka import KafkaProducer
-from kafka.errors import KafkaError
-
 from pipeline.connections import KafkaConnection
 from pipeline.errors import DeadLetterError
 
@@ -26,6 +23,10 @@ class KafkaDeadLetterMirror:
         self._producer: Any = None
 
     def _open(self) -> Any:
+        # kafka-python (~0.15 s of imports) loads only when a mirror is configured and used.
+        from kafka import KafkaProducer  # noqa: PLC0415
+        from kafka.errors import KafkaError  # noqa: PLC0415
+
         if self._producer is None:
             try:
                 self._producer = KafkaProducer(
@@ -39,6 +40,8 @@ class KafkaDeadLetterMirror:
 
     def send(self, lines: Sequence[bytes]) -> None:
         """Produce each line (without its newline) and wait until Kafka has them all."""
+        from kafka.errors import KafkaError  # noqa: PLC0415 - see _open
+
         producer = self._open()
         try:
             futures = [producer.send(self.topic, value=line.rstrip(b"\n")) for line in lines]

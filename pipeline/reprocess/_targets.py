@@ -12,9 +12,6 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from kafka import KafkaProducer
-from kafka.errors import KafkaError
-
 from pipeline.errors import DeliveryError, NotConnected
 from pipeline.runtime import METADATA, Batch, Counters
 
@@ -64,6 +61,10 @@ class KafkaLinesOutput:
     name = "kafka"
 
     def __init__(self, bootstrap: str, topic: str, counters: Counters | None = None) -> None:
+        # kafka-python (~0.15 s of imports) loads only when this target is used.
+        from kafka import KafkaProducer  # noqa: PLC0415
+        from kafka.errors import KafkaError  # noqa: PLC0415
+
         self.topic = topic
         self.counters = counters or Counters(self.name)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -85,6 +86,8 @@ class KafkaLinesOutput:
 
     async def write(self, batch: Batch) -> None:
         """Send every record; the batch is acknowledged from the delivery callbacks."""
+        from kafka.errors import KafkaError  # noqa: PLC0415 - loaded by __init__ already
+
         self._raise_if_failed()
         self._loop = asyncio.get_running_loop()
         self.counters.received += len(batch.events)

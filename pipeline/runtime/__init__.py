@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from pipeline.runtime._contracts import METADATA, Ack, Batch, Event, Input, Output, Step
     from pipeline.runtime._counters import Counters, count_failure_tags
     from pipeline.runtime._gc import tune_gc_for_throughput
-    from pipeline.runtime._gc import tune_gc_for_throughput
     from pipeline.runtime._runner import run
 
 _WHERE = {
@@ -32,7 +31,6 @@ _WHERE = {
     "count_failure_tags": "_counters",
     "tune_gc_for_throughput": "_gc",
     "run": "_runner",
-    "tune_gc_for_throughput": "_gc",
 }
 
 __all__ = [

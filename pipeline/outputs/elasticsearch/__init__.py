@@ -1,24 +1,29 @@
 """The Elasticsearch bulk sink, split by job (encoder, classifier, service, health, output).
 
 Only :class:`ElasticsearchOutput` and its config are the public surface; the pure pieces are
-exported for tests and the benchmark.
+exported for tests and the benchmark. Names load on first use (module ``__getattr__``): the
+config model alone (what ``pipeline.config`` needs) does not import aiohttp.
 """
 
 from __future__ import annotations
 
-from pipeline.outputs.elasticsearch._classifier import (
-    BulkOutcome,
-    ItemOutcome,
-    Verdict,
-    classify_item,
-    classify_response,
-)
-from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
-from pipeline.outputs.elasticsearch._encoder import BulkEncoder, BulkItem, join
-from pipeline.outputs.elasticsearch._health import ClusterInfo, check_health
-from pipeline.outputs.elasticsearch._ledger import Ledger
-from pipeline.outputs.elasticsearch._output import ElasticsearchOutput, backoff_delay
-from pipeline.outputs.elasticsearch._service import BulkService, gzip_body
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.outputs.elasticsearch._classifier import (
+        BulkOutcome,
+        ItemOutcome,
+        Verdict,
+        classify_item,
+        classify_response,
+    )
+    from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
+    from pipeline.outputs.elasticsearch._encoder import BulkEncoder, BulkItem, join
+    from pipeline.outputs.elasticsearch._health import ClusterInfo, check_health
+    from pipeline.outputs.elasticsearch._ledger import Ledger
+    from pipeline.outputs.elasticsearch._output import ElasticsearchOutput, backoff_delay
+    from pipeline.outputs.elasticsearch._service import BulkService, gzip_body
 
 __all__ = [
     "BulkEncoder",
@@ -38,3 +43,31 @@ __all__ = [
     "gzip_body",
     "join",
 ]
+
+_WHERE = {
+    "BulkOutcome": "_classifier",
+    "ItemOutcome": "_classifier",
+    "Verdict": "_classifier",
+    "classify_item": "_classifier",
+    "classify_response": "_classifier",
+    "ElasticsearchOutputConfig": "_config",
+    "BulkEncoder": "_encoder",
+    "BulkItem": "_encoder",
+    "join": "_encoder",
+    "ClusterInfo": "_health",
+    "check_health": "_health",
+    "Ledger": "_ledger",
+    "ElasticsearchOutput": "_output",
+    "backoff_delay": "_output",
+    "BulkService": "_service",
+    "gzip_body": "_service",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the private module that defines ``name`` on first access."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
