@@ -15,7 +15,7 @@ import orjson
 from pipeline.errors import DropEvent
 from pipeline.ids import document_id
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import MISSING, get_path, metadata
+from pipeline.steps._fields import MISSING, get_path
 
 Clock = Callable[[], datetime]
 
@@ -101,7 +101,9 @@ class SetTimestamp:
         self._last_received: tuple[object, datetime, str] | None = None
 
     def __call__(self, event: Event) -> Event:
-        meta = metadata(event)
+        meta = event.get(METADATA)  # metadata(event), written out: every event
+        if meta is None:
+            meta = event.setdefault(METADATA, {})
         stamp = meta.get("received_at")
         last = self._last_received
         if last is not None and stamp is not None and last[0] == stamp:  # the batch's stamp
@@ -109,8 +111,8 @@ class SetTimestamp:
         else:
             received, ingested = self._received(stamp)
         moment = meta.pop("timestamp", None)
-        if type(moment) is str and _is_indexed_form(moment):  # the parser's text: as it is
-            event["@timestamp"] = moment
+        if type(moment) is str and len(moment) == 24 and _is_indexed_form(moment):
+            event["@timestamp"] = moment  # the parser's text: as it is
         else:
             if not isinstance(moment, datetime):
                 moment = parse_timestamp(moment)
@@ -146,14 +148,21 @@ class RouteIndex:
 
     def __call__(self, event: Event) -> Event:
         stamp: str = event["@timestamp"]
-        day = stamp[:10]
-        index = self._by_day.get(day)
+        index = self._by_day.get(stamp[:10])
         if index is None:  # a handful of days per run: the name is built once per day
-            if len(self._by_day) >= _MAX_DAYS:
-                self._by_day.clear()
-            index = self._by_day[day] = f"{self._prefix}{stamp[0:4]}.{stamp[5:7]}.{stamp[8:10]}"
-        metadata(event)["_index"] = index
+            index = self._name(stamp)
+        meta = event.get(METADATA)  # metadata(event), written out: every event
+        if meta is None:
+            meta = event.setdefault(METADATA, {})
+        meta["_index"] = index
         return event
+
+    def _name(self, stamp: str) -> str:
+        """The index of ``stamp``'s day, remembered (the cache bounded by ``_MAX_DAYS``)."""
+        if len(self._by_day) >= _MAX_DAYS:
+            self._by_day.clear()
+        index = self._by_day[stamp[:10]] = f"{self._prefix}{stamp[0:4]}.{stamp[5:7]}.{stamp[8:10]}"
+        return index
 
 
 _MAX_DAYS = 4096
@@ -170,12 +179,21 @@ class AssignId:
     name = "assign_id"
 
     def __call__(self, event: Event) -> Event:
-        meta = metadata(event)
+        meta = event.get(METADATA)  # metadata(event), written out: every event
+        if meta is None:
+            meta = event.setdefault(METADATA, {})
         source_id = meta.get("source_id")
-        if not isinstance(source_id, bytes | bytearray) or not source_id:
-            source_id = b"content\x00" + _content_digest(event)
-        meta["_id"] = document_id(source_id if type(source_id) is bytes else bytes(source_id))
+        if type(source_id) is not bytes or not source_id:  # what every input sets: bytes
+            source_id = _identity(source_id, event)
+        meta["_id"] = document_id(source_id)
         return event
+
+
+def _identity(source_id: object, event: Event) -> bytes:
+    """A ``source_id`` that is not plain non-empty bytes: as bytes, else the content digest."""
+    if isinstance(source_id, bytes | bytearray) and source_id:
+        return bytes(source_id)
+    return b"content\x00" + _content_digest(event)
 
 
 def _content_digest(event: Event) -> bytes:

@@ -94,6 +94,21 @@ def test_id_without_source_falls_back_to_content() -> None:
     assert ids[0] != ids[2]
 
 
+def test_id_from_bytearray_source_equals_bytes_and_empty_falls_back() -> None:
+    """A bytearray source_id hashes as its bytes; an empty one or a str hashes the content."""
+    source = file_source_id("/l/a.log", 7)
+    steps = enrich_steps(EnrichConfig(), clock=lambda: NOW)
+    ids = []
+    for value in (bytearray(source), b"", "not bytes", None):
+        event = parsed_event({}, message="same")
+        event[METADATA]["source_id"] = value
+        ids.append(Chain(steps).run(event)[METADATA]["_id"])  # type: ignore[index]
+    without = parsed_event({}, message="same")
+    del without[METADATA]["source_id"]
+    content = Chain(steps).run(without)[METADATA]["_id"]  # type: ignore[index]
+    assert [document_id(source), content, content, content] == ids
+
+
 def test_filter_events_window_and_names() -> None:
     """since <= @timestamp < until, and only the given services/event types pass."""
     keep = filter_events(
