@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 EXIT_INTERRUPTED = 130
 MIB = 1024 * 1024
-SPLIT_MIN_MIB_DEFAULT = 64
+SPLIT_MIN_MIB_DEFAULT = 4
 """``pipeline.reprocess.DEFAULT_SPLIT_BYTES`` in MiB, written out so that building the
 command line does not import the reprocess package (a test keeps the two equal)."""
 

@@ -1,10 +1,11 @@
 """Running a reprocess: plan, start the worker processes, follow them, sum up.
 
-The parent plans (discovery, inspection, checkpoints, byte ranges), puts the units on a
-queue, starts ``workers`` spawned processes that take units from it, and reads their
-messages to drive the progress display. Stdin, which only this process can read, is read
-by a thread running the same worker code. Ctrl-C stops the workers; what they had
-acknowledged is already in the state file, so the next run resumes there.
+The parent plans (discovery, inspection, checkpoints, byte ranges), starts ``workers``
+processes (forked, see :func:`_context`), puts the units on a queue they take them
+from, and reads their messages to drive the progress display. Stdin, which only this
+process can read, is read by a thread running the same worker code. Ctrl-C stops the
+workers; what they had acknowledged is already in the state file, so the next run resumes
+there.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.context import ForkContext, ForkServerContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -28,8 +30,10 @@ from pipeline.reprocess._state import CheckpointStore
 from pipeline.reprocess._summary import Summary
 from pipeline.reprocess._worker import Tally, work, worker_main
 
-DEFAULT_SPLIT_BYTES = 64 * 1024 * 1024
-"""Plain files are cut into ranges of at least this size (one per worker at most)."""
+DEFAULT_SPLIT_BYTES = 4 * 1024 * 1024
+"""Files are cut into ranges of at least this much content (one per worker at most): a few
+seconds of work each. A range of a compressed file decompresses what precedes it and skips
+it, which costs ~1% of parsing it, so even one ``.gz`` keeps every worker busy."""
 CRASH_GRACE_SECS = 2.0
 
 
@@ -115,19 +119,22 @@ def check_elasticsearch(job: Job) -> None:
 
 
 def _start(plan: Plan, options: Options) -> tuple[_Fleet, Any]:
-    context = multiprocessing.get_context("spawn")
+    """Start the workers, then hand them the units (big ones first: they finish evenly)."""
+    context = _context()
     units: Any = context.Queue()
     reports: Any = context.Queue()
-    for unit in sorted(plan.units, key=lambda u: -u.raw_span):  # big ones first: even finish
-        units.put(unit)
     fleet = _Fleet(units=units)
-    for worker in range(min(options.workers, len(plan.units))):
-        units.put(None)
+    count = min(options.workers, len(plan.units))
+    for worker in range(count):
         process = context.Process(
             target=worker_main, args=(worker, options.job, units, reports), daemon=True
         )
         process.start()
         fleet.processes[worker] = process
+    for unit in sorted(plan.units, key=lambda u: -u.raw_span):
+        units.put(unit)
+    for _ in range(count):
+        units.put(None)
     if plan.stdin:
         worker = len(fleet.processes)
         thread = threading.Thread(
@@ -136,6 +143,18 @@ def _start(plan: Plan, options: Options) -> tuple[_Fleet, Any]:
         thread.start()
         fleet.threads[worker] = thread
     return fleet, reports
+
+
+def _context() -> ForkContext | ForkServerContext:
+    """``fork`` while this process has one thread: a worker then starts with the modules,
+    compiled grammars and config already loaded (a spawned one imports and compiles them all
+    again: ~0.7 CPU-s each). With other threads alive (the progress bar's refresher) a fork
+    could copy a lock one of them holds, so then ``forkserver``: one clean process imports
+    the worker code once and forks the workers."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    multiprocessing.set_forkserver_preload(["pipeline.reprocess._worker"])
+    return multiprocessing.get_context("forkserver")
 
 
 class _Once:

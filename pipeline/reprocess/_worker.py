@@ -25,7 +25,15 @@ from pipeline.errors import LumberyardError
 from pipeline.inputs import FileInput, FileUnit
 from pipeline.reprocess._job import Job, build_chain, build_joiner, build_output, event_starts
 from pipeline.reprocess._state import CheckpointStore
-from pipeline.runtime import METADATA, Batch, Chain, Event, Output, count_failure_tags
+from pipeline.runtime import (
+    METADATA,
+    Batch,
+    Chain,
+    Event,
+    Output,
+    count_failure_tags,
+    tune_gc_for_throughput,
+)
 
 PROGRESS_EVERY_SECS = 0.25
 CHECKPOINT_EVERY_SECS = 0.2
@@ -62,11 +70,12 @@ class Tally:
 
     def count(self, events: list[Event]) -> None:
         """Count the events that go to the target, per index, type and failure tag."""
-        indices, types, tags = self.indices, self.event_types, self.tags
+        self.indices.update([event[METADATA].get("_index", "-") for event in events])
+        self.event_types.update([event.get("event_type", "-") for event in events])
+        tags = self.tags
         for event in events:
-            indices[event[METADATA].get("_index", "-")] += 1
-            types[event.get("event_type", "-")] += 1
-            count_failure_tags(event.get("tags"), tags)
+            if "tags" in event:
+                count_failure_tags(event["tags"], tags)
 
 
 class Reporter:
@@ -138,6 +147,7 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
         chain, sink = build_chain(job), build_output(job)
         joiner, starts = build_joiner(job), event_starts(job)
         source = FileInput(queued(units, reporter), reporter, joiner, starts_event=starts)
+        tune_gc_for_throughput()  # after start-up: what it built is frozen out of collection
         saver = asyncio.create_task(_save_periodically(reporter))
         try:
             await _pump(source, chain, sink, tally, job)
