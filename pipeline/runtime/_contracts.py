@@ -73,6 +73,17 @@ class Step(Protocol):
 
 
 @runtime_checkable
+class BatchStep(Step, Protocol):
+    """A step that can also take a batch's events at once: one call per batch, not per event.
+
+    ``run_batch(events)`` leaves each event as ``step(event)`` would and drops none;
+    ``Chain.apply`` uses it (``Chain.run`` still calls the step per event).
+    """
+
+    def run_batch(self, events: list[Event]) -> None: ...
+
+
+@runtime_checkable
 class Output(Protocol):
     """Writes batches. :meth:`write` may wait (backpressure) and calls ``batch.ack`` later."""
 

@@ -84,6 +84,24 @@ class MapLogKeys:
             apply(event, fields)
         return event
 
+    def run_batch(self, events: list[Event]) -> None:
+        """What calling this step on each event does, one part at a time over the batch.
+
+        A part runs on the events whose log still has one of its keys (a part without any
+        of them does nothing, the :attr:`LogKeyStep.keys` contract); no part drops an event.
+        """
+        logs = [(event, log_fields(event)) for event in events]
+        for step in self.steps:
+            apply, keys = step.map, step.keys
+            if keys is None:
+                for event, fields in logs:
+                    apply(event, fields)
+                continue
+            absent = keys.isdisjoint
+            for event, fields in logs:
+                if not absent(fields):
+                    apply(event, fields)
+
     def _plan(self, present: frozenset[str]) -> tuple[MapKeys, ...]:
         """The steps to run when the log has ``present`` of their keys (cached: logs of one
         shape keep coming, so this is worked out once per shape)."""

@@ -117,3 +117,32 @@ def test_apply_gives_the_documents_run_gives(lines: list[str]) -> None:
     actual = [_wire(event) for event in batched.apply(Batch(events)).events]
     assert expected == actual
     assert dict(one_by_one.counters.dropped) == dict(batched.counters.dropped)
+
+
+class _Halve:
+    """A batch step: ``run_batch`` halves ``n`` in every event, as calling it on each does."""
+
+    name = "halve"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, event: Event) -> Event:
+        self.calls.append("event")
+        event["n"] //= 2
+        return event
+
+    def run_batch(self, events: list[Event]) -> None:
+        self.calls.append("batch")
+        for event in events:
+            event["n"] //= 2
+
+
+def test_apply_hands_a_batch_step_the_whole_batch_and_run_calls_it_per_event() -> None:
+    """A step with ``run_batch`` gets one call per batch from apply; run still calls it."""
+    step = _Halve()
+    chain = Chain([_Record("a"), step, _Record("b")])
+    batch = chain.apply(Batch([{"n": 8}, {"n": 6, "drop": "a"}, {"n": 4}]))
+    assert [{"n": 4, "seen": ["a", "b"]}, {"n": 2, "seen": ["a", "b"]}] == batch.events
+    assert {"n": 1, "seen": ["a", "b"]} == chain.run({"n": 2})
+    assert ["batch", "event"] == step.calls

@@ -66,3 +66,22 @@ def test_one_step_or_many_same_document(
     expected = Chain(_unfused(steps)).run(copy.deepcopy(event))
     actual = Chain(steps).run(event)
     assert expected == actual
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    batch=st.lists(
+        st.tuples(_LOGS, _TOP, st.sampled_from(["m", "boom\n    at a.b(C.java:1)"])),
+        max_size=12,
+    )
+)
+def test_batch_or_one_by_one_same_documents(
+    batch: list[tuple[dict[str, Any], dict[str, Any], str]],
+) -> None:
+    """``run_batch`` (each part over the batch, where the log has its keys) = the step per event."""
+    step = next(s for s in enrich_steps(EnrichConfig()) if isinstance(s, MapLogKeys))
+    events = [parsed_event(log, message, **top) for log, top, message in batch]
+    expected = [step(event) for event in copy.deepcopy(events)]
+    step.run_batch(events)
+    assert [list(e.items()) for e in expected] == [list(e.items()) for e in events]
+    assert expected == events
