@@ -32,6 +32,8 @@ class BulkItem:
 
 _NO_META: dict[str, Any] = {}
 _MAX_CACHED_INDICES = 1024
+_to_json = orjson.dumps
+_APPEND_NEWLINE = orjson.OPT_APPEND_NEWLINE
 
 
 class BulkEncoder:
@@ -44,13 +46,41 @@ class BulkEncoder:
     def __init__(self, default_index: str | None = None) -> None:
         self.default_index = default_index
         self._heads: dict[str, bytes] = {}
+        self._id_heads: dict[str, bytes] = {}
 
     def encode(self, event: Event) -> BulkItem:
-        """One event as a bulk item; :class:`EncodeError` says why it cannot be one."""
+        """One event as a bulk item; :class:`EncodeError` says why it cannot be one.
+
+        The usual event (what the chain makes: a string ``_index`` and ``_id``) is written out
+        here in one ``join``; anything else takes :meth:`_encode`, which says what is wrong.
+        """
         meta = event.get(METADATA)
+        if type(meta) is dict:
+            index, doc_id = meta.get("_index"), meta.get("_id")
+            if type(index) is str and type(doc_id) is str and index and doc_id:
+                head = self._id_heads.get(index) or self._id_head(index)
+                del event[METADATA]  # serialise without a copy, then put it back
+                try:
+                    source = _to_json(event, None, _APPEND_NEWLINE)  # the line, with its "\n"
+                except TypeError as exc:  # orjson.JSONEncodeError subclasses TypeError
+                    raise EncodeError(f"event is not JSON-serialisable: {exc}") from exc
+                finally:
+                    event[METADATA] = meta
+                return BulkItem(b"".join((head, _to_json(doc_id), b"}}\n", source)), index, doc_id)
+        return self._encode(event, meta)
+
+    def _id_head(self, index: str) -> bytes:
+        """``{"create":{"_index":"<index>","_id":`` (cached per index, like :meth:`_head`)."""
+        if len(self._id_heads) >= _MAX_CACHED_INDICES:
+            self._id_heads.clear()
+        head = self._id_heads[index] = (self._heads.get(index) or self._head(index)) + b',"_id":'
+        return head
+
+    def _encode(self, event: Event, meta: object) -> BulkItem:
+        """:meth:`encode` for any event: a default index, no ``_id``, or an error to raise."""
         index, doc_id = self._target(meta if isinstance(meta, dict) else _NO_META)
         head = self._heads.get(index) or self._head(index)
-        tail = b"}}\n" if doc_id is None else b',"_id":' + orjson.dumps(doc_id) + b"}}\n"
+        tail = b"}}\n" if doc_id is None else b',"_id":' + _to_json(doc_id) + b"}}\n"
         return BulkItem(b"".join((head, tail, self._source(event), b"\n")), index, doc_id)
 
     def _head(self, index: str) -> bytes:

@@ -123,3 +123,23 @@ def test_encoder_raises_only_encode_error(fields: dict[str, Any]) -> None:
         return
     assert item.data.endswith(b"\n")
 
+
+
+@given(
+    st.dictionaries(st.text(max_size=10).filter(lambda k: k != "@metadata"), json_values),
+    st.text(min_size=1, max_size=12),
+    st.text(min_size=1, max_size=24),
+)
+def test_usual_event_fast_path_equals_the_general_path(
+    fields: dict[str, Any], index: str, doc_id: str
+) -> None:
+    """An event with a string _index and _id (the chain's) encodes as the general path does,
+    byte for byte, and keeps its @metadata."""
+    meta = {"_index": index, "_id": doc_id, "source_id": b"f:1"}
+    encoder = BulkEncoder()
+    fast = encoder.encode({**fields, "@metadata": dict(meta)})
+    general = encoder._encode({**fields, "@metadata": dict(meta)}, meta)  # the reference
+    assert (general.data, general.index, general.doc_id) == (fast.data, fast.index, fast.doc_id)
+    event = {**fields, "@metadata": meta}
+    encoder.encode(event)
+    assert meta is event["@metadata"]
