@@ -18,6 +18,9 @@ Fields = dict[str, Any]
 Lookup = Callable[[Event, Fields], object]
 Decider = Callable[[Event, Fields], "str | None"]
 _EMPTY: tuple[object, ...] = (MISSING, None, "", [], {})
+_TEXT_OR_INT = (str, int)
+"""What a value test compares (as lower-case text); a tuple, not ``str | int``, which
+``isinstance`` would get as a union built at every call."""
 
 
 def _lookup(path: tuple[str, ...]) -> Lookup:
@@ -77,7 +80,7 @@ def _rule_decider(rule: EventTypeRule) -> Decider:
             return None
         for lookup, accepted in tests:
             value = lookup(event, fields)
-            if isinstance(value, str | int) and str(value).lower() in accepted:
+            if isinstance(value, _TEXT_OR_INT) and str(value).lower() in accepted:
                 return event_type
         for first, lookups in present:  # error.message, error.type...: one test for `error`
             if first in event or first in fields:
@@ -95,7 +98,9 @@ def _table_decider(path: str, table: dict[str, str]) -> Decider:
 
     def decide(event: Event, fields: Fields) -> str | None:
         value = lookup(event, fields)
-        return table.get(str(value).lower()) if isinstance(value, str | int) else None
+        if type(value) is str:  # the usual case: no str() copy
+            return table.get(value.lower())
+        return table.get(str(value).lower()) if isinstance(value, _TEXT_OR_INT) else None
 
     return decide
 

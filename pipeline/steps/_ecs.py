@@ -120,9 +120,12 @@ class MapFields(LogKeyStep):
 _HTTP_METHOD = re.compile(r"^[A-Za-z]{3,10}$")
 
 
+_TEXT_OR_INT = (str, int)
+
+
 def _identifier(value: Any) -> str | None:
     """Trace/span/user ids: strings or integers (some tracers log ids as numbers)."""
-    return as_text(value) if isinstance(value, str | int) else None
+    return as_text(value) if isinstance(value, _TEXT_OR_INT) else None
 
 
 def _method(value: Any) -> str | None:

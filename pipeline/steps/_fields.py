@@ -180,6 +180,10 @@ def set_default_path(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> 
         set_path(doc, path, value)
 
 
+_NUMBER = (int, float)
+"""``isinstance`` against a tuple: ``int | float`` would build a union at every call."""
+
+
 def as_text(value: Any) -> str | None:
     """A scalar as a clean string (numbers and bools in their JSON form); None if not scalar."""
     if isinstance(value, str):
@@ -187,7 +191,7 @@ def as_text(value: Any) -> str | None:
         return text or None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, _NUMBER):
         return str(value)
     return None
 
@@ -212,7 +216,7 @@ def as_number(value: Any) -> float | None:
     """A finite number from a number or a numeric string; None otherwise."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, _NUMBER):
         number = float(value)
     elif isinstance(value, str):
         try:
