@@ -66,26 +66,31 @@ class MultilineJoiner(Generic[T]):
     def feed_many(self, lines: list[str], tokens: list[T]) -> list[tuple[str, T]]:
         """:meth:`feed` for each line in turn, in one call per block of lines.
 
-        With ``match="after"`` the common line, one that starts an event, is handled here
-        (emit the buffered event, start anew) without the per-line calls of :meth:`feed`;
-        every other line goes through :meth:`feed`, so the result is the same.
+        With ``match="after"`` the common lines, one that starts an event or a whole JSON
+        line, are handled here (emit the buffered event, start anew) without the per-line
+        calls of :meth:`feed`; continuation lines go through :meth:`feed`: same result.
         """
         if not self._after:
             return [event for line, token in zip(lines, tokens, strict=True)
                     for event in self.feed(line, token)]
         search, negate, whole = self._search, self._negate, self._json_whole
         out: list[tuple[str, T]] = []
+        emit = out.append
         for line, token in zip(lines, tokens, strict=True):
-            if (search(line) is not None) != negate or (whole and line[:1] == "{"):
-                out.extend(self.feed(line, token))
+            json_whole = whole and line[:1] == "{"
+            if not json_whole and (search(line) is not None) != negate:
+                out.extend(self.feed(line, token))  # a continuation line: caps, joining
                 continue
             buffered = self._lines
             if buffered:
-                text = buffered[0] if len(buffered) == 1 else "\n".join(buffered)
-                out.append((text, cast(T, self._token)))
-            self._lines = [line]
-            self._token = token
-            self._size = len(line) if line.isascii() else _nbytes(line)
+                emit((buffered[0] if len(buffered) == 1 else "\n".join(buffered),
+                      cast(T, self._token)))
+            if json_whole:  # a whole event of its own: nothing stays buffered
+                emit((line, token))
+                self._lines, self._token, self._size = [], None, 0
+            else:
+                self._lines, self._token = [line], token
+                self._size = len(line) if line.isascii() else _nbytes(line)
         return out
 
     def flush(self) -> list[tuple[str, T]]:

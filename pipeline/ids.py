@@ -35,7 +35,12 @@ def document_id(source_id: bytes) -> str:
 
 def file_source_id(path: str, offset: int) -> bytes:
     """Identity of the line starting at byte ``offset`` of the file ``path``."""
-    return _SEP.join((b"file", path.encode("utf-8", "surrogateescape"), str(offset).encode()))
+    return file_source_prefix(path) + b"%d" % offset
+
+
+def file_source_prefix(path: str) -> bytes:
+    """What :func:`file_source_id` puts before the offset: once per file, not per line."""
+    return _SEP.join((b"file", path.encode("utf-8", "surrogateescape"), b""))
 
 
 def kafka_source_id(topic: str, partition: int, offset: int) -> bytes:

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from pipeline.ids import beats_source_id, file_source_id
+from pipeline.ids import beats_source_id, file_source_prefix
 from pipeline.runtime import METADATA, Event
 
 INPUT_NAME = "files"
@@ -87,15 +87,25 @@ def last_line(rest: bytes) -> str:
 
 def plain_event(path: str, text: str, offset: int, received_at: str) -> Event:
     """The event for one log line read from ``path`` at byte ``offset``."""
-    return {
-        "message": text,
-        "log": {"file": {"path": path}, "offset": offset},
-        METADATA: {
-            "source_id": file_source_id(path, offset),
-            "input": INPUT_NAME,
-            "received_at": received_at,
-        },
-    }
+    return plain_events(path, [(text, offset)], received_at)[0]
+
+
+def plain_events(path: str, lines: list[tuple[str, int]], received_at: str) -> list[Event]:
+    """:func:`plain_event` for each ``(text, offset)`` of a block, built in one comprehension
+    (once per line, so the call and the path's encoding are left out of the loop)."""
+    prefix = file_source_prefix(path)
+    return [
+        {
+            "message": text,
+            "log": {"file": {"path": path}, "offset": offset},
+            METADATA: {
+                "source_id": prefix + b"%d" % offset,
+                "input": INPUT_NAME,
+                "received_at": received_at,
+            },
+        }
+        for text, offset in lines
+    ]
 
 
 def truncated_event(path: str, text: str, offset: int, received_at: str) -> Event:

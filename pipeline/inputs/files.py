@@ -26,7 +26,7 @@ from pipeline.inputs._events import (
     Lines,
     filebeat_event,
     last_line,
-    plain_event,
+    plain_events,
     split_lines,
     truncated_event,
 )
@@ -197,7 +197,7 @@ class _UnitReader:
         path = self.id_path
         if self.unit.filebeat:
             return [filebeat_event(path, text, off, at) for text, off in pairs]
-        return [plain_event(path, text, off, at) for text, off in pairs]
+        return plain_events(path, pairs, at)
 
     def _batch(self, pairs: list[tuple[str, int]], end: int, nbytes: int) -> Batch:
         """A batch; with multiline its end is only known once the next event starts."""
