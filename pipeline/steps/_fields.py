@@ -87,20 +87,24 @@ class MapLogKeys:
     def run_batch(self, events: list[Event]) -> None:
         """What calling this step on each event does, one part at a time over the batch.
 
-        A part runs on the events whose log still has one of its keys (a part without any
-        of them does nothing, the :attr:`LogKeyStep.keys` contract); no part drops an event.
+        Events are grouped by which of the parts' keys their log has (the shape a plan is
+        cached for); each part then runs over the groups it applies to. No part drops.
         """
-        logs = [(event, log_fields(event)) for event in events]
+        shapes: dict[frozenset[str], list[tuple[Event, dict[str, Any]]]] = {}
+        keys = self._keys
+        for event in events:
+            fields = log_fields(event)
+            present = keys.intersection(fields)
+            logs = shapes.get(present)
+            if logs is None:
+                logs = shapes[present] = []
+            logs.append((event, fields))
         for step in self.steps:
-            apply, keys = step.map, step.keys
-            if keys is None:
-                for event, fields in logs:
-                    apply(event, fields)
-                continue
-            absent = keys.isdisjoint
-            for event, fields in logs:
-                if not absent(fields):
-                    apply(event, fields)
+            apply, wanted = step.map, step.keys
+            for present, logs in shapes.items():
+                if wanted is None or not wanted.isdisjoint(present):
+                    for event, fields in logs:
+                        apply(event, fields)
 
     def _plan(self, present: frozenset[str]) -> tuple[MapKeys, ...]:
         """The steps to run when the log has ``present`` of their keys (cached: logs of one
