@@ -6,7 +6,9 @@ bring in the HTTP stack.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pipeline._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
@@ -14,12 +16,4 @@ if TYPE_CHECKING:
 __all__ = ["ElasticsearchOutput", "ElasticsearchOutputConfig"]
 
 
-def __getattr__(name: str) -> Any:
-    """Load ``name`` from :mod:`pipeline.outputs.elasticsearch` on first access."""
-    if name not in __all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from pipeline.outputs import elasticsearch  # noqa: PLC0415 - the point: on first use
-
-    value = getattr(elasticsearch, name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, dict.fromkeys(__all__, "elasticsearch"))

@@ -7,8 +7,9 @@ config model alone (what ``pipeline.config`` needs) does not import aiohttp.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pipeline._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pipeline.outputs.elasticsearch._classifier import (
@@ -64,10 +65,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the private module that defines ``name`` on first access."""
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)
