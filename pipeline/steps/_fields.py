@@ -139,6 +139,24 @@ def pop_first(fields: dict[str, Any], keys: Iterable[str]) -> Any:
     return found
 
 
+def first_spelling(keys: Sequence[str]) -> Callable[[dict[str, Any]], Any]:
+    """:func:`pop_first` for fixed ``keys``, as a closure built once per step.
+
+    A log writes one spelling, nearly always the first (``level``, ``service``): when none of
+    the others is there (one C-level ``isdisjoint``) only the first is popped.
+    """
+    keys = tuple(keys)
+    first, others = keys[0], frozenset(keys[1:])
+
+    def pop(fields: dict[str, Any]) -> Any:
+        if others.isdisjoint(fields):
+            value = fields.pop(first, MISSING)
+            return MISSING if value is None or value == "" else value
+        return pop_first(fields, keys)
+
+    return pop
+
+
 def get_path(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
     """``doc[a][b][c]`` for ``path == ("a", "b", "c")``, or ``MISSING``."""
     node: Any = doc

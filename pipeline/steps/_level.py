@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, LogKeyStep, add_tag, pop_first
+from pipeline.steps._fields import MISSING, LogKeyStep, add_tag, first_spelling
 
 LEVEL_KEYS = ("level", "log.level", "severity", "loglevel", "log_level", "lvl", "levelname")
 
@@ -66,6 +66,9 @@ def normalise_level_value(value: Any) -> str | None:
     return None
 
 
+_pop_level = first_spelling(LEVEL_KEYS)
+
+
 class NormaliseLevel(LogKeyStep):
     """Move the log's level into ``log.level``, normalised.
 
@@ -76,7 +79,7 @@ class NormaliseLevel(LogKeyStep):
     name = "normalise_level"
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        raw = pop_first(fields, LEVEL_KEYS)
+        raw = _pop_level(fields)
         root = event.pop("level", MISSING)  # a shipper's root-level field; `level` is an alias
         if raw is MISSING:
             raw = root

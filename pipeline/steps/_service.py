@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, LogKeyStep, as_text, child, pop_first
+from pipeline.steps._fields import MISSING, LogKeyStep, as_text, child, first_spelling
 
 SERVICE_KEYS = ("service", "service_name", "serviceName")
 ENVIRONMENT_KEYS = ("environment", "env")
@@ -25,11 +25,11 @@ class AddServiceField(LogKeyStep):
         self.name = name
         self._target = target
         self._shipper_key = shipper_key
-        self._log_keys = log_keys
+        self._pop_log_key = first_spelling(log_keys)
         self._default = default
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        found = pop_first(fields, self._log_keys)
+        found = self._pop_log_key(fields)
         from_log = (found.strip() or None) if type(found) is str else _name_of(found)
         key = self._shipper_key
         from_fields = _pop_shipper_field(event, key) if "fields" in event else None
@@ -58,6 +58,9 @@ def add_environment(default: str) -> AddServiceField:
     )
 
 
+_pop_version = first_spelling(VERSION_KEYS)
+
+
 class AddServiceVersion(LogKeyStep):
     """Set ``service.version`` from the log's ``version`` (kept as a string, never a number)."""
 
@@ -65,7 +68,7 @@ class AddServiceVersion(LogKeyStep):
     keys = frozenset(VERSION_KEYS)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        version = as_text(pop_first(fields, VERSION_KEYS))
+        version = as_text(_pop_version(fields))
         if version is not None:
             child(event, "service")["version"] = version
 

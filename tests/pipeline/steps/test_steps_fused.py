@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.runtime import Chain, Step
 from pipeline.steps import EnrichConfig, enrich_steps
-from pipeline.steps._fields import MapLogKeys
+from pipeline.steps._fields import MISSING, MapLogKeys, first_spelling, pop_first
 from tests.pipeline.steps.helpers import NOW, parsed_event
 
 _KEYS = (
@@ -85,3 +85,25 @@ def test_batch_or_one_by_one_same_documents(
     step.run_batch(events)
     assert [list(e.items()) for e in expected] == [list(e.items()) for e in events]
     assert expected == events
+
+
+_SPELLINGS = (("level", "severity", "lvl"), ("service", "serviceName"), ("env",))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    log=st.dictionaries(
+        st.sampled_from(["level", "severity", "lvl", "service", "serviceName", "env", "other"]),
+        st.one_of(st.none(), st.just(""), st.just(0), st.just([]), _SCALARS),
+        max_size=5,
+    ),
+    keys=st.sampled_from(_SPELLINGS),
+)
+def test_first_spelling_pops_as_pop_first(log: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """The closure (only the first spelling popped when no other is there) = pop_first:
+    the same value found and the same keys left."""
+    expected_fields, actual_fields = dict(log), dict(log)
+    expected = pop_first(expected_fields, keys)
+    actual = first_spelling(keys)(actual_fields)
+    assert (expected, expected_fields) == (actual, actual_fields)
+    assert (expected is MISSING) == (actual is MISSING)
