@@ -78,7 +78,10 @@ def _setter(path: Path) -> Callable[[Event, Any], None]:
         first, last = path
 
         def set_two(doc: Event, value: Any) -> None:
-            child(doc, first)[last] = value
+            node = doc.get(first)  # child(doc, first), written out for an object already there
+            if type(node) is not dict:
+                node = child(doc, first)
+            node[last] = value
 
         return set_two
     if len(path) == 3:

@@ -40,10 +40,14 @@ class MapError(LogKeyStep):
     name = "map_error"
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        error: dict[str, Any] = {}
-        if not _ANY_KEY.isdisjoint(fields):  # most logs carry no error keys at all
-            self._from_keys(fields, error)
         message = event.get("message")
+        if _ANY_KEY.isdisjoint(fields):  # most logs: no error keys, a one-line message
+            if type(message) is str and "\n" not in message:
+                return
+            error: dict[str, Any] = {}
+        else:
+            error = {}
+            self._from_keys(fields, error)
         if "stack_trace" not in error and isinstance(message, str) and "\n" in message:
             self._from_message(message, error)
         if error:
