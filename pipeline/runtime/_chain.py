@@ -9,6 +9,12 @@ from pipeline.errors import DropEvent
 from pipeline.runtime._contracts import Batch, BatchStep, Event, Step
 from pipeline.runtime._counters import Counters
 
+CHUNK_EVENTS = 1024
+"""Most events :meth:`Chain.apply` takes through the steps together. Step by step pays while
+a step's events stay in the CPU caches: parse + chain + encode of batches of 512-1024 events
+measured ~20 CPU-s per 1M documents, of 8,192 (a file input's block can hold that many) ~29
+in one piece and ~24 in slices of this size."""
+
 
 class Chain:
     """A fixed sequence of steps, built once; :meth:`apply` runs a batch through it in place."""
@@ -33,16 +39,28 @@ class Chain:
 
         Step by step over the whole batch, not event by event: each event still meets the
         steps in order, but one step's code and caches stay hot for the batch (about a
-        quarter less CPU per event than :meth:`run` on each). Steps keep no per-event state
-        between calls (the :class:`Step` contract), so the documents are the same.
+        quarter less CPU per event than :meth:`run` on each), a slice of at most
+        :data:`CHUNK_EVENTS` at a time. Steps keep no per-event state between calls (the
+        :class:`Step` contract), so the documents are the same.
         """
         events = batch.events
         self.counters.received += len(events)
-        for run_pass in self._passes:
-            events = run_pass(events)
+        if len(events) > CHUNK_EVENTS:  # a big batch: slice by slice, each through all steps
+            kept: list[Event] = []
+            for start in range(0, len(events), CHUNK_EVENTS):
+                kept += self._steps_over(events[start : start + CHUNK_EVENTS])
+            events = kept
+        else:
+            events = self._steps_over(events)
         self.counters.sent += len(events)
         batch.events = events
         return batch
+
+    def _steps_over(self, events: list[Event]) -> list[Event]:
+        """``events`` through every step in turn; what is kept."""
+        for run_pass in self._passes:
+            events = run_pass(events)
+        return events
 
     def _pass_of(self, step: Step) -> Callable[[list[Event]], list[Event]]:
         """How :meth:`apply` runs ``step`` over a batch: its ``run_batch`` if it has one."""

@@ -74,7 +74,8 @@ class Step(Protocol):
 
 @runtime_checkable
 class BatchStep(Step, Protocol):
-    """A step that can also take a batch's events at once: one call per batch, not per event.
+    """A step that can also take a batch's events at once: one call per batch (or slice of a
+    big one), not per event.
 
     ``run_batch(events)`` leaves each event as ``step(event)`` would and drops none;
     ``Chain.apply`` uses it (``Chain.run`` still calls the step per event).

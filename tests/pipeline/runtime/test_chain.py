@@ -13,6 +13,7 @@ from pipeline.config import LumberyardConfig
 from pipeline.errors import DropEvent
 from pipeline.ids import file_source_id
 from pipeline.runtime import METADATA, Batch, Chain, Event
+from pipeline.runtime._chain import CHUNK_EVENTS
 from pipeline.steps import build_steps
 
 _CHAIN_STEPS = build_steps(LumberyardConfig())
@@ -48,6 +49,19 @@ def test_apply_counts_drops_by_reason_and_reconciles() -> None:
     assert (4, 1, {"by_a": 1, "by_b": 2}) == (
         chain.counters.received, chain.counters.sent, dict(chain.counters.dropped))
     assert chain.counters.reconciles()
+
+
+def test_a_batch_bigger_than_a_chunk_keeps_order_and_drops_across_slices() -> None:
+    """Slices of CHUNK_EVENTS: every event kept in order, drops on slice edges counted."""
+    size = 2 * CHUNK_EVENTS + 5
+    edges = {0, CHUNK_EVENTS - 1, CHUNK_EVENTS, 2 * CHUNK_EVENTS, size - 1}
+    chain = Chain([_Record("a"), _Record("b")])
+    batch = Batch([{"n": n, "drop": "b"} if n in edges else {"n": n} for n in range(size)])
+    chain.apply(batch)
+    expected = [{"n": n, "seen": ["a", "b"]} for n in range(size) if n not in edges]
+    assert expected == batch.events
+    assert (size, size - len(edges), {"by_b": len(edges)}) == (
+        chain.counters.received, chain.counters.sent, dict(chain.counters.dropped))
 
 
 def test_apply_of_an_empty_batch_is_empty() -> None:
@@ -114,6 +128,23 @@ def test_apply_gives_the_documents_run_gives(lines: list[str]) -> None:
     events = _events(lines)
     singles = [one_by_one.run(event) for event in copy.deepcopy(events)]
     expected: list[Any] = [_wire(event) for event in singles if event is not None]
+    actual = [_wire(event) for event in batched.apply(Batch(events)).events]
+    assert expected == actual
+    assert dict(one_by_one.counters.dropped) == dict(batched.counters.dropped)
+
+
+def test_real_chain_over_a_batch_of_several_chunks_equals_run() -> None:
+    """The real chain over a batch spanning several slices gives run's documents, in order."""
+    lines = [
+        '{"level":"info","message":"a","timestamp":"2025-09-12T10:00:00.123Z","service":"s"}',
+        "[2025-09-12 10:00:00,5+0200] [WARN] slow request duration_ms=12",
+        "",
+        '{"level":"error","type":"http_request","method":"GET","statusCode":503,"url":"/x"}',
+        "plain text",
+    ]
+    events = _events([lines[n % len(lines)] for n in range(2 * CHUNK_EVENTS + 3)])
+    one_by_one, batched = Chain(_CHAIN_STEPS), Chain(_CHAIN_STEPS)
+    expected = [_wire(e) for e in map(one_by_one.run, copy.deepcopy(events)) if e is not None]
     actual = [_wire(event) for event in batched.apply(Batch(events)).events]
     assert expected == actual
     assert dict(one_by_one.counters.dropped) == dict(batched.counters.dropped)
