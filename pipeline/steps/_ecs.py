@@ -105,17 +105,36 @@ class MapFields(LogKeyStep):
             for paths in (_paths(*keys),)
         )
         self._keys = self.keys = frozenset(key for *_, heads in self._rows for key in heads)
+        self._by_shape: dict[frozenset[str], tuple[Row, ...]] = {}
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         if self._keys.isdisjoint(fields):  # the usual case: one set operation per event
             return
         present = self._keys.intersection(fields)
-        for target, paths, convert, heads in self._rows:
-            if heads.isdisjoint(present):  # none of this row's spellings: take finds nothing
-                continue
+        rows = self._by_shape.get(present)
+        if rows is None:
+            rows = self._rows_for(present)
+        for target, paths, convert in rows:
             value = take(fields, paths, convert)
             if value is not None:
                 target(event, value)
+
+    def _rows_for(self, present: frozenset[str]) -> tuple[Row, ...]:
+        """The rows with a spelling among ``present`` (the others would find nothing), cached
+        per key set as :class:`MapLogKeys` caches its plans."""
+        if len(self._by_shape) >= _MAX_SHAPES:
+            self._by_shape.clear()
+        rows = self._by_shape[present] = tuple(
+            (target, paths, convert)
+            for target, paths, convert, heads in self._rows
+            if not heads.isdisjoint(present)
+        )
+        return rows
+
+
+Row = tuple[Callable[[Event, Any], None], tuple[Path, ...], Convert]
+_MAX_SHAPES = 1024
+"""Bound on a :class:`MapFields`' cache of key sets (a handful of its keys per log shape)."""
 
 
 # --- converters -------------------------------------------------------------------------

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.steps import EnrichConfig
+from pipeline.steps._ecs import map_http
 from tests.pipeline.steps.helpers import enrich
 
 
@@ -126,3 +132,28 @@ def test_counts_beyond_a_long_stay_in_app() -> None:
     doc = enrich({"pid": 1.2345678901234568e29, "input_tokens": 2**63, "output_tokens": 2**63 - 1})
     assert {"pid": 1.2345678901234568e29, "input_tokens": 2**63} == doc["app"]
     assert {"usage": {"output_tokens": 2**63 - 1}} == doc["gen_ai"]
+
+
+_HTTP_KEYS = ("method", "httpMethod", "req", "statusCode", "status", "res", "duration",
+              "duration_ms", "latency_ms", "duration_s", "durationNs", "other")
+_SHARED_HTTP = map_http("ms")
+"""One instance across examples: its per-key-set cache of rows is warm from earlier ones."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(log=st.dictionaries(
+    st.sampled_from(_HTTP_KEYS),
+    st.one_of(st.sampled_from(["GET", "x", "201", "", "12.5"]), st.integers(-1, 700),
+              st.none(), st.fixed_dictionaries({}, optional={"method": st.just("put"),
+                                                             "statusCode": st.just(404)})),
+    max_size=6,
+))
+def test_map_fields_rows_cached_per_key_set_change_nothing(log: dict[str, Any]) -> None:
+    """A MapFields with its rows cached per key set maps as a fresh one does."""
+    expected_event: dict[str, Any] = {}
+    expected_fields = copy.deepcopy(log)
+    map_http("ms").map(expected_event, expected_fields)
+    actual_event: dict[str, Any] = {}
+    actual_fields = copy.deepcopy(log)
+    _SHARED_HTTP.map(actual_event, actual_fields)
+    assert (expected_event, expected_fields) == (actual_event, actual_fields)
