@@ -55,6 +55,8 @@ class BulkOutcome:
     items: tuple[ItemOutcome, ...]
     whole_request: bool = False
     split: bool = False
+    all_done: bool = False
+    """Every item was indexed (created, never a 409): the sink settles them in one step."""
 
 
 _DONE = ItemOutcome(Verdict.DONE, 201)
@@ -86,7 +88,7 @@ def classify_response(status: int, body: bytes, n_items: int) -> BulkOutcome:
 
 def _classify_items(body: bytes, n_items: int) -> BulkOutcome:
     if CLEAN in body[:64]:  # "errors" comes before "items": a clean answer needs no parsing
-        return BulkOutcome((_DONE,) * n_items)
+        return BulkOutcome((_DONE,) * n_items, all_done=True)
     try:
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -94,7 +96,7 @@ def _classify_items(body: bytes, n_items: int) -> BulkOutcome:
     if not isinstance(parsed, dict):
         return _whole(Verdict.RETRY, 200, "bad_response", "response is not an object", n_items)
     if parsed.get("errors") is False:
-        return BulkOutcome((_DONE,) * n_items)
+        return BulkOutcome((_DONE,) * n_items, all_done=True)
     items = parsed.get("items")
     if not isinstance(items, list) or len(items) != n_items:
         got = len(items) if isinstance(items, list) else "no"

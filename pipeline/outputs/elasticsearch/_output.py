@@ -83,10 +83,10 @@ class ElasticsearchOutput:
         items, letters = self._encode(batch.events, ticket)
         if letters:
             await self._store_letters(letters)
-        await self._budget.acquire(sum(len(p.item.data) for p in items))
+        sizes = [len(p.item.data) for p in items]
+        await self._budget.acquire(sum(sizes))
         self._raise_if_failed()
-        for pending in items:
-            self._add(pending)
+        self._add(items, sizes)
 
     async def flush(self) -> None:
         """Send what is buffered and wait until every event written so far is acknowledged."""
@@ -126,11 +126,14 @@ class ElasticsearchOutput:
                 letters.append((_unencodable(event, ticket, str(exc)), ticket))
         return items, letters
 
-    def _add(self, pending: _Pending) -> None:
-        self._open.append(pending)
-        self._open_bytes += len(pending.item.data)
-        if len(self._open) >= self.config.max_events or self._open_bytes >= self.config.max_bytes:
-            self._cut()
+    def _add(self, items: list[_Pending], sizes: list[int]) -> None:
+        """Append to the open request, cutting it each time it reaches a limit."""
+        max_events, max_bytes = self.config.max_events, self.config.max_bytes
+        for pending, size in zip(items, sizes, strict=True):
+            self._open.append(pending)
+            self._open_bytes += size
+            if len(self._open) >= max_events or self._open_bytes >= max_bytes:
+                self._cut()
 
     def _cut(self) -> None:
         if not self._open:
@@ -188,6 +191,12 @@ class ElasticsearchOutput:
 
     async def _settle(self, items: list[_Pending], outcome: BulkOutcome) -> list[_Pending]:
         """Apply per-item verdicts; returns the items to retry."""
+        if outcome.all_done:  # the usual answer: count per ticket, no per-item verdicts
+            self._budget.release(sum([len(p.item.data) for p in items]))
+            for ticket, count in Counter([p.ticket for p in items]).items():
+                self.ledger.indexed(ticket, count, 0)
+            self._wake()
+            return []
         retry: list[_Pending] = []
         letters: list[tuple[_Pending, ItemOutcome]] = []
         done: Counter[BatchTicket] = Counter()

@@ -35,6 +35,17 @@ def test_created_and_already_there_are_done() -> None:
     assert [Verdict.DONE, Verdict.DONE] == verdicts(200, raw, 2)
 
 
+def test_only_a_response_without_errors_is_settled_as_all_done() -> None:
+    """``all_done`` (settled in one step by the sink) for ``errors: false`` only: a response
+    with a 409 is done item by item, so its duplicates are counted."""
+    raw = body(
+        {"status": 201},
+        {"status": 409, "error": {"type": "version_conflict_engine_exception", "reason": "x"}},
+    )
+    clean = classify_response(200, b'{"errors":false,"items":[{}]}', 1)
+    assert (True, False) == (clean.all_done, classify_response(200, raw, 2).all_done)
+
+
 def test_mapping_errors_are_dead_lettered_with_type_and_reason() -> None:
     """Per-item 400 goes to the DLQ carrying the error type and reason."""
     raw = body(
