@@ -140,6 +140,7 @@ class PyparsingMatcher:
         self.name = name
         self.reason = reason
         self._element = element.copy().streamline()
+        self._element.parse_with_tabs()  # pyparsing expands tabs to spaces by default: keep them
 
     def match(self, text: str) -> dict[str, Any] | None:
         """Fields of a full parse, or ``None``; user parse actions that raise count as no match."""

@@ -139,3 +139,11 @@ def test_undefined_forward_is_a_grammar_error_naming_the_grammar() -> None:
     """A Forward never given an expression cannot parse anything: startup fails."""
     with pytest.raises(GrammarError, match=r"grammar 'half': Forward .* is never defined"):
         compile_grammar("half", pp.Literal("a") + pp.Forward())
+
+
+def test_pyparsing_fallback_keeps_tabs_as_the_log_wrote_them() -> None:
+    """pyparsing expands tabs to spaces unless told not to; the fallback matcher keeps them,
+    as the regex path does."""
+    grammar = pp.Literal("k=") + pp.QuotedString('"')("text")
+    fallback = PyparsingMatcher("quoted", grammar, "test")
+    assert {"text": "a\tb"} == fallback.match('k="a\tb"')
