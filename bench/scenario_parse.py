@@ -1,8 +1,9 @@
 """Scenario (a): parse + enrich + serialize only, on one core, no I/O.
 
-lumberyard: the records of the corpus as the file input makes them (``plain_event``), through
-the chain ``lumberyard reprocess`` builds (``build_chain``: parse -> enrich -> route -> id), then
-the bulk encoder. The naive baseline: :func:`bench.peers.naive.to_doc` + ``orjson.dumps`` of
+lumberyard: the records of the corpus as the file input makes them (``plain_events``), in
+batches through the chain ``lumberyard reprocess`` builds (``build_chain``: parse -> enrich ->
+route -> id; ``Chain.apply``, as the workers call it, with their collector settings), then the
+bulk encoder. The naive baseline: :func:`bench.peers.naive.to_doc` + ``orjson.dumps`` of
 the action and the document. Both on the same joined records, CPU time of this (pinned) process.
 ``python -m bench.scenario_parse --lines N --seed S [--config TOML]`` prints JSON.
 """
@@ -22,26 +23,36 @@ import orjson
 
 from bench.corpus import generate
 from bench.peers.naive import logical_lines, to_doc
+from pipeline.runtime import tune_gc_for_throughput
+
+BATCH_RECORDS = 1024
+"""Records per batch: what ``Chain.apply`` takes at a time from a worker's input block."""
 
 
 def _lumberyard(config: Path | None) -> Callable[[list[str]], int]:
-    """A pass over records through lumberyard's chain and encoder; returns documents encoded."""
-    from pipeline.inputs._events import plain_event
+    """A pass over records as a reprocess worker makes it: the file input's events in batches,
+    ``Chain.apply`` (parse -> enrich -> route -> id, step by step over each batch), then the
+    bulk encoder; returns documents encoded."""
+    from pipeline.inputs._events import plain_events
     from pipeline.outputs.elasticsearch._encoder import BulkEncoder
     from pipeline.reprocess._job import Job, build_chain
+    from pipeline.runtime import Batch
 
     chain = build_chain(Job(target="dry-run", config_path=str(config) if config else None))
-    encoder = BulkEncoder()
+    encode = BulkEncoder().encode
     received = datetime.now(UTC).isoformat()
 
     def run(records: list[str]) -> int:
         done, offset = 0, 0
-        for record in records:
-            event = chain.run(plain_event("/bench/corpus.log", record, offset, received))
-            offset += len(record) + 1
-            if event is not None:
-                encoder.encode(event)
-                done += 1
+        for start in range(0, len(records), BATCH_RECORDS):
+            pairs = []
+            for record in records[start : start + BATCH_RECORDS]:
+                pairs.append((record, offset))
+                offset += len(record) + 1
+            batch = chain.apply(Batch(plain_events("/bench/corpus.log", pairs, received)))
+            for event in batch.events:
+                encode(event)
+            done += len(batch.events)
         return done
 
     return run
@@ -88,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     records = list(logical_lines(generate(args.lines, args.seed)))
+    tune_gc_for_throughput()  # as the reprocess workers run (the naive pass gets it too)
     results: dict[str, Any] = {"records": len(records)}
     passes = (("lumberyard", _lumberyard(args.config)), ("naive-python", _naive(args.prefix)))
     for name, run in passes:
