@@ -16,7 +16,7 @@ from parsers import MultilineConfig, MultilineJoiner
 from pipeline.errors import InputError
 from pipeline.ids import file_source_id
 from pipeline.inputs import TRUNCATED_TAG, FileInput, FileUnit, inspect, split_ranges, stdin_unit
-from pipeline.inputs.files import Joiner
+from pipeline.inputs.files import BATCH_EVENTS, Joiner
 from pipeline.runtime import Batch
 
 
@@ -77,6 +77,26 @@ def test_unacknowledged_batches_do_not_move_the_checkpoint(tmp_path: Path) -> No
     listener = Listener()
     _drain(FileInput([inspect(str(path))], listener), ack=False)
     assert {} == listener.checkpoints
+
+
+def test_a_large_block_is_handed_on_in_batches_whose_acks_move_the_checkpoint_in_order(
+    tmp_path: Path,
+) -> None:
+    """A block of 2,500 lines becomes batches of at most BATCH_EVENTS; acking the first two
+    checkpoints the offset where the third begins, and the last one finishes the file."""
+    path = tmp_path / "app.log"
+    data = _lines(2500)
+    path.write_bytes(data)
+    listener = Listener()
+    batches = _drain(FileInput([inspect(str(path))], listener), ack=False)
+    third = batches[2].events[0]["log"]["offset"]
+    batches[1].ack()
+    batches[0].ack()
+    moved = listener.checkpoints[f"{path}#0"]
+    batches[2].ack()
+    assert ([BATCH_EVENTS, BATCH_EVENTS, 2500 - 2 * BATCH_EVENTS], (third, False),
+            (len(data), True)) == ([len(b.events) for b in batches], moved,
+                                   listener.checkpoints[f"{path}#0"])
 
 
 def test_resume_starts_at_the_checkpoint_of_a_gzip_file(tmp_path: Path) -> None:
