@@ -18,6 +18,7 @@ from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import MISSING, get_path
 
 Clock = Callable[[], datetime]
+_fromisoformat = datetime.fromisoformat
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -76,7 +77,7 @@ def _is_indexed_form(text: str) -> bool:
     if len(text) != 24 or text[23] != "Z" or text[4:20:3] != "--T::.":
         return False
     try:
-        datetime.fromisoformat(text)
+        _fromisoformat(text)
     except ValueError:
         return False
     return True
@@ -98,43 +99,42 @@ class SetTimestamp:
     def __init__(self, clock: Clock = _utc_now) -> None:
         self._clock = clock
         self._format = StampFormatter()
-        self._last_received: tuple[object, datetime, str] | None = None
+        self._last_stamp: object = None
+        self._last_ingested = ""
+        """The batch's ``received_at`` (a batch shares one) and its formatted form."""
 
     def __call__(self, event: Event) -> Event:
         meta = event.get(METADATA)  # metadata(event), written out: every event
         if meta is None:
             meta = event.setdefault(METADATA, {})
         stamp = meta.get("received_at")
-        last = self._last_received
-        if last is not None and stamp is not None and last[0] == stamp:  # the batch's stamp
-            _, received, ingested = last
+        if stamp is not None and stamp == self._last_stamp:  # the batch's stamp
+            ingested = self._last_ingested
         else:
-            received, ingested = self._received(stamp)
+            ingested = self._ingested(stamp)
         moment = meta.pop("timestamp", None)
         if type(moment) is str and len(moment) == 24 and _is_indexed_form(moment):
             event["@timestamp"] = moment  # the parser's text: as it is
-        else:
-            if not isinstance(moment, datetime):
-                moment = parse_timestamp(moment)
-                if moment is None:
-                    moment = parse_timestamp(event.get("@timestamp")) or received
+        elif type(moment) is datetime:
             event["@timestamp"] = self._format(moment)
+        else:
+            moment = parse_timestamp(moment)
+            if moment is None:
+                moment = parse_timestamp(event.get("@timestamp"))
+            # arrival time: already formatted, as event.ingested
+            event["@timestamp"] = ingested if moment is None else self._format(moment)
         node = event.get("event")  # child(event, "event"), written out: every event
         if type(node) is not dict and not isinstance(node, dict):
             node = event["event"] = {}
         node["ingested"] = ingested
         return event
 
-    def _received(self, stamp: object) -> tuple[datetime, str]:
-        """Arrival time and its formatted form; a batch shares one stamp, so cache the last."""
-        last = self._last_received
-        if last is not None and stamp is not None and last[0] == stamp:
-            return last[1], last[2]
-        received = parse_timestamp(stamp) or self._clock()
-        formatted = format_timestamp(received)
+    def _ingested(self, stamp: object) -> str:
+        """The arrival time, formatted; a batch shares one stamp, so remember the last."""
+        formatted = format_timestamp(parse_timestamp(stamp) or self._clock())
         if stamp is not None:
-            self._last_received = (stamp, received, formatted)
-        return received, formatted
+            self._last_stamp, self._last_ingested = stamp, formatted
+        return formatted
 
 
 class RouteIndex:
