@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pipeline.runtime import Event
 from pipeline.steps._fields import (
     LogKeyStep,
+    MapKeys,
     as_int,
     as_number,
     as_text,
@@ -118,6 +119,25 @@ class MapFields(LogKeyStep):
             value = take(fields, paths, convert)
             if value is not None:
                 target(event, value)
+
+    def for_shape(self, present: frozenset[str]) -> MapKeys | None:
+        """The rows with a spelling among ``present``, each trying only the spellings there
+        (absent ones stay absent: steps only pop); None when no row has one."""
+        rows = tuple(
+            (target, tuple(path for path in paths if path[0] in present), convert)
+            for target, paths, convert, heads in self._rows
+            if not heads.isdisjoint(present)
+        )
+        if not rows:
+            return None
+
+        def map_rows(event: Event, fields: dict[str, Any]) -> None:
+            for target, paths, convert in rows:
+                value = take(fields, paths, convert)
+                if value is not None:
+                    target(event, value)
+
+        return map_rows
 
     def _rows_for(self, present: frozenset[str]) -> tuple[Row, ...]:
         """The rows with a spelling among ``present`` (the others would find nothing), cached

@@ -54,6 +54,9 @@ class LogKeyStep:
     name = "log_key_step"
     keys: frozenset[str] | None = None
     """Top-level log keys without which :meth:`map` does nothing; ``None``: it always acts."""
+    looks_at: frozenset[str] = frozenset()
+    """For a step that always acts: the log keys it takes, if any (its part of a log's shape,
+    what :meth:`for_shape` is told about)."""
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         """Move what this step knows from ``fields`` (the log's keys) onto ``event``."""
@@ -63,6 +66,17 @@ class LogKeyStep:
         self.map(event, log_fields(event))
         return event
 
+    def for_shape(self, present: frozenset[str]) -> MapKeys | None:
+        """:meth:`map` for logs having ``present`` of the steps' keys (or a subset: the keys
+        only get popped), or None when it would do nothing there.
+
+        :class:`MapLogKeys` asks once per log shape; a step may answer with a version that
+        skips the per-event tests of which of its keys are there.
+        """
+        if self.keys is None or not self.keys.isdisjoint(present):
+            return self.map
+        return None
+
 
 class MapLogKeys:
     """Several :class:`LogKeyStep` in order, as one step: the log's keys are fetched once."""
@@ -71,8 +85,10 @@ class MapLogKeys:
 
     def __init__(self, steps: Sequence[LogKeyStep]) -> None:
         self.steps = tuple(steps)
-        self._keys = frozenset(key for step in steps for key in step.keys or ())
-        self._plans: dict[frozenset[str], tuple[MapKeys, ...]] = {}
+        self._keys = frozenset(
+            key for step in steps for key in (step.looks_at if step.keys is None else step.keys)
+        )
+        self._plans: dict[frozenset[str], Plan] = {}
 
     def __call__(self, event: Event) -> Event:
         fields = log_fields(event)
@@ -80,7 +96,7 @@ class MapLogKeys:
         plan = self._plans.get(present)
         if plan is None:
             plan = self._plan(present)
-        for apply in plan:
+        for apply in plan[0]:
             apply(event, fields)
         return event
 
@@ -88,38 +104,50 @@ class MapLogKeys:
         """What calling this step on each event does, one part at a time over the batch.
 
         Events are grouped by which of the parts' keys their log has (the shape a plan is
-        cached for); each part then runs over the groups it applies to. No part drops.
+        cached for); each part then runs, as its plan says, over the groups it applies to.
+        No part drops.
         """
         shapes: dict[frozenset[str], list[tuple[Event, dict[str, Any]]]] = {}
         keys = self._keys
         for event in events:
-            fields = log_fields(event)
+            meta = event.get(METADATA)  # log_fields(event), written out: every event
+            fields = meta.get(LOG_FIELDS) if type(meta) is dict else None
+            if type(fields) is not dict:
+                fields = log_fields(event)
             present = keys.intersection(fields)
             logs = shapes.get(present)
             if logs is None:
                 logs = shapes[present] = []
             logs.append((event, fields))
-        for step in self.steps:
-            apply, wanted = step.map, step.keys
-            for present, logs in shapes.items():
-                if wanted is None or not wanted.isdisjoint(present):
+        groups: list[tuple[tuple[MapKeys | None, ...], list[tuple[Event, dict[str, Any]]]]] = []
+        for present, logs in shapes.items():
+            plan = self._plans.get(present)
+            if plan is None:
+                plan = self._plan(present)
+            groups.append((plan[1], logs))
+        for index in range(len(self.steps)):
+            for by_step, logs in groups:
+                apply = by_step[index]
+                if apply is not None:
                     for event, fields in logs:
                         apply(event, fields)
 
-    def _plan(self, present: frozenset[str]) -> tuple[MapKeys, ...]:
-        """The steps to run when the log has ``present`` of their keys (cached: logs of one
-        shape keep coming, so this is worked out once per shape)."""
+    def _plan(self, present: frozenset[str]) -> Plan:
+        """What each step runs when the log has ``present`` of their keys (cached: logs of one
+        shape keep coming, so this is worked out once per shape): the steps that act, in
+        order, and the same by step index (None where a step does nothing)."""
         if len(self._plans) >= _MAX_PLANS:
             self._plans.clear()
-        plan = self._plans[present] = tuple(
-            step.map
-            for step in self.steps
-            if step.keys is None or not step.keys.isdisjoint(present)
+        by_step = tuple(step.for_shape(present) for step in self.steps)
+        plan = self._plans[present] = (
+            tuple(apply for apply in by_step if apply is not None),
+            by_step,
         )
         return plan
 
 
 MapKeys = Callable[[Event, dict[str, Any]], None]
+Plan = tuple[tuple[MapKeys, ...], tuple["MapKeys | None", ...]]
 _MAX_PLANS = 4096
 """Bound on :class:`MapLogKeys`' cache of key sets seen (a log shape is one entry)."""
 
@@ -147,6 +175,13 @@ def first_spelling(keys: Sequence[str]) -> Callable[[dict[str, Any]], Any]:
     """
     keys = tuple(keys)
     first, others = keys[0], frozenset(keys[1:])
+    if not others:  # one spelling (a log shape's): nothing to test
+
+        def pop_one(fields: dict[str, Any]) -> Any:
+            value = fields.pop(first, MISSING)
+            return MISSING if value is None or value == "" else value
+
+        return pop_one
 
     def pop(fields: dict[str, Any]) -> Any:
         if others.isdisjoint(fields):

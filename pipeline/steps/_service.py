@@ -6,10 +6,18 @@ own key, then the configured default. A non-string value (a number) becomes its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, LogKeyStep, as_text, child, first_spelling
+from pipeline.steps._fields import (
+    MISSING,
+    LogKeyStep,
+    MapKeys,
+    as_text,
+    child,
+    first_spelling,
+)
 
 SERVICE_KEYS = ("service", "service_name", "serviceName")
 ENVIRONMENT_KEYS = ("environment", "env")
@@ -25,19 +33,37 @@ class AddServiceField(LogKeyStep):
         self.name = name
         self._target = target
         self._shipper_key = shipper_key
-        self._pop_log_key = first_spelling(log_keys)
+        self._log_keys = log_keys
+        self.looks_at = frozenset(log_keys)
         self._default = default
+        self._map = self._mapper(first_spelling(log_keys))
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        found = self._pop_log_key(fields)
-        from_log = (found.strip() or None) if type(found) is str else _name_of(found)
-        key = self._shipper_key
-        from_fields = _pop_shipper_field(event, key) if "fields" in event else None
-        from_root = _pop_root_scalar(event, key) if key in event else None
-        service = event.get("service")  # child(event, "service"), written out: every event
-        if type(service) is not dict and not isinstance(service, dict):
-            service = event["service"] = {}
-        service[self._target] = from_fields or from_root or from_log or self._default
+        self._map(event, fields)
+
+    def for_shape(self, present: frozenset[str]) -> MapKeys:
+        """:meth:`map` popping only the spellings of the log's key that ``present`` has."""
+        spellings = tuple(key for key in self._log_keys if key in present)
+        return self._mapper(first_spelling(spellings) if spellings else None)
+
+    def _mapper(self, pop_log_key: Callable[[dict[str, Any]], Any] | None) -> MapKeys:
+        """The step's work, with ``pop_log_key`` taking the log's value (None: it has none)."""
+        target, key, default = self._target, self._shipper_key, self._default
+
+        def set_name(event: Event, fields: dict[str, Any]) -> None:
+            if pop_log_key is None:
+                from_log = None
+            else:
+                found = pop_log_key(fields)
+                from_log = (found.strip() or None) if type(found) is str else _name_of(found)
+            from_fields = _pop_shipper_field(event, key) if "fields" in event else None
+            from_root = _pop_root_scalar(event, key) if key in event else None
+            service = event.get("service")  # child(event, "service"), written out: every event
+            if type(service) is not dict and not isinstance(service, dict):
+                service = event["service"] = {}
+            service[target] = from_fields or from_root or from_log or default
+
+        return set_name
 
 
 def add_service(default: str) -> AddServiceField:
