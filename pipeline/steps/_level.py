@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, LogKeyStep, add_tag, first_spelling
+from pipeline.steps._fields import MISSING, LogKeyStep, MapKeys, add_tag, first_spelling
 
 LEVEL_KEYS = ("level", "log.level", "severity", "loglevel", "log_level", "lvl", "levelname")
 
@@ -77,21 +77,43 @@ class NormaliseLevel(LogKeyStep):
     """
 
     name = "normalise_level"
+    looks_at = frozenset(LEVEL_KEYS)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        raw = _pop_level(fields)
-        root = event.pop("level", MISSING)  # a shipper's root-level field; `level` is an alias
-        if raw is MISSING:
-            raw = root
-        if raw is MISSING or raw is None:
-            return
-        level = _AS_WRITTEN.get(raw) if type(raw) is str else None
-        if level is None:
-            level = normalise_level_value(raw)
-        if level is None:
-            level = str(raw).strip().lower()[:32]
-            add_tag(event, UNKNOWN_LEVEL_TAG)
-        log = event.get("log")  # child(event, "log"), written out: most events
-        if type(log) is not dict and not isinstance(log, dict):
-            log = event["log"] = {}
-        log["level"] = level
+        _set_level(event, _pop_level(fields))
+
+    def for_shape(self, present: frozenset[str]) -> MapKeys:
+        """:meth:`map` popping only the spellings of the level that ``present`` has."""
+        spellings = tuple(key for key in LEVEL_KEYS if key in present)
+        if not spellings:
+            return _set_root_level
+        pop = first_spelling(spellings)
+
+        def set_level(event: Event, fields: dict[str, Any]) -> None:
+            _set_level(event, pop(fields))
+
+        return set_level
+
+
+def _set_root_level(event: Event, fields: dict[str, Any]) -> None:
+    """:meth:`NormaliseLevel.map` for a log without a level key: a shipper's one, if any."""
+    _set_level(event, MISSING)
+
+
+def _set_level(event: Event, raw: Any) -> None:
+    """Set ``log.level`` from the log's level ``raw`` (``MISSING``: from a root-level one)."""
+    root = event.pop("level", MISSING)  # a shipper's root-level field; `level` is an alias
+    if raw is MISSING:
+        raw = root
+    if raw is MISSING or raw is None:
+        return
+    level = _AS_WRITTEN.get(raw) if type(raw) is str else None
+    if level is None:
+        level = normalise_level_value(raw)
+    if level is None:
+        level = str(raw).strip().lower()[:32]
+        add_tag(event, UNKNOWN_LEVEL_TAG)
+    log = event.get("log")  # child(event, "log"), written out: most events
+    if type(log) is not dict and not isinstance(log, dict):
+        log = event["log"] = {}
+    log["level"] = level

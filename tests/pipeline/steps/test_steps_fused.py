@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.runtime import Chain, Step
+from pipeline.runtime import Batch, Chain, Step
 from pipeline.steps import EnrichConfig, enrich_steps
 from pipeline.steps._fields import MISSING, MapLogKeys, first_spelling, pop_first
 from tests.pipeline.steps.helpers import NOW, parsed_event
@@ -85,6 +85,28 @@ def test_batch_or_one_by_one_same_documents(
     step.run_batch(events)
     assert [list(e.items()) for e in expected] == [list(e.items()) for e in events]
     assert expected == events
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    batch=st.lists(
+        st.tuples(_LOGS, _TOP, st.sampled_from(["m", "boom\n    at a.b(C.java:1)"])),
+        max_size=12,
+    )
+)
+def test_enrich_chain_apply_or_run_same_documents(
+    batch: list[tuple[dict[str, Any], dict[str, Any], str]],
+) -> None:
+    """The enrich steps over a batch (``Chain.apply``: map_log_keys, classify_event and
+    keep_app_fields by ``run_batch``) = each event through ``Chain.run``, key order too."""
+    events = [parsed_event(log, message, **top) for log, top, message in batch]
+    one_by_one = Chain(enrich_steps(EnrichConfig(), clock=lambda: NOW))
+    expected = [one_by_one.run(event) for event in copy.deepcopy(events)]
+    actual = Chain(enrich_steps(EnrichConfig(), clock=lambda: NOW)).apply(Batch(events)).events
+    assert [list(e.items()) for e in expected if e is not None] == [
+        list(e.items()) for e in actual
+    ]
+    assert expected == actual
 
 
 _SPELLINGS = (("level", "severity", "lvl"), ("service", "serviceName"), ("env",))
