@@ -88,14 +88,14 @@ class MapLogKeys:
         self._keys = frozenset(
             key for step in steps for key in (step.looks_at if step.keys is None else step.keys)
         )
-        self._plans: dict[frozenset[str], Plan] = {}
+        self._plans: dict[tuple[str, ...], Plan] = {}
+        self._by_present: dict[frozenset[str], Plan] = {}
 
     def __call__(self, event: Event) -> Event:
         fields = log_fields(event)
-        present = self._keys.intersection(fields)  # steps only pop keys: a superset later on
-        plan = self._plans.get(present)
+        plan = self._plans.get(tuple(fields))
         if plan is None:
-            plan = self._plan(present)
+            plan = self._plan(tuple(fields))
         for apply in plan[0]:
             apply(event, fields)
         return event
@@ -103,27 +103,27 @@ class MapLogKeys:
     def run_batch(self, events: list[Event]) -> None:
         """What calling this step on each event does, one part at a time over the batch.
 
-        Events are grouped by which of the parts' keys their log has (the shape a plan is
-        cached for); each part then runs, as its plan says, over the groups it applies to.
+        Events are grouped by their log's keys as written (a tuple: cheaper to build and look
+        up than the set of the parts' keys it has, and an application writes its keys in one
+        order); each part then runs, as the group's plan says, over the groups it applies to.
         No part drops.
         """
-        shapes: dict[frozenset[str], list[tuple[Event, dict[str, Any]]]] = {}
-        keys = self._keys
+        shapes: dict[tuple[str, ...], list[tuple[Event, dict[str, Any]]]] = {}
         for event in events:
             meta = event.get(METADATA)  # log_fields(event), written out: every event
             fields = meta.get(LOG_FIELDS) if type(meta) is dict else None
             if type(fields) is not dict:
                 fields = log_fields(event)
-            present = keys.intersection(fields)
-            logs = shapes.get(present)
+            written = tuple(fields)
+            logs = shapes.get(written)
             if logs is None:
-                logs = shapes[present] = []
+                logs = shapes[written] = []
             logs.append((event, fields))
         groups: list[tuple[tuple[MapKeys | None, ...], list[tuple[Event, dict[str, Any]]]]] = []
-        for present, logs in shapes.items():
-            plan = self._plans.get(present)
+        for written, logs in shapes.items():
+            plan = self._plans.get(written)
             if plan is None:
-                plan = self._plan(present)
+                plan = self._plan(written)
             groups.append((plan[1], logs))
         for index in range(len(self.steps)):
             for by_step, logs in groups:
@@ -132,24 +132,35 @@ class MapLogKeys:
                     for event, fields in logs:
                         apply(event, fields)
 
-    def _plan(self, present: frozenset[str]) -> Plan:
-        """What each step runs when the log has ``present`` of their keys (cached: logs of one
-        shape keep coming, so this is worked out once per shape): the steps that act, in
-        order, and the same by step index (None where a step does nothing)."""
+    def _plan(self, written: tuple[str, ...]) -> Plan:
+        """What each step runs for a log with the keys ``written`` (cached: logs of one shape
+        keep coming, so this is worked out once per shape): the steps that act, in order,
+        and the same by step index (None where a step does nothing).
+
+        It depends only on which of the parts' keys the log has (steps only pop keys: a
+        superset of what a part later finds), so logs with other keys besides share it.
+        """
         if len(self._plans) >= _MAX_PLANS:
             self._plans.clear()
-        by_step = tuple(step.for_shape(present) for step in self.steps)
-        plan = self._plans[present] = (
-            tuple(apply for apply in by_step if apply is not None),
-            by_step,
-        )
+        present = self._keys.intersection(written)
+        plan = self._by_present.get(present)
+        if plan is None:
+            if len(self._by_present) >= _MAX_PLANS:
+                self._by_present.clear()
+            by_step = tuple(step.for_shape(present) for step in self.steps)
+            plan = self._by_present[present] = (
+                tuple(apply for apply in by_step if apply is not None),
+                by_step,
+            )
+        self._plans[written] = plan
         return plan
 
 
 MapKeys = Callable[[Event, dict[str, Any]], None]
 Plan = tuple[tuple[MapKeys, ...], tuple["MapKeys | None", ...]]
 _MAX_PLANS = 4096
-"""Bound on :class:`MapLogKeys`' cache of key sets seen (a log shape is one entry)."""
+"""Bound on each of :class:`MapLogKeys`' caches: the logs' key tuples seen (a log shape is one
+entry) and the sets of the parts' keys among them."""
 
 
 def pop_first(fields: dict[str, Any], keys: Iterable[str]) -> Any:

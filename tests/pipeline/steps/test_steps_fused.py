@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.runtime import Batch, Chain, Step
-from pipeline.steps import EnrichConfig, enrich_steps
+from pipeline.steps import EnrichConfig, _fields, enrich_steps
 from pipeline.steps._fields import MISSING, MapLogKeys, first_spelling, pop_first
 from tests.pipeline.steps.helpers import NOW, parsed_event
 
@@ -107,6 +108,28 @@ def test_enrich_chain_apply_or_run_same_documents(
         list(e.items()) for e in actual
     ]
     assert expected == actual
+
+
+def test_plans_stay_bounded_when_every_log_has_its_own_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """More log shapes than the plan caches hold: they are emptied and refilled (never grow
+    past the bound) and every document is still that of the steps one by one."""
+    monkeypatch.setattr(_fields, "_MAX_PLANS", 8)
+    fused = next(s for s in enrich_steps(EnrichConfig()) if isinstance(s, MapLogKeys))
+    step = MapLogKeys(fused.steps)
+    logs = [
+        {f"k{n}": n, "level": "warn", **({"method": "GET"} if n % 3 else {"error": "x"})}
+        for n in range(40)
+    ]
+    events = [parsed_event(log) for log in logs]
+    expected = Chain(_unfused([step])).apply(Batch(copy.deepcopy(events))).events
+    sizes = []
+    for start in range(0, len(events), 5):
+        step.run_batch(events[start : start + 5])
+        sizes.append((len(step._plans) <= 8, len(step._by_present) <= 8))
+    assert [(True, True)] * 8 == sizes
+    assert expected == events
 
 
 _SPELLINGS = (("level", "severity", "lvl"), ("service", "serviceName"), ("env",))
