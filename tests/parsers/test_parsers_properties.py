@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers import (
+    BRACKETED,
     GrammarSpec,
     MultilineConfig,
     MultilineJoiner,
@@ -22,6 +23,7 @@ from parsers import (
     TrailingPairs,
     compile_grammar,
 )
+from parsers._builtin import bracketed_matcher
 from parsers._grok import _block_regex
 
 KNOWN_TAGS = {"_jsonparsefailure", "_grokparsefailure", "_dateparsefailure", "_jsonnotobject",
@@ -181,6 +183,23 @@ def test_compiled_grammar_agrees_with_pyparsing(text: str) -> None:
 
 
 COMPILED = compile_grammar("unambiguous", UNAMBIGUOUS)
+near_common_stamps = st.from_regex(
+    r"\A[0-9]{4}-[0-3][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9](:[0-6][0-9]([.,:][0-9]{0,4})?)?"
+    r"(Z|[+-][0-2][0-9]:?[0-6][0-9])?[\] ]?\Z")
+"""ASCII stamps around the edges of the common shape (hour 24, minute 60, ``:`` fraction...)."""
+GENERAL_BRACKETED = compile_grammar("bracketed", BRACKETED, honor_whitespace=False)
+"""The bracketed grammar as compiled, without the common-stamp branch tried first."""
+
+
+@pytest.mark.timeout(300)
+@PROPS
+@given(st.one_of(bracketed_lines, st.builds("[{}]{}".format, stamps, words),
+                 st.builds("[{}] INFO {}".format, near_common_stamps, words),
+                 st.builds("[{}{}".format, near_common_stamps, words)))
+def test_common_stamp_branch_changes_no_match(line: str) -> None:
+    """The bracketed matcher (common stamps tried first) matches and captures exactly what the
+    grammar compiled without that branch does."""
+    assert GENERAL_BRACKETED.match(line) == bracketed_matcher().match(line)
 
 
 def _canonical_shaped(month: int, day: int, hour: int, minute: int) -> st.SearchStrategy[str]:
