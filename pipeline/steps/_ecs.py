@@ -89,7 +89,13 @@ def _setter(path: Path) -> Callable[[Event, Any], None]:
         first, second, last = path
 
         def set_three(doc: Event, value: Any) -> None:
-            child(child(doc, first), second)[last] = value
+            node = doc.get(first)  # child(child(doc, first), second), written out as above
+            if type(node) is not dict:
+                node = child(doc, first)
+            inner = node.get(second)
+            if type(inner) is not dict:
+                inner = child(node, second)
+            inner[last] = value
 
         return set_three
     return lambda doc, value: set_path(doc, path, value)
@@ -124,16 +130,24 @@ class MapFields(LogKeyStep):
         """The rows with a spelling among ``present``, each trying only the spellings there
         (absent ones stay absent: steps only pop); None when no row has one."""
         rows = tuple(
-            (target, tuple(path for path in paths if path[0] in present), convert)
+            (target, there[0][0] if len(there) == 1 == len(there[0]) else None, there, convert)
             for target, paths, convert, heads in self._rows
             if not heads.isdisjoint(present)
+            for there in (tuple(path for path in paths if path[0] in present),)
         )
         if not rows:
             return None
 
         def map_rows(event: Event, fields: dict[str, Any]) -> None:
-            for target, paths, convert in rows:
-                value = take(fields, paths, convert)
+            for target, key, paths, convert in rows:
+                if key is None:
+                    value = take(fields, paths, convert)
+                elif key in fields:  # the usual row: one top-level spelling, take() written out
+                    value = convert(fields[key])
+                    if value is not None:
+                        del fields[key]
+                else:
+                    continue
                 if value is not None:
                     target(event, value)
 
@@ -170,12 +184,24 @@ def _identifier(value: Any) -> str | None:
     return as_text(value) if isinstance(value, _TEXT_OR_INT) else None
 
 
+_METHODS_AS_WRITTEN = {
+    written: method.upper()
+    for method in ("get", "post", "put", "delete", "patch", "head", "options", "connect", "trace")
+    for written in (method, method.upper(), method.title())
+}
+"""The usual methods as loggers write them: one dict get instead of the pattern and upper()."""
+
+
 def _method(value: Any) -> str | None:
+    if type(value) is str:
+        method = _METHODS_AS_WRITTEN.get(value)
+        if method is not None:
+            return method
     return value.upper() if isinstance(value, str) and _HTTP_METHOD.match(value) else None
 
 
 def _status(value: Any) -> int | None:
-    code = as_int(value)
+    code = value if type(value) is int else as_int(value)  # an int: as_int hands it back
     return code if code is not None and 100 <= code <= 599 else None
 
 
