@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.steps import EnrichConfig
-from pipeline.steps._ecs import map_http
+from pipeline.steps._ecs import _HTTP_METHOD, _method, map_http
 from tests.pipeline.steps.helpers import enrich
 
 
@@ -157,3 +157,20 @@ def test_map_fields_rows_cached_per_key_set_change_nothing(log: dict[str, Any]) 
     actual_fields = copy.deepcopy(log)
     _SHARED_HTTP.map(actual_event, actual_fields)
     assert (expected_event, expected_fields) == (actual_event, actual_fields)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(
+        st.sampled_from(["GET", "get", "Get", "gEt", "POST", "Options", "GET\n", "PROPFIND"]),
+        st.text(alphabet="gGeEtTpPoOsS \n", max_size=12),
+        st.integers(),
+        st.booleans(),
+        st.none(),
+    )
+)
+def test_usual_methods_looked_up_as_the_pattern_reads_them(value: object) -> None:
+    """The table of usual methods as written gives what the method pattern and upper() give
+    (anything it lacks goes through the pattern)."""
+    expected = value.upper() if isinstance(value, str) and _HTTP_METHOD.match(value) else None
+    assert expected == _method(value)
