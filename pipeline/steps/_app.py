@@ -35,34 +35,42 @@ class KeepAppFields:
         self._flattened = frozenset(flattened)
 
     def __call__(self, event: Event) -> Event:
-        fields = event.get(METADATA, _NO_METADATA).pop(LOG_FIELDS, None) or {}
-        if not _ALIASES.isdisjoint(event):  # rare: one set operation for the usual event
-            _take_aliases(event, fields)
-        if not fields:
-            return event
-        app = event.get(self._namespace)
-        if self._flattened.isdisjoint(fields):  # no payload keys: the rest is the app object
-            if isinstance(app, dict):
-                app.update(fields)
-            else:
-                event[self._namespace] = fields
-            return event
-        if not isinstance(app, dict):
-            app = {}
-        for key, value in fields.items():
-            if key in self._flattened:
-                if value is not None:
-                    event[key] = value if isinstance(value, dict) else {FLATTENED_SCALAR_KEY: value}
-            else:
-                app[key] = value
-        if app:
-            event[self._namespace] = app
+        self.run_batch([event])
         return event
 
     def run_batch(self, events: list[Event]) -> None:
-        """This step on each event (it drops none), without the chain's per-event call."""
+        """This step on each event (it drops none): the loop is the step, so the workers'
+        batches pay no call per event."""
+        namespace, flattened = self._namespace, self._flattened
         for event in events:
-            self(event)
+            fields = event.get(METADATA, _NO_METADATA).pop(LOG_FIELDS, None) or {}
+            if not _ALIASES.isdisjoint(event):  # rare: one set operation for the usual event
+                _take_aliases(event, fields)
+            if not fields:
+                continue
+            app = event.get(namespace)
+            if not flattened.isdisjoint(fields):
+                _keep_payloads(event, fields, app, namespace, flattened)
+            elif isinstance(app, dict):  # no payload keys: the rest is the app object
+                app.update(fields)
+            else:
+                event[namespace] = fields
+
+
+def _keep_payloads(
+    event: Event, fields: dict[str, Any], app: Any, namespace: str, flattened: frozenset[str]
+) -> None:
+    """The log's keys left, payloads among them: those at the top level, the rest in ``app``."""
+    if not isinstance(app, dict):
+        app = {}
+    for key, value in fields.items():
+        if key in flattened:
+            if value is not None:
+                event[key] = value if isinstance(value, dict) else {FLATTENED_SCALAR_KEY: value}
+        else:
+            app[key] = value
+    if app:
+        event[namespace] = app
 
 
 def _take_aliases(event: Event, fields: dict[str, Any]) -> None:
