@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pipeline.runtime import Event
+from pipeline.runtime import METADATA, Event
 from pipeline.steps._config import EventTypeRule
-from pipeline.steps._fields import MISSING, get_path, log_fields
+from pipeline.steps._fields import LOG_FIELDS, MISSING, get_path, log_fields
 
 Fields = dict[str, Any]
 Lookup = Callable[[Event, Fields], object]
@@ -143,9 +143,14 @@ def compile_rules(rules: Sequence[EventTypeRule]) -> tuple[Decider, ...]:
         rule = rules[index]
         deciders.append(_rule_decider(rule))
         index += 1
-        if not (rule.field_in or rule.any_field):
+        if _always(rule):
             break
     return tuple(deciders)
+
+
+def _always(rule: EventTypeRule) -> bool:
+    """A rule without conditions: it holds for every event."""
+    return not (rule.field_in or rule.any_field)
 
 
 class ClassifyEvent:
@@ -154,6 +159,9 @@ class ClassifyEvent:
     name = "classify_event"
 
     def __init__(self, rules: Sequence[EventTypeRule], fallback: str = "log") -> None:
+        catch_all = next((n for n, rule in enumerate(rules) if _always(rule)), None)
+        if catch_all is not None:  # it decides whatever reaches it: the fallback, no call
+            fallback, rules = rules[catch_all].event_type, rules[:catch_all]
         self._deciders = compile_rules(rules)
         self._fallback = fallback
 
@@ -171,7 +179,10 @@ class ClassifyEvent:
         """This step on each event (it drops none), without the chain's per-event call."""
         deciders, fallback = self._deciders, self._fallback
         for event in events:
-            fields = log_fields(event)
+            meta = event.get(METADATA)  # log_fields(event), written out: every event
+            fields = meta.get(LOG_FIELDS) if type(meta) is dict else None
+            if type(fields) is not dict:
+                fields = log_fields(event)
             for decide in deciders:
                 found = decide(event, fields)
                 if found is not None:

@@ -143,7 +143,12 @@ _DOCS = st.dictionaries(st.sampled_from(_PATHS), _VALUES, max_size=4).map(_nest)
 def test_compiled_rules_decide_as_the_rules_read(
     rules: list[EventTypeRule], event: dict[str, Any], fields: dict[str, Any]
 ) -> None:
-    """Merged value tables and per-path closures pick the same event_type as a literal reading."""
+    """Merged value tables and per-path closures pick the same event_type as a literal reading
+    (a catch-all rule anywhere included), by ``classify``, the step and its ``run_batch``."""
     expected = _reference(rules, event, fields)
-    actual = ClassifyEvent(rules).classify({**event, METADATA: {"log_fields": fields}})
-    assert expected == actual
+    step = ClassifyEvent(rules)
+    actual = step.classify({**event, METADATA: {"log_fields": fields}})
+    one = step({**event, METADATA: {"log_fields": fields}})
+    batch = [{**event, METADATA: {"log_fields": fields}}]
+    step.run_batch(batch)
+    assert (expected, expected, expected) == (actual, one["event_type"], batch[0]["event_type"])
