@@ -56,8 +56,13 @@ def _unfused(steps: list[Step]) -> list[Step]:
     return [part for group in parts for part in group]
 
 
+_MESSAGES = st.sampled_from(["m", "boom\n    at a.b(C.java:1)"])
+_BATCHES = st.lists(st.tuples(_LOGS, _TOP, _MESSAGES), max_size=12)
+"""Batches of parsed events: a log, top-level fields and a one-line or multiline message."""
+
+
 @settings(max_examples=300, deadline=None)
-@given(log=_LOGS, top=_TOP, message=st.sampled_from(["m", "boom\n    at a.b(C.java:1)"]))
+@given(log=_LOGS, top=_TOP, message=_MESSAGES)
 def test_one_step_or_many_same_document(
     log: dict[str, Any], top: dict[str, Any], message: str
 ) -> None:
@@ -70,12 +75,7 @@ def test_one_step_or_many_same_document(
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    batch=st.lists(
-        st.tuples(_LOGS, _TOP, st.sampled_from(["m", "boom\n    at a.b(C.java:1)"])),
-        max_size=12,
-    )
-)
+@given(batch=_BATCHES)
 def test_batch_or_one_by_one_same_documents(
     batch: list[tuple[dict[str, Any], dict[str, Any], str]],
 ) -> None:
@@ -89,12 +89,7 @@ def test_batch_or_one_by_one_same_documents(
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    batch=st.lists(
-        st.tuples(_LOGS, _TOP, st.sampled_from(["m", "boom\n    at a.b(C.java:1)"])),
-        max_size=12,
-    )
-)
+@given(batch=_BATCHES)
 def test_enrich_chain_apply_or_run_same_documents(
     batch: list[tuple[dict[str, Any], dict[str, Any], str]],
 ) -> None:
