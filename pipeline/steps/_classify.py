@@ -12,15 +12,12 @@ from typing import Any
 
 from pipeline.runtime import METADATA, Event
 from pipeline.steps._config import EventTypeRule
-from pipeline.steps._fields import LOG_FIELDS, MISSING, get_path, log_fields
+from pipeline.steps._fields import LOG_FIELDS, MISSING, TEXT_OR_INT, get_path, log_fields
 
 Fields = dict[str, Any]
 Lookup = Callable[[Event, Fields], object]
 Decider = Callable[[Event, Fields], "str | None"]
 _EMPTY: tuple[object, ...] = (MISSING, None, "", [], {})
-_TEXT_OR_INT = (str, int)
-"""What a value test compares (as lower-case text); a tuple, not ``str | int``, which
-``isinstance`` would get as a union built at every call."""
 
 
 def _lookup(path: tuple[str, ...]) -> Lookup:
@@ -80,7 +77,7 @@ def _rule_decider(rule: EventTypeRule) -> Decider:
             return None
         for lookup, accepted in tests:
             value = lookup(event, fields)
-            if isinstance(value, _TEXT_OR_INT) and str(value).lower() in accepted:
+            if isinstance(value, TEXT_OR_INT) and str(value).lower() in accepted:
                 return event_type
         for first, lookups in present:  # error.message, error.type...: one test for `error`
             if first in event or first in fields:
@@ -104,7 +101,7 @@ def _table_decider(path: str, table: dict[str, str]) -> Decider:
                 value = fields.get(head, MISSING)
             if type(value) is str:
                 return table.get(value.lower())
-            return table.get(str(value).lower()) if isinstance(value, _TEXT_OR_INT) else None
+            return table.get(str(value).lower()) if isinstance(value, TEXT_OR_INT) else None
 
         return decide_top
     lookup = _lookup(parts)
@@ -113,7 +110,7 @@ def _table_decider(path: str, table: dict[str, str]) -> Decider:
         value = lookup(event, fields)
         if type(value) is str:  # the usual case: no str() copy
             return table.get(value.lower())
-        return table.get(str(value).lower()) if isinstance(value, _TEXT_OR_INT) else None
+        return table.get(str(value).lower()) if isinstance(value, TEXT_OR_INT) else None
 
     return decide
 

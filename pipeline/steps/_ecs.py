@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pipeline.runtime import Event
 from pipeline.steps._fields import (
+    TEXT_OR_INT,
     LogKeyStep,
     MapKeys,
     as_int,
@@ -112,16 +113,14 @@ class MapFields(LogKeyStep):
             for paths in (_paths(*keys),)
         )
         self._keys = self.keys = frozenset(key for *_, heads in self._rows for key in heads)
-        self._by_shape: dict[frozenset[str], tuple[Row, ...]] = {}
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         if self._keys.isdisjoint(fields):  # the usual case: one set operation per event
             return
         present = self._keys.intersection(fields)
-        rows = self._by_shape.get(present)
-        if rows is None:
-            rows = self._rows_for(present)
-        for target, paths, convert in rows:
+        for target, paths, convert, heads in self._rows:
+            if heads.isdisjoint(present):  # none of this row's spellings: take finds nothing
+                continue
             value = take(fields, paths, convert)
             if value is not None:
                 target(event, value)
@@ -153,35 +152,15 @@ class MapFields(LogKeyStep):
 
         return map_rows
 
-    def _rows_for(self, present: frozenset[str]) -> tuple[Row, ...]:
-        """The rows with a spelling among ``present`` (the others would find nothing), cached
-        per key set as :class:`MapLogKeys` caches its plans."""
-        if len(self._by_shape) >= _MAX_SHAPES:
-            self._by_shape.clear()
-        rows = self._by_shape[present] = tuple(
-            (target, paths, convert)
-            for target, paths, convert, heads in self._rows
-            if not heads.isdisjoint(present)
-        )
-        return rows
-
-
-Row = tuple[Callable[[Event, Any], None], tuple[Path, ...], Convert]
-_MAX_SHAPES = 1024
-"""Bound on a :class:`MapFields`' cache of key sets (a handful of its keys per log shape)."""
-
 
 # --- converters -------------------------------------------------------------------------
 
 _HTTP_METHOD = re.compile(r"^[A-Za-z]{3,10}$")
 
 
-_TEXT_OR_INT = (str, int)
-
-
 def _identifier(value: Any) -> str | None:
     """Trace/span/user ids: strings or integers (some tracers log ids as numbers)."""
-    return as_text(value) if isinstance(value, _TEXT_OR_INT) else None
+    return as_text(value) if isinstance(value, TEXT_OR_INT) else None
 
 
 _METHODS_AS_WRITTEN = {

@@ -41,13 +41,11 @@ class MapError(LogKeyStep):
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         message = event.get("message")
-        if _ANY_KEY.isdisjoint(fields):  # most logs: no error keys, a one-line message
-            if type(message) is str and "\n" not in message:
-                return
-            error: dict[str, Any] = {}
-        else:
-            error = {}
+        error: dict[str, Any] = {}
+        if not _ANY_KEY.isdisjoint(fields):
             self._from_keys(fields, error)
+        elif type(message) is str and "\n" not in message:
+            return  # most logs: no error keys, a one-line message
         if "stack_trace" not in error and isinstance(message, str) and "\n" in message:
             self._from_message(message, error)
         if error:

@@ -250,6 +250,8 @@ def set_default_path(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> 
 
 _NUMBER = (int, float)
 """``isinstance`` against a tuple: ``int | float`` would build a union at every call."""
+TEXT_OR_INT = (str, int)
+"""Ids and values compared as text: strings or integers (a tuple, for the same reason)."""
 
 
 def as_text(value: Any) -> str | None:

@@ -113,7 +113,7 @@ class SetTimestamp:
         else:
             ingested = self._ingested(stamp)
         moment = meta.pop("timestamp", None)
-        if type(moment) is str and len(moment) == 24 and _is_indexed_form(moment):
+        if type(moment) is str and _is_indexed_form(moment):
             event["@timestamp"] = moment  # the parser's text: as it is
         elif type(moment) is datetime:
             event["@timestamp"] = self._format(moment)
