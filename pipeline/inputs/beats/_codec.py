@@ -143,8 +143,8 @@ class Decoder:
         many, so a read never takes bytes of the next window before this one is done."""
         if self._zlib is not None:
             return max(1, self._compressed_left)
-        need = self._frame_size(self._raw)
-        return max(1, need - len(self._raw)) if need else 1
+        need = self._frame_size(self._raw) or (6 if len(self._raw) < 6 else 10)
+        return max(1, need - len(self._raw))
 
     def receive_data(self, data: bytes) -> None:
         """Add bytes read from the connection."""
