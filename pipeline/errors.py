@@ -84,5 +84,13 @@ class ProtocolError(InputError):
     """A peer broke its wire protocol (Lumberjack frame, Kafka record); names the peer."""
 
 
+class LimitExceeded(ProtocolError):
+    """A peer sent more than a configured limit allows; ``limit`` names the option."""
+
+    def __init__(self, limit: str, message: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class StackError(LumberyardError):
     """The local Kafka/Elasticsearch stack could not be provisioned or started."""
