@@ -1,7 +1,8 @@
 """The lumberyard config file (TOML): one section per concern, validated once at startup.
 
-Sections: ``[parsers]`` (grammars, multiline), ``[enrich]`` (service defaults, event-type
-rules, index prefix), ``[elasticsearch]`` (the bulk sink), ``[dlq]`` (dead letter queue).
+Sections: ``[inputs]`` (the live inputs of ``serve``: ``[inputs.beats]``), ``[parsers]``
+(grammars, multiline), ``[enrich]`` (service defaults, event-type rules, index prefix),
+``[elasticsearch]`` (the bulk sink), ``[dlq]`` (dead letter queue).
 Every error names the file, the key path and, when it can be found, the line.
 """
 
@@ -16,8 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from parsers import ParsersConfig
 from pipeline.dlq import DeadLetterQueueConfig
 from pipeline.errors import ConfigError
+from pipeline.inputs.beats._config import BeatsInputConfig
 from pipeline.outputs.elasticsearch import ElasticsearchOutputConfig
 from pipeline.steps import EnrichConfig
+
+
+class InputsConfig(BaseModel):
+    """The live inputs ``lumberyard serve`` runs, one section each."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    beats: BeatsInputConfig = Field(
+        default_factory=BeatsInputConfig,
+        description="The Beats (Lumberjack v2) server Filebeat ships to.",
+    )
 
 
 class LumberyardConfig(BaseModel):
@@ -25,6 +38,9 @@ class LumberyardConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    inputs: InputsConfig = Field(
+        default_factory=InputsConfig, description="The live inputs of `lumberyard serve`."
+    )
     parsers: ParsersConfig = Field(default_factory=ParsersConfig, description="Line parsing.")
     enrich: EnrichConfig = Field(default_factory=EnrichConfig, description="Enrichment/routing.")
     elasticsearch: ElasticsearchOutputConfig = Field(
