@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from parsers import ParsersConfig
 
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-_FILE_FIELD = re.compile(r"(^|_)(ca|cert|certificate|key|file)s?$")
+_FILE_FIELD = re.compile(r"(^|_)(ca|cert|certificate|key|file|authorities)s?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +213,8 @@ def _file_errors(
 ) -> Iterator[tuple[tuple[str, ...], str]]:
     """Certificate, key and secret files that are set but missing or unreadable."""
     for path, value in _walk(section, root):
-        if isinstance(value, Path) and _FILE_FIELD.search(path[-1]):
+        name = path[-2] if path[-1].isdigit() else path[-1]
+        if isinstance(value, Path) and _FILE_FIELD.search(name):
             if not value.is_file():
                 yield path, f"file {value} does not exist (or is not a file)"
             elif not os.access(value, os.R_OK):
@@ -229,6 +230,8 @@ def _walk(model: BaseModel, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, 
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     yield from _walk(item, (*path, name, str(index)))
+                else:
+                    yield (*path, name, str(index)), item
         else:
             yield (*path, name), value
 

@@ -1,11 +1,12 @@
 """The lumberyard config file (TOML): one section per concern, validated once at startup.
 
-Sections: ``[parsers]`` (grammars, multiline), ``[enrich]`` (service defaults, event-type
-rules, index prefix), ``[elasticsearch]`` (the connection and the bulk sink), ``[kafka]``
-(the connection), ``[dlq]`` (dead letter queue). Every option can also be set by an
-environment variable ``LUMBERYARD_<SECTION>_<KEY>`` (see ``pipeline._env``), which wins over
-the file. Every error names the file, the key path and, when it can be found, the line (or
-the environment variable that set the value).
+Sections: ``[inputs]`` (the live inputs of ``serve``: ``[inputs.beats]``), ``[parsers]``
+(grammars, multiline), ``[enrich]`` (service defaults, event-type rules, index prefix),
+``[elasticsearch]`` (the connection and the bulk sink), ``[kafka]`` (the connection),
+``[dlq]`` (dead letter queue). Every option can also be set by an environment variable
+``LUMBERYARD_<SECTION>_<KEY>`` (see ``pipeline._env``), which wins over the file. Every error
+names the file, the key path and, when it can be found, the line (or the environment variable
+that set the value).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pipeline import _env
 from pipeline.connections import EsConnection, KafkaConnection
 from pipeline.dlq import DeadLetterQueueConfig
 from pipeline.errors import ConfigError
+from pipeline.inputs.beats._config import BeatsInputConfig
 from pipeline.outputs.elasticsearch import ElasticsearchOutputConfig
 from pipeline.steps import EnrichConfig
 
@@ -36,11 +38,25 @@ class ElasticsearchSection(ElasticsearchOutputConfig, EsConnection):
         return EsConnection(**{name: getattr(self, name) for name in EsConnection.model_fields})
 
 
+class InputsConfig(BaseModel):
+    """The live inputs ``lumberyard serve`` runs, one section each."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    beats: BeatsInputConfig = Field(
+        default_factory=BeatsInputConfig,
+        description="The Beats (Lumberjack v2) server Filebeat ships to.",
+    )
+
+
 class LumberyardConfig(BaseModel):
     """The whole config file; every section is optional and has working defaults."""
 
     model_config = ConfigDict(extra="forbid")
 
+    inputs: InputsConfig = Field(
+        default_factory=InputsConfig, description="The live inputs of `lumberyard serve`."
+    )
     parsers: ParsersConfig = Field(default_factory=ParsersConfig, description="Line parsing.")
     enrich: EnrichConfig = Field(default_factory=EnrichConfig, description="Enrichment/routing.")
     elasticsearch: ElasticsearchSection = Field(

@@ -75,6 +75,22 @@ def test_missing_certificate_and_secret_files(tmp_path: Path) -> None:
     ] == [str(f) for f in check_config(path, {}).problems]
 
 
+def test_missing_beats_tls_files(tmp_path: Path) -> None:
+    """The Beats input's certificate, key and CA bundle are checked too."""
+    cert = tmp_path / "cert.pem"
+    cert.write_text("x", encoding="utf-8")
+    path = _write(
+        tmp_path,
+        f'[inputs.beats.tls]\ncertificate = "{cert}"\nkey = "/nope/key.pem"\n'
+        'certificate_authorities = ["/nope/ca.pem"]\nclient_authentication = "required"\n',
+    )
+    assert [
+        f"{path}:3: inputs.beats.tls.key: file /nope/key.pem does not exist (or is not a file)",
+        f"{path}:4: inputs.beats.tls.certificate_authorities.0: file /nope/ca.pem does not "
+        "exist (or is not a file)",
+    ] == [str(f) for f in check_config(path, {}).problems]
+
+
 def test_environment_mistakes(tmp_path: Path) -> None:
     """A misspelt variable gets the closest name; a bad value names its variable."""
     environ = {
