@@ -63,6 +63,11 @@ class DeadLetterError(LumberyardError):
     """The dead letter queue could not be written or read; names the segment file."""
 
 
+class StateError(LumberyardError):
+    """The checkpoint state file could not be read or written (a full disk); names the file.
+    Work acknowledged before is kept: the next run resumes there."""
+
+
 class UnsupportedServer(LumberyardError):
     """The server is of a kind or version lumberyard does not support."""
 
