@@ -39,8 +39,8 @@ def es_count(es: Elasticsearch, prefix: str) -> int:
 
 
 def settings(kafka: str, es_url: str, name: str, tmp: Path, **extra: Any) -> dict[str, Any]:
-    return {"bootstrap": kafka, "topic": name, "group": name, "es_url": es_url, "prefix": f"{name}-",
-            "dlq_dir": str(tmp / "dlq"), **extra}
+    return {"bootstrap": kafka, "topic": name, "group": name, "es_url": es_url,
+            "prefix": f"{name}-", "dlq_dir": str(tmp / "dlq"), **extra}
 
 
 async def run_until(
