@@ -19,10 +19,6 @@ from pipeline._defaults import DEFAULT_KAFKA_BOOTSTRAP
 MIB = 1024 * 1024
 
 
-def _bootstrap_default() -> str:
-    return os.environ.get("KAFKA_BOOTSTRAP") or DEFAULT_KAFKA_BOOTSTRAP
-
-
 class KafkaInputConfig(BaseModel):
     """A consumer group reading log records from Kafka topics."""
 
@@ -32,9 +28,10 @@ class KafkaInputConfig(BaseModel):
         default=False, description="Consume Kafka in `lumberyard serve` (also `--kafka`)."
     )
     name: str = Field(default="kafka", description="Name of this input in counters and logs.")
-    bootstrap_servers: str = Field(
-        default_factory=_bootstrap_default,
-        description="Comma-separated host:port list (env KAFKA_BOOTSTRAP, default "
+    bootstrap_servers: str | None = Field(
+        default=None,
+        description="Comma-separated host:port list (`--kafka-bootstrap`); unset: the "
+        "`[kafka]` section's (env KAFKA_BOOTSTRAP, default "
         f"{DEFAULT_KAFKA_BOOTSTRAP}).",
     )
     topics: list[str] = Field(
@@ -129,6 +126,11 @@ class KafkaInputConfig(BaseModel):
         if self.ssl_keyfile is not None and self.ssl_certfile is None:
             raise ValueError("ssl_keyfile needs ssl_certfile")
         return self
+
+    def bootstrap(self) -> str:
+        """``bootstrap_servers``, else ``KAFKA_BOOTSTRAP``, else the default address."""
+        env = os.environ.get("KAFKA_BOOTSTRAP")
+        return self.bootstrap_servers or env or DEFAULT_KAFKA_BOOTSTRAP
 
     def password(self) -> str | None:
         """The SASL password: inline, else ``KAFKA_SASL_PASSWORD``, else the file's first line."""

@@ -122,7 +122,7 @@ class KafkaInput:
         except KafkaError as exc:
             self._consumer = None
             await consumer.stop()
-            raise NotConnected(f"Kafka at {self.config.bootstrap_servers}: {exc}") from exc
+            raise NotConnected(f"Kafka at {self.config.bootstrap()}: {exc}") from exc
         self._fetcher = asyncio.ensure_future(self._fetch())
 
     async def _fetch(self) -> None:
@@ -254,7 +254,7 @@ def _consumer(config: KafkaInputConfig) -> Any:
     from aiokafka import AIOKafkaConsumer  # noqa: PLC0415
 
     return AIOKafkaConsumer(
-        bootstrap_servers=config.bootstrap_servers.split(","),
+        bootstrap_servers=config.bootstrap().split(","),
         group_id=config.group,
         client_id=config.client_id,
         enable_auto_commit=False,

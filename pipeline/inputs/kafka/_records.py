@@ -21,9 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from pipeline.dlq import DeadLetter
 from pipeline.ids import document_id, kafka_source_id
-from pipeline.inputs._events import filebeat_event, looks_like_filebeat
+from pipeline.inputs._events import _is_beat_event, beat_event
 from pipeline.runtime import METADATA, Event
 
 INPUT_NAME = "kafka"
@@ -75,15 +77,25 @@ def record_event(record: Record, received_at: str, max_value_bytes: int) -> Even
     text = text.removesuffix("\n").removesuffix("\r")
     if not text:
         return None
-    if text[0] == "{" and looks_like_filebeat(text):
-        event = filebeat_event("", text, 0, received_at)
-        meta = event[METADATA]
-        meta["input"] = INPUT_NAME
+    doc = _beat_doc(text)
+    if doc is not None:
+        event = beat_event(doc, value, INPUT_NAME, received_at)
+        event[METADATA]["raw"] = text  # as the file input keeps it (what --to-kafka publishes)
     else:
         event = line_event(record, text, received_at)
-        meta = event[METADATA]
-    meta["kafka"] = kafka_metadata(record)
+    event[METADATA]["kafka"] = kafka_metadata(record)
     return event
+
+
+def _beat_doc(text: str) -> dict[str, Any] | None:
+    """The decoded Filebeat event when ``text`` is one (JSON with a Beat's marks), else None."""
+    if text[0] != "{":
+        return None
+    try:
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return doc if isinstance(doc, dict) and _is_beat_event(doc) else None
 
 
 def line_event(record: Record, text: str, received_at: str) -> Event:
