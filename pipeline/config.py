@@ -3,10 +3,10 @@
 Sections: ``[inputs]`` (the live inputs of ``serve``: ``[inputs.beats]``,
 ``[inputs.kafka]``), ``[parsers]`` (grammars, multiline), ``[enrich]`` (service defaults,
 event-type rules, index prefix), ``[elasticsearch]`` (the connection and the bulk sink),
-``[kafka]`` (the connection), ``[dlq]`` (dead letter queue). Every option can also be set by an environment variable
-``LUMBERYARD_<SECTION>_<KEY>`` (see ``pipeline._env``), which wins over the file. Every error
-names the file, the key path and, when it can be found, the line (or the environment variable
-that set the value).
+``[kafka]`` (the connection), ``[dlq]`` (dead letter queue). Every option can also be set by
+an environment variable ``LUMBERYARD_<SECTION>_<KEY>`` (see ``pipeline._env``), which wins over
+the file. Every error names the file, the key path and, when it can be found, the line (or the
+environment variable that set the value).
 """
 
 from __future__ import annotations
