@@ -231,7 +231,9 @@ _OCT = r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})"
 _IPV4 = rf"(?<![0-9])(?:{_OCT}\.{_OCT}\.{_OCT}\.{_OCT})(?![0-9])"
 _H = r"[0-9A-Fa-f]{1,4}"
 _IPV6 = (
-    "(?:"
+    # Every IPv6 form starts with at most 4 hex digits and a ':' ("::1" with none): checking
+    # that first spares the alternatives below on IPv4 addresses and names (IPORHOST).
+    r"(?=[0-9A-Fa-f]{0,4}+:)(?:"
     rf"(?:{_H}:){{7}}(?:{_H}|:)"
     rf"|(?:{_H}:){{6}}(?::{_H}|{_IPV4}|:)"
     + "".join(

@@ -25,7 +25,7 @@ from pipeline.errors import GrammarError
 from ._blocks import KeyValues, TrailingPairs, converter_of
 
 __all__ = ["Capture", "Matcher", "PyparsingMatcher", "RegexMatcher", "compile_grammar",
-           "strip_groups", "to_regex"]
+           "field_path", "strip_groups", "to_regex"]
 
 _UNBOUNDED = 1 << 30
 _NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
@@ -66,7 +66,8 @@ class RegexMatcher:
 
     mode = "regex"
 
-    def __init__(self, name: str, pattern: str, captures: list[Capture]) -> None:
+    def __init__(self, name: str, pattern: str, captures: list[Capture], grok: bool = False
+                 ) -> None:
         try:
             self.regex = re.compile(pattern)
         except re.error as exc:
@@ -77,8 +78,8 @@ class RegexMatcher:
         self.pattern = pattern
         self._fullmatch = self.regex.fullmatch
         self.captures = tuple(captures)
-        self._build = _builder(name, self.captures,
-                               [self.regex.groupindex[c.group] for c in captures])
+        index = [self.regex.groupindex[c.group] for c in captures]
+        self._build = (_grok_builder if grok else _builder)(name, self.captures, index)
 
     def match(self, text: str) -> dict[str, Any] | None:
         """Fields captured from ``text`` (which must match as a whole), or ``None``."""
@@ -94,14 +95,16 @@ def _merge(out: dict[str, Any], pairs: dict[str, Any]) -> None:
         out[f"kv_{key}" if key in out else key] = value
 
 
-def _builder(name: str, captures: tuple[Capture, ...], index: list[int]
+def _builder(name: str, captures: tuple[Capture, ...], index: list[int], skip_empty: bool = False
              ) -> Callable[[tuple[str | None, ...]], dict[str, Any]]:
     """Generate the straight-line function turning ``match.groups()`` into the fields dict.
 
     Compiling the post-processing too (like dataclasses generate ``__init__``) keeps it to
     one tuple index and one ``None`` test per group: no loop, no per-capture lookups.
     Field names enter the source only through ``repr`` of a str; converters by name.
+    With ``skip_empty`` an empty capture is left out too (grok's rule).
     """
+    has = "if v:" if skip_empty else "if v is not None:"
     namespace: dict[str, Any] = {"_merge": _merge}
     body = ["def build(g):", "    out = {}"]
     merges: list[str] = []
@@ -121,9 +124,69 @@ def _builder(name: str, captures: tuple[Capture, ...], index: list[int]
             merges.append(f"    if p{i}: _merge(out, p{i})")
         elif cap.convert is not None:
             namespace[f"c{i}"] = cap.convert
-            body.append(f"    if v is not None: out[{cap.field!r}] = c{i}(v)")
+            body.append(f"    {has} out[{cap.field!r}] = c{i}(v)")
         else:
-            body.append(f"    if v is not None: out[{cap.field!r}] = v")
+            body.append(f"    {has} out[{cap.field!r}] = v")
+    body += [*merges, "    return out"]
+    code = compile("\n".join(body) + "\n", f"<grammar {name!r}>", "exec")
+    exec(code, namespace)  # noqa: S102 - source generated above from reprs, not from input
+    build: Callable[[tuple[str | None, ...]], dict[str, Any]] = namespace["build"]
+    return build
+
+
+_TARGET = re.compile(r"\[([^\[\]]+)\]")
+
+
+def field_path(field: str) -> tuple[str, ...]:
+    """Logstash's field reference: ``[http][request][method]`` -> its parts; ``a.b`` is one key."""
+    if field.startswith("[") and field.endswith("]"):
+        parts = tuple(_TARGET.findall(field))
+        if "".join(f"[{p}]" for p in parts) == field:
+            return parts
+    return (field,)
+
+
+def _put(out: dict[str, Any], path: tuple[str, ...], value: Any, add: bool) -> None:
+    """Set ``path`` in ``out`` (creating objects); with ``add`` a value already there becomes a
+    list of both, as grok collects a name captured twice."""
+    for part in path[:-1]:
+        inner = out.get(part)
+        if not isinstance(inner, dict):
+            inner = out[part] = {}
+        out = inner
+    last = path[-1]
+    if add and last in out:
+        old = out[last]
+        out[last] = [*old, value] if isinstance(old, list) else [old, value]
+    else:
+        out[last] = value
+
+
+def _grok_builder(name: str, captures: tuple[Capture, ...], index: list[int]
+                  ) -> Callable[[tuple[str | None, ...]], dict[str, Any]]:
+    """The builder with Logstash grok's semantics: empty captures are left out, ``[a][b]``
+    targets nest, and a name captured by several groups that matched collects a list."""
+    seen: dict[str, int] = {}
+    for cap in captures:
+        seen[cap.field] = seen.get(cap.field, 0) + 1
+    plain = [c for c in captures if c.merge is None and c.split is None]
+    if all(seen[c.field] == 1 and field_path(c.field) == (c.field,) for c in plain):
+        return _builder(name, captures, index, skip_empty=True)
+    namespace: dict[str, Any] = {"_put": _put, "_merge": _merge}
+    body, merges = ["def build(g):", "    out = {}"], []
+    for i, (cap, group) in enumerate(zip(captures, index, strict=True)):
+        body.append(f"    v = g[{group - 1}]")
+        if cap.merge is not None:
+            namespace[f"m{i}"] = cap.merge
+            body.append(f"    p{i} = m{i}(v) if v else None")
+            merges.append(f"    if p{i}: _merge(out, p{i})")
+            continue
+        value = "v"
+        if cap.convert is not None:
+            namespace[f"c{i}"] = cap.convert
+            value = f"c{i}(v)"
+        path, add = field_path(cap.field), seen[cap.field] > 1
+        body.append(f"    if v: _put(out, {path!r}, {value}, {add})")
     body += [*merges, "    return out"]
     code = compile("\n".join(body) + "\n", f"<grammar {name!r}>", "exec")
     exec(code, namespace)  # noqa: S102 - source generated above from reprs, not from input

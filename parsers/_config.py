@@ -6,6 +6,7 @@ position) by :class:`parsers.Parsers` at startup.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -105,6 +106,16 @@ class ParsersConfig(BaseModel):
         default_factory=dict,
         description="Extra named grok patterns (NAME -> grok text) usable in grammars; they "
         "may refer to each other and to the built-in building blocks.",
+    )
+    patterns_dir: list[Path] = Field(
+        default_factory=list,
+        description="Logstash pattern files (NAME regex per line) or directories of them, read "
+        "at startup; pattern_definitions win over them.",
+    )
+    ecs_compatibility: Literal["disabled", "v1"] = Field(
+        default="disabled",
+        description="Capture names of the built-in grok library: 'disabled' = Logstash's legacy "
+        "names (clientip, verb), 'v1' = nested ECS fields ([source][address]).",
     )
     multiline: MultilineConfig | None = Field(
         default=None,

@@ -25,6 +25,7 @@ from ._builtin import bracketed_matcher
 from ._compile import Matcher
 from ._config import GrammarSpec, ParsersConfig
 from ._grok import compile_grok
+from ._library import Flavour, read_pattern_files
 from ._multiline import MultilineJoiner
 from ._timestamps import TimestampParser
 
@@ -120,6 +121,9 @@ class Parsers:
         self._max = self.config.max_line_bytes
         self._bracketed_match = bracketed_matcher().match
         self._stamp = self._stamps.parse
+        self._definitions = {**read_pattern_files(self.config.patterns_dir),
+                             **self.config.pattern_definitions}
+        self._flavour: Flavour = "v1" if self.config.ecs_compatibility == "v1" else "legacy"
         self._user = tuple(self._compile(i, spec) for i, spec in enumerate(self.config.grammars))
         self._builtin_only = not self._user
         if self.config.multiline is not None:
@@ -130,7 +134,7 @@ class Parsers:
         if spec.name in _BUILTIN_NAMES:
             raise GrammarError(f"parsers.grammars[{index}].name: {spec.name!r} is a built-in "
                                f"grammar's name ({', '.join(sorted(_BUILTIN_NAMES))})")
-        matcher = compile_grok(spec.name, spec.pattern, self.config.pattern_definitions)
+        matcher = compile_grok(spec.name, spec.pattern, self._definitions, self._flavour)
         applies: Callable[[str], bool] = _always
         if spec.when_prefix is not None:
             applies = _prefix(spec.when_prefix)

@@ -1,8 +1,12 @@
 """Grok patterns (``\\[%{TIMESTAMP_ISO8601:timestamp}\\] %{WORD:level}``) compiled like grammars.
 
 Literal text is regex text, as in Logstash; each ``%{NAME[:field[:type]]}`` becomes the regex
-the compiler derives from the pyparsing building block ``NAME`` (or a user pattern definition),
-wrapped in a named group when it has a field. Oniguruma's ``(?<field>...)`` captures work too.
+the compiler derives from the pyparsing building block ``NAME``, a user pattern definition or
+the pattern library (:mod:`parsers._library`, in the chosen ECS flavour), wrapped in a named
+group when it has a field. Also as in Logstash: ``[a][b]`` fields nest, ``%{NAME=regex}`` and
+``%{NAME:field=regex}`` define ``NAME`` inline, Oniguruma's ``(?<field>...)`` captures, empty
+captures are left out, a name captured twice collects a list, and ``.`` matches newlines
+(Logstash compiles grok with Ruby's ``MULTILINE``, which is Python's ``DOTALL``).
 Errors name the grammar, the offending reference and its position in the pattern.
 """
 
@@ -15,11 +19,13 @@ from pipeline.errors import GrammarError
 
 from ._blocks import BLOCKS, CONVERTERS
 from ._compile import Capture, RegexMatcher, strip_groups, to_regex
+from ._library import Flavour, library
 
 __all__ = ["compile_grok"]
 
-_REF = re.compile(r"%\{(?P<name>\w+)(?::(?P<field>[^:{}]+))?(?::(?P<type>\w+))?\}")
-_ONIG_GROUP = re.compile(r"\(\?<([A-Za-z_@][\w.@\[\]-]*)>")
+_REF = re.compile(r"%\{(?P<name>\w+)(?::(?P<field>[^:{}=]+))?(?::(?P<type>\w+))?"
+                  r"(?:=(?P<inline>[^{}]*))?\}")
+_ONIG_GROUP = re.compile(r"\(\?<([A-Za-z_@\[][\w.@\[\]-]*)>")
 _MAX_DEPTH = 32
 
 
@@ -33,9 +39,11 @@ def _block_regex(name: str) -> str:
 class _Expander:
     """Expands one grok pattern into a regex, collecting its captures."""
 
-    def __init__(self, grammar: str, definitions: dict[str, str]) -> None:
+    def __init__(self, grammar: str, definitions: dict[str, str], flavour: Flavour) -> None:
         self.grammar = grammar
-        self.definitions = definitions
+        self.definitions = dict(definitions)  # inline definitions are added as they are met
+        self.library = library(flavour)
+        self.flavour = flavour
         self.captures: list[Capture] = []
 
     def expand(self, text: str, where: str, depth: int = 0) -> str:
@@ -77,6 +85,8 @@ class _Expander:
         slot = len(self.captures)
         if field is not None:
             self.captures.append(Capture("", ""))
+        if ref.group("inline") is not None:
+            self.definitions[name] = ref.group("inline")
         body = self._pattern(name, at, depth)
         if field is None:
             return f"(?:{body})"
@@ -91,15 +101,24 @@ class _Expander:
             return self.expand(self.definitions[name], f"definition {name!r}", depth + 1)
         if name in BLOCKS:
             return _block_regex(name)
-        raise GrammarError(f"grammar {self.grammar!r}: unknown pattern %{{{name}}} at {at}")
+        if name in self.library:
+            return self.expand(self.library[name], f"library pattern {name!r}", depth + 1)
+        hint = ""
+        if self.flavour == "v1" and name in library("legacy"):
+            hint = " (it has no ecs-v1 form yet: set ecs_compatibility = \"disabled\")"
+        raise GrammarError(f"grammar {self.grammar!r}: unknown pattern %{{{name}}} at {at}{hint}")
 
 
-def compile_grok(name: str, pattern: str, definitions: dict[str, str] | None = None
-                 ) -> RegexMatcher:
-    """One anchored regex for grok ``pattern``; :class:`GrammarError` names what is wrong."""
-    expander = _Expander(name, definitions or {})
-    regex = expander.expand(pattern, "its pattern")
+def compile_grok(name: str, pattern: str, definitions: dict[str, str] | None = None,
+                 flavour: Flavour = "legacy") -> RegexMatcher:
+    """One anchored regex for grok ``pattern``; :class:`GrammarError` names what is wrong.
+
+    ``definitions`` (user patterns) win over the building blocks, which win over the library;
+    ``flavour`` picks the library's capture names (``legacy`` or ECS ``v1``).
+    """
+    expander = _Expander(name, definitions or {}, flavour)
+    regex = f"(?s:{expander.expand(pattern, 'its pattern')})"  # Logstash's '.' takes newlines
     try:
-        return RegexMatcher(name, regex, expander.captures)
+        return RegexMatcher(name, regex, expander.captures, grok=True)
     except GrammarError as exc:
         raise GrammarError(f"{exc} (grok pattern {pattern!r})") from exc

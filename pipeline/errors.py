@@ -63,6 +63,11 @@ class DeadLetterError(LumberyardError):
     """The dead letter queue could not be written or read; names the segment file."""
 
 
+class StateError(LumberyardError):
+    """The checkpoint state file could not be read or written (a full disk); names the file.
+    Work acknowledged before is kept: the next run resumes there."""
+
+
 class UnsupportedServer(LumberyardError):
     """The server is of a kind or version lumberyard does not support."""
 
@@ -77,6 +82,14 @@ class TruncatedArchive(InputError):
 
 class ProtocolError(InputError):
     """A peer broke its wire protocol (Lumberjack frame, Kafka record); names the peer."""
+
+
+class LimitExceeded(ProtocolError):
+    """A peer sent more than a configured limit allows; ``limit`` names the option."""
+
+    def __init__(self, limit: str, message: str) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class StackError(LumberyardError):

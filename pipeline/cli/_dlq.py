@@ -62,6 +62,7 @@ def register(app: typer.Typer) -> None:
         for key, letter in queue.pending(_parse_since(since), _check_regex(reason_match)):
             record = orjson.loads(letter.to_json())
             sys.stdout.write(orjson.dumps({"key": key, **record}).decode() + "\n")
+        _report_damage(queue)
 
     @dlq_app.command("replay")
     def replay_(  # noqa: PLR0917 -- typer maps each CLI option to a parameter
@@ -91,6 +92,7 @@ def register(app: typer.Typer) -> None:
         )
         typer.echo(f"replayed {summary.marked_done} of {summary.selected} selected entries")
         typer.echo(report)
+        _report_damage(queue)
 
     app.add_typer(dlq_app, name="dlq")
 
@@ -112,6 +114,14 @@ async def _replay(
         await output.close()
         queue.close()
     return summary, output.report()
+
+
+def _report_damage(queue: DeadLetterQueue) -> None:
+    """Damaged entries the readers skipped, one line each on stderr (the rest was read)."""
+    for problem in queue.damaged:
+        typer.echo(f"damaged dead letter entry: {problem}", err=True)
+    if queue.damaged:
+        typer.echo(f"{len(queue.damaged)} damaged entries skipped", err=True)
 
 
 def _parse_since(since: str | None) -> datetime | None:

@@ -30,6 +30,15 @@ Refresh = Annotated[str, typer.Option("--refresh-interval", help="index.refresh_
 TotalFields = Annotated[
     int, typer.Option("--total-fields-limit", min=100, help="Guard on mapped fields per index.")
 ]
+RetentionDays = Annotated[
+    int | None,
+    typer.Option(
+        "--retention-days",
+        min=1,
+        help="Delete daily indices this many days after creation: an ILM policy where the "
+        "cluster has ILM (else a warning to run `lumberyard prune`).",
+    ),
+]
 KibanaUrl = Annotated[
     str | None,
     typer.Option("--kibana-url", envvar="KIBANA_URL", help="Also create the Kibana data view."),
@@ -84,6 +93,7 @@ def register(app: typer.Typer) -> None:
         replicas: Replicas = 0,
         refresh_interval: Refresh = "5s",
         total_fields_limit: TotalFields = 1000,
+        retention_days: RetentionDays = None,
         kibana_url: KibanaUrl = None,
         kibana_api_key: KibanaApiKey = None,
         kibana_user: KibanaUser = None,
@@ -116,7 +126,7 @@ def register(app: typer.Typer) -> None:
             password_file=es_password_file, ca=es_ca,
         )
         with Elasticsearch(**conn.client_kwargs()) as client:
-            report = setup_elasticsearch(client, options, conn.url)
+            report = setup_elasticsearch(client, options, conn.url, retention_days)
         typer.echo(f"Elasticsearch {'.'.join(map(str, report.version))} at {conn.url}")
         for warning in report.warnings:
             typer.secho(warning, err=True, fg=typer.colors.YELLOW)

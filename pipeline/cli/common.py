@@ -1,5 +1,8 @@
 """Options shared by every command that talks to Elasticsearch or Kafka.
 
+Their environment variables follow the config file's scheme (``LUMBERYARD_ELASTICSEARCH_URL``
+is ``[elasticsearch] url``), with the short names (``ES_URL``, ...) kept as aliases.
+
 Building these costs no import beyond typer: every ``lumberyard`` process builds all of them.
 """
 
@@ -15,23 +18,45 @@ from pipeline._defaults import DEFAULT_DATA_DIR, DEFAULT_ES_URL, DEFAULT_KAFKA_B
 if TYPE_CHECKING:
     from pipeline.connections import EsConnection
 
-EsUrl = Annotated[str, typer.Option("--es-url", envvar="ES_URL", help="Elasticsearch URL.")]
-EsApiKey = Annotated[
-    str | None, typer.Option("--es-api-key", envvar="ES_API_KEY", help="Elasticsearch API key.")
+def _env(section: str, key: str, *aliases: str) -> list[str]:
+    """The scheme's variable for ``[section] key``, then the short aliases."""
+    return [f"LUMBERYARD_{section.upper()}_{key.upper()}", *aliases]
+
+
+EsUrl = Annotated[
+    str, typer.Option("--es-url", envvar=_env("elasticsearch", "url", "ES_URL"),
+                      help="Elasticsearch URL.")
 ]
-EsUser = Annotated[str | None, typer.Option("--es-user", envvar="ES_USER", help="Basic-auth user.")]
+EsApiKey = Annotated[
+    str | None,
+    typer.Option("--es-api-key", envvar=_env("elasticsearch", "api_key", "ES_API_KEY"),
+                 help="Elasticsearch API key.", show_envvar=True),
+]
+EsUser = Annotated[
+    str | None,
+    typer.Option("--es-user", envvar=_env("elasticsearch", "user", "ES_USER"),
+                 help="Basic-auth user."),
+]
 EsPassword = Annotated[
     str | None,
-    typer.Option("--es-password", envvar="ES_PASSWORD", help="Basic-auth password."),
+    typer.Option("--es-password", envvar=_env("elasticsearch", "password", "ES_PASSWORD"),
+                 help="Basic-auth password."),
 ]
 EsPasswordFile = Annotated[
     Path | None,
-    typer.Option("--es-password-file", help="Read the basic-auth password from this file."),
+    typer.Option("--es-password-file", envvar=_env("elasticsearch", "password_file"),
+                 help="Read the basic-auth password from this file."),
 ]
-EsCa = Annotated[Path | None, typer.Option("--es-ca", envvar="ES_CA", help="CA certificate file.")]
+EsCa = Annotated[
+    Path | None,
+    typer.Option("--es-ca", envvar=_env("elasticsearch", "ca", "ES_CA"),
+                 help="CA certificate file."),
+]
 KafkaBootstrap = Annotated[
     str,
-    typer.Option("--kafka-bootstrap", envvar="KAFKA_BOOTSTRAP", help="Kafka bootstrap servers."),
+    typer.Option("--kafka-bootstrap",
+                 envvar=_env("kafka", "bootstrap_servers", "KAFKA_BOOTSTRAP"),
+                 help="Kafka bootstrap servers."),
 ]
 
 DataDir = Annotated[

@@ -9,6 +9,7 @@ same files into another index starts from the beginning there.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, StateError
 from pipeline.inputs import FileUnit
 
 _SCHEMA = """
@@ -71,11 +72,23 @@ class CheckpointStore:
             raise ConfigError(f"data dir: cannot open state file {path}: {exc}") from exc
 
     def close(self) -> None:
-        """Release the database connection."""
-        self._db.close()
+        """Release the database connection (a failure to checkpoint the WAL is not news)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def _failed(self, exc: sqlite3.Error) -> StateError:
+        """One clear error for any SQLite failure (a full disk, a locked or broken file)."""
+        return StateError(f"checkpoint state file {self.path}: {exc} (free space in the data "
+                          "dir and run again: what was acknowledged resumes)")
 
     def ranges(self, path: str) -> list[Checkpoint]:
         """The stored ranges of ``path`` for this job, by start offset."""
+        try:
+            return self._ranges(path)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from exc
+
+    def _ranges(self, path: str) -> list[Checkpoint]:
         rows = self._db.execute(
             'SELECT start, "end", size, fingerprint, codec, filebeat, offset, finished '
             "FROM checkpoints WHERE job = ? AND path = ? ORDER BY start",
@@ -88,6 +101,12 @@ class CheckpointStore:
         units = list(units)
         if not units:
             return
+        try:
+            self._replace_file(units)
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from exc
+
+    def _replace_file(self, units: list[FileUnit]) -> None:
         now = _now()
         with _Transaction(self._db):
             self._db.execute(
@@ -100,15 +119,21 @@ class CheckpointStore:
 
     def save(self, unit: FileUnit, offset: int, finished: bool) -> None:
         """Record that ``unit`` is acknowledged up to ``offset`` (and maybe finished)."""
-        self._db.execute(
-            "UPDATE checkpoints SET offset = ?, finished = ?, updated_at = ? "
-            "WHERE job = ? AND path = ? AND start = ?",
-            (offset, int(finished), _now(), self.job, unit.path, unit.start),
-        )
+        try:
+            self._db.execute(
+                "UPDATE checkpoints SET offset = ?, finished = ?, updated_at = ? "
+                "WHERE job = ? AND path = ? AND start = ?",
+                (offset, int(finished), _now(), self.job, unit.path, unit.start),
+            )
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from exc
 
     def forget_job(self) -> int:
         """``--restart``: drop every checkpoint of this job; returns how many there were."""
-        cursor = self._db.execute("DELETE FROM checkpoints WHERE job = ?", (self.job,))
+        try:
+            cursor = self._db.execute("DELETE FROM checkpoints WHERE job = ?", (self.job,))
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from exc
         return cursor.rowcount
 
 
@@ -122,7 +147,10 @@ class _Transaction:
         self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+        if kind is None:
+            self._db.execute("COMMIT")
+        elif self._db.in_transaction:
+            self._db.execute("ROLLBACK")
 
 
 def _columns(unit: FileUnit) -> tuple[object, ...]:

@@ -89,8 +89,24 @@ def render(summary: Summary, console: Console) -> None:
     for problem in summary.problems:  # one greppable line each, never wrapped
         line = f"skipped: {problem.path}: {problem.reason}"
         console.print(line, soft_wrap=True, markup=False, highlight=False)
-    for message in summary.fatal:
-        console.print(f"worker failed: {message}", soft_wrap=True, markup=False, highlight=False)
+    for message in fatal_lines(summary.fatal):
+        console.print(message, soft_wrap=True, markup=False, highlight=False)
+
+
+def fatal_lines(fatal: list[str]) -> list[str]:
+    """One line per distinct failure: workers that stopped on the same error (every worker
+    meets a full disk) are named together, not repeated."""
+    workers: dict[str, list[str]] = {}
+    for message in fatal:
+        who, sep, what = message.partition(": ")
+        if sep and who.startswith("worker "):
+            workers.setdefault(what, []).append(who.removeprefix("worker "))
+        else:
+            workers.setdefault(message, [])
+    return [
+        f"worker{'s' if len(who) > 1 else ''} {', '.join(who)} failed: {what}" if who else what
+        for what, who in workers.items()
+    ]
 
 
 def _totals(s: Summary) -> Table:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline.errors import LumberyardError
+from pipeline.errors import DeliveryError, LumberyardError, StateError
 from pipeline.inputs import FileInput, FileUnit
 from pipeline.reprocess._job import Job, build_chain, build_joiner, build_output, event_starts
 from pipeline.reprocess._state import CheckpointStore
@@ -90,6 +90,8 @@ class Reporter:
         self._sent_at = time.monotonic()
         self._unsaved: dict[str, tuple[FileUnit, int, bool]] = {}
         self._saved_at = time.monotonic()
+        self.failure: StateError | None = None
+        """The state file could not be written (a full disk): every later save raises it."""
 
     @property
     def has_unsaved(self) -> bool:
@@ -124,10 +126,17 @@ class Reporter:
         self._sent_at = time.monotonic()
 
     def save(self) -> None:
-        """Write pending checkpoints to the state file."""
+        """Write pending checkpoints to the state file; a failure stops the run (raised from
+        the acknowledgement that asked for the save, and from every save after it)."""
+        if self.failure is not None:
+            raise self.failure
         if self.store is not None:
-            for unit, offset, finished in self._unsaved.values():
-                self.store.save(unit, offset, finished)
+            try:
+                for unit, offset, finished in self._unsaved.values():
+                    self.store.save(unit, offset, finished)
+            except StateError as exc:
+                self.failure = exc
+                raise
         self._unsaved.clear()
         self._saved_at = time.monotonic()
 
@@ -145,6 +154,7 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
     tally = Tally()
     store = CheckpointStore(Path(job.state_path), job.job) if job.state_path else None
     reporter = Reporter(worker, reports, store)
+    fatal: LumberyardError | None = None
     try:
         chain, sink = build_chain(job), build_output(job)
         joiner, starts = build_joiner(job), event_starts(job)
@@ -159,10 +169,15 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
         if not outcome.ok:
             reports.put(("fatal", worker, outcome.describe()))
     except LumberyardError as exc:
-        reports.put(("fatal", worker, f"{type(exc).__name__}: {exc}"))
+        fatal = exc
     finally:
         reporter.send_progress()
-        reporter.save()
+        try:
+            reporter.save()
+        except StateError as exc:
+            fatal = reporter.failure if isinstance(fatal, DeliveryError) else fatal or exc
+        if fatal is not None:
+            reports.put(("fatal", worker, f"{type(fatal).__name__}: {fatal}"))
         reports.put(("tally", worker, tally))
         if store is not None:
             store.close()
@@ -174,10 +189,11 @@ async def _save_periodically(reporter: Reporter) -> None:
     Without this, the last acknowledged offset before a stall (Elasticsearch down, a held
     request) would wait in memory for the next ack, and a ``kill -9`` would lose it.
     """
-    while True:
+    while reporter.failure is None:
         await asyncio.sleep(CHECKPOINT_EVERY_SECS)
         if reporter.has_unsaved:
-            reporter.save()
+            with contextlib.suppress(StateError):  # raised again by the next ack, and at the end
+                reporter.save()
 
 
 class _Steps:

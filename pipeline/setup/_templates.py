@@ -48,6 +48,9 @@ class TemplateOptions(BaseModel):
     flattened: bool = Field(
         default=True, description="Use `flattened`; False on servers without it."
     )
+    lifecycle_policy: str | None = Field(
+        default=None, description="ILM policy named in index.lifecycle.name (clusters with ILM)."
+    )
 
     @field_validator("refresh_interval")
     @classmethod
@@ -108,6 +111,8 @@ def _apply(body: dict[str, Any], options: TemplateOptions) -> dict[str, Any]:
         index["number_of_replicas"] = options.replicas
         index["refresh_interval"] = options.refresh_interval
         index["mapping"]["total_fields"]["limit"] = options.total_fields_limit
+        if options.lifecycle_policy is not None:
+            index["lifecycle"] = {"name": options.lifecycle_policy}
     if not options.flattened and "mappings" in template:
         _replace_flattened(template["mappings"].get("properties", {}))
     return _stamp(body)

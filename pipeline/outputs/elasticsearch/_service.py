@@ -100,10 +100,10 @@ class BulkService:
 
 
 def _auth_headers(connection: EsConnection) -> dict[str, str]:
-    if connection.api_key:
-        return {"Authorization": f"ApiKey {connection.api_key}"}
+    if api_key := connection.secret_api_key():
+        return {"Authorization": f"ApiKey {api_key}"}
     if connection.user is not None:
-        token = f"{connection.user}:{connection.password or ''}".encode()
+        token = f"{connection.user}:{connection.secret_password() or ''}".encode()
         return {"Authorization": f"Basic {base64.b64encode(token).decode('ascii')}"}
     return {}
 

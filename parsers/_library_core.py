@@ -1,0 +1,209 @@
+"""The general grok names (dates, networks, paths, syslog, Apache httpd, Java), both flavours.
+
+Written for lumberyard with the meaning and capture names logstash-patterns-core gives them, in
+grok text over the building blocks of :mod:`parsers._blocks` (which already define ``WORD``,
+``IP``, ``TIMESTAMP_ISO8601``, ... and win over a name defined here). ``LEGACY`` holds the names
+Logstash's ``ecs_compatibility => disabled`` captures into (``clientip``, ``verb``); ``ECS``
+the nested ECS fields of ``ecs_compatibility => v1`` for the patterns whose captures differ.
+Python's ``re`` stands in for Oniguruma: POSIX classes are spelled out, ``(?m)`` is ``(?s:)``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ECS", "LEGACY"]
+
+_MONTHS = (
+    "[Jj]an(?:uary|uar)?", "[Ff]eb(?:ruary|ruar)?", "[Mm](?:a|ä)?r(?:ch|z)?", "[Aa]pr(?:il)?",
+    "[Mm]a(?:y|i)?", "[Jj]un(?:e|i)?", "[Jj]ul(?:y|i)?", "[Aa]ug(?:ust)?", "[Ss]ep(?:tember)?",
+    "[Oo](?:c|k)?t(?:ober)?", "[Nn]ov(?:ember)?", "[Dd]e(?:c|z)(?:ember)?",
+)
+_DAYS = ("Mon(?:day)?", "Tue(?:sday)?", "Wed(?:nesday)?", "Thu(?:rsday)?", "Fri(?:day)?",
+         "Sat(?:urday)?", "Sun(?:day)?")
+_HEX = "[0-9A-Fa-f]"
+
+# Names whose text is the same in both flavours (no captures, or captures ECS keeps).
+_SHARED: dict[str, str] = {
+    # Numbers and words not among the blocks.
+    "BASE16FLOAT": rf"\b(?<![0-9A-Fa-f.])(?:[+-]?(?:0x)?(?:(?:{_HEX}+(?:\.{_HEX}*)?)"
+                   rf"|(?:\.{_HEX}+)))\b",
+    "EMAILLOCALPART": r"[a-zA-Z][a-zA-Z0-9_.+-=:]+",
+    "URN": r"urn:[0-9A-Za-z][0-9A-Za-z-]{0,31}:(?:%[0-9a-fA-F]{2}|[0-9A-Za-z()+,.:=@;$_!*'/?#-])+",
+    # Hardware addresses: Cisco dotted quads, Windows dashes, the usual colons.
+    "CISCOMAC": rf"(?:(?:{_HEX}{{4}}\.){{2}}{_HEX}{{4}})",
+    "WINDOWSMAC": rf"(?:(?:{_HEX}{{2}}-){{5}}{_HEX}{{2}})",
+    "COMMONMAC": rf"(?:(?:{_HEX}{{2}}:){{5}}{_HEX}{{2}})",
+    "MAC": "(?:%{CISCOMAC}|%{WINDOWSMAC}|%{COMMONMAC})",
+    "HOSTPORT": "%{IPORHOST}:%{POSINT}",
+    # Absolute paths only; UNIXPATH's class is [[:alnum:]] plus _%!$@:.,+~- .
+    "UNIXPATH": r"(?:/[A-Za-z0-9_%!$@:.,+~-]*)+",
+    "WINPATH": r"(?>[A-Za-z]+:|\\)(?:\\[^\\?*]*)+",
+    "PATH": "(?:%{UNIXPATH}|%{WINPATH})",
+    "TTY": r"(?:/dev/(?:pts|tty(?:[pq])?)(?:\w+)?/?(?:[0-9]+))",
+    "URIPROTO": r"[A-Za-z](?:[A-Za-z0-9+\-.]+)+",
+    "URIPATHPARAM": "%{URIPATH}(?:%{URIPARAM})?",
+    "URIQUERY": r"[A-Za-z0-9$.+!*'|(){},~@#%&/=:;_?\-\[\]<>]*",
+    # Calendar names; MONTH also takes the German spellings, as patterns-core does.
+    "MONTH": r"\b(?:" + "|".join(_MONTHS) + r")\b",
+    "MONTHNUM2": "(?:0[1-9]|1[0-2])",
+    "DAY": "(?:" + "|".join(_DAYS) + ")",
+    "TIME": "(?!<[0-9])%{HOUR}:%{MINUTE}(?::%{SECOND})(?![0-9])",
+    "DATE_US": "%{MONTHNUM}[/-]%{MONTHDAY}[/-]%{YEAR}",
+    "DATE_EU": "%{MONTHDAY}[./-]%{MONTHNUM}[./-]%{YEAR}",
+    "DATE": "%{DATE_US}|%{DATE_EU}",
+    "DATESTAMP": "%{DATE}[- ]%{TIME}",
+    "ISO8601_SECOND": "(?:%{SECOND}|60)",
+    "TZ": "(?:[APMCE][SD]T|UTC)",
+    "DATESTAMP_RFC822": "%{DAY} %{MONTH} %{MONTHDAY} %{YEAR} %{TIME} %{TZ}",
+    "DATESTAMP_RFC2822": "%{DAY}, %{MONTHDAY} %{MONTH} %{YEAR} %{TIME} %{ISO8601_TIMEZONE}",
+    "DATESTAMP_OTHER": "%{DAY} %{MONTH} %{MONTHDAY} %{TIME} %{TZ} %{YEAR}",
+    "DATESTAMP_EVENTLOG": "%{YEAR}%{MONTHNUM2}%{MONTHDAY}%{HOUR}%{MINUTE}%{SECOND}",
+    "SYSLOGTIMESTAMP": "%{MONTH} +%{MONTHDAY} %{TIME}",
+    "HTTPDATE": "%{MONTHDAY}/%{MONTH}/%{YEAR}:%{TIME} %{INT}",
+    # A syslog program name: printable ASCII except '[' and ']'.
+    "PROG": r"[\x21-\x5a\x5c\x5e-\x7e]+",
+    "SYSLOGHOST": "%{IPORHOST}",
+    "SYSLOG5424PRINTASCII": "[!-~]+",
+    "SYSLOG5424SD": r"\[%{DATA}\]+",
+    "CRON_ACTION": "[A-Z ]+",
+    # Apache httpd.
+    "HTTPDUSER": "%{EMAILADDRESS}|%{USER}",
+    "HTTPDERROR_DATE": "%{DAY} %{MONTH} %{MONTHDAY} %{TIME} %{YEAR}",
+    # Java: class names, file names (spaces for 'Native Method'), <init>/<clinit> methods.
+    "JAVACLASS": r"(?:[a-zA-Z$_][a-zA-Z$_0-9]*\.)*[a-zA-Z$_][a-zA-Z$_0-9]*",
+    "JAVAFILE": r"(?:[a-zA-Z$_0-9. -]+)",
+    "JAVAMETHOD": r"(?:(?:<(?:cl)?init>)|[a-zA-Z$_][a-zA-Z$_0-9]*)",
+    "JAVATHREAD": r"(?:[A-Z]{2}-Processor[\d]+)",
+    "JAVALOGMESSAGE": "(?:.*)",
+    "CATALINA_DATESTAMP": "%{MONTH} %{MONTHDAY}, 20%{YEAR} %{HOUR}:?%{MINUTE}(?::?%{SECOND}) "
+                          "(?:AM|PM)",
+    "TOMCAT_DATESTAMP": "20%{YEAR}-%{MONTHNUM}-%{MONTHDAY} %{HOUR}:?%{MINUTE}(?::?%{SECOND}) "
+                        "%{ISO8601_TIMEZONE}",
+}
+
+# The request part of an access log line, shared by httpd and S3.
+_REQUEST = ('"(?:%{WORD:verb} %{NOTSPACE:request}(?: HTTP/%{NUMBER:httpversion})?'
+            '|%{DATA:rawrequest})"')
+
+LEGACY: dict[str, str] = {
+    **_SHARED,
+    "SYSLOGPROG": r"%{PROG:program}(?:\[%{POSINT:pid}\])?",
+    "SYSLOGFACILITY": "<%{NONNEGINT:facility}.%{NONNEGINT:priority}>",
+    "SYSLOGBASE": "%{SYSLOGTIMESTAMP:timestamp} (?:%{SYSLOGFACILITY} )?%{SYSLOGHOST:logsource} "
+                  "%{SYSLOGPROG}:",
+    "SYSLOGBASE2": "(?:%{SYSLOGTIMESTAMP:timestamp}|%{TIMESTAMP_ISO8601:timestamp8601}) "
+                   "(?:%{SYSLOGFACILITY} )?%{SYSLOGHOST:logsource}+(?: %{SYSLOGPROG}:|)",
+    "SYSLOGLINE": "%{SYSLOGBASE2} %{GREEDYDATA:message}",
+    "SYSLOGPAMSESSION": r"%{SYSLOGBASE} (?=%{GREEDYDATA:message})%{WORD:pam_module}"
+                        r"\(%{DATA:pam_caller}\): session %{WORD:pam_session_state} for user "
+                        r"%{USERNAME:username}(?: by %{GREEDYDATA:pam_by})?",
+    "CRONLOG": r"%{SYSLOGBASE} \(%{USER:user}\) %{CRON_ACTION:action} \(%{DATA:message}\)",
+    "SYSLOG5424PRI": "<%{NONNEGINT:syslog5424_pri}>",
+    "SYSLOG5424BASE": "%{SYSLOG5424PRI}%{NONNEGINT:syslog5424_ver} "
+                      "+(?:%{TIMESTAMP_ISO8601:syslog5424_ts}|-) +(?:%{IPORHOST:syslog5424_host}|-)"
+                      " +(?:-|%{SYSLOG5424PRINTASCII:syslog5424_app})"
+                      " +(?:-|%{SYSLOG5424PRINTASCII:syslog5424_proc})"
+                      " +(?:-|%{SYSLOG5424PRINTASCII:syslog5424_msgid})"
+                      " +(?:%{SYSLOG5424SD:syslog5424_sd}|-|)",
+    "SYSLOG5424LINE": "%{SYSLOG5424BASE} +%{GREEDYDATA:syslog5424_msg}",
+    "URIHOST": "%{IPORHOST}(?::%{POSINT:port})?",
+    "URI": "%{URIPROTO}://(?:%{USER}(?::[^@]*)?@)?(?:%{URIHOST})?(?:%{URIPATHPARAM})?",
+    "HTTPD_COMMONLOG": "%{IPORHOST:clientip} %{HTTPDUSER:ident} %{HTTPDUSER:auth} "
+                       r"\[%{HTTPDATE:timestamp}\] " + _REQUEST
+                       + " (?:-|%{NUMBER:response}) (?:-|%{NUMBER:bytes})",
+    "HTTPD_COMBINEDLOG": "%{HTTPD_COMMONLOG} %{QS:referrer} %{QS:agent}",
+    "HTTPD20_ERRORLOG": r"\[%{HTTPDERROR_DATE:timestamp}\] \[%{LOGLEVEL:loglevel}\] "
+                        r"(?:\[client %{IPORHOST:clientip}\] ){0,1}%{GREEDYDATA:message}",
+    "HTTPD24_ERRORLOG": r"\[%{HTTPDERROR_DATE:timestamp}\] \[(?:%{WORD:module})?:"
+                        r"%{LOGLEVEL:loglevel}\] \[pid %{POSINT:pid}(?::tid %{NUMBER:tid})?\]"
+                        r"(?: \(%{POSINT:proxy_errorcode}\)%{DATA:proxy_message}:)?"
+                        r"(?: \[client %{IPORHOST:clientip}:%{POSINT:clientport}\])?"
+                        r"(?: %{DATA:errorcode}:)? %{GREEDYDATA:message}",
+    "HTTPD_ERRORLOG": "%{HTTPD20_ERRORLOG}|%{HTTPD24_ERRORLOG}",
+    "COMMONAPACHELOG": "%{HTTPD_COMMONLOG}",
+    "COMBINEDAPACHELOG": "%{HTTPD_COMBINEDLOG}",
+    "JAVASTACKTRACEPART": r"%{SPACE}at %{JAVACLASS:class}\.%{JAVAMETHOD:method}"
+                          r"\(%{JAVAFILE:file}(?::%{NUMBER:line})?\)",
+    "CATALINALOG": "%{CATALINA_DATESTAMP:timestamp} %{JAVACLASS:class} "
+                   "%{JAVALOGMESSAGE:logmessage}",
+    "TOMCATLOG": r"%{TOMCAT_DATESTAMP:timestamp} \| %{LOGLEVEL:level} \| %{JAVACLASS:class} - "
+                 "%{JAVALOGMESSAGE:logmessage}",
+}
+
+_ECS_URL = "(?:%{URIPATH}(?:\\?%{URIQUERY})?)?"
+ECS: dict[str, str] = {
+    **_SHARED,
+    "SYSLOGPROG": r"%{PROG:[process][name]}(?:\[%{POSINT:[process][pid]:int}\])?",
+    "SYSLOGFACILITY": "<%{NONNEGINT:[log][syslog][facility][code]:int}."
+                      "%{NONNEGINT:[log][syslog][priority]:int}>",
+    "SYSLOGBASE": "%{SYSLOGTIMESTAMP:timestamp} (?:%{SYSLOGFACILITY} )?"
+                  "%{SYSLOGHOST:[host][hostname]} %{SYSLOGPROG}:",
+    "SYSLOGBASE2": "(?:%{SYSLOGTIMESTAMP:timestamp}|%{TIMESTAMP_ISO8601:timestamp})"
+                   "(?: %{SYSLOGFACILITY})?(?: %{SYSLOGHOST:[host][hostname]})?"
+                   "(?: %{SYSLOGPROG}:)?",
+    "SYSLOGLINE": "%{SYSLOGBASE2} %{GREEDYDATA:message}",
+    "SYSLOGPAMSESSION": r"%{SYSLOGBASE} (?=%{GREEDYDATA:message})"
+                        r"%{WORD:[system][auth][pam][module]}\(%{DATA:[system][auth][pam][origin]}"
+                        r"\): session %{WORD:[system][auth][pam][session_state]} for user "
+                        r"%{USERNAME:[user][name]}(?: by %{GREEDYDATA})?",
+    "CRONLOG": r"%{SYSLOGBASE} \(%{USER:[user][name]}\) %{CRON_ACTION:[system][cron][action]} "
+               r"\(%{DATA:message}\)",
+    "SYSLOG5424PRI": "<%{NONNEGINT:[log][syslog][priority]:int}>",
+    "SYSLOG5424BASE": "%{SYSLOG5424PRI}%{NONNEGINT:[system][syslog][version]} "
+                      "+(?:-|%{TIMESTAMP_ISO8601:timestamp}) +(?:-|%{IPORHOST:[host][hostname]})"
+                      " +(?:-|%{SYSLOG5424PRINTASCII:[process][name]})"
+                      " +(?:-|%{POSINT:[process][pid]:int})"
+                      " +(?:-|%{SYSLOG5424PRINTASCII:[event][code]})"
+                      " +(?:-|%{SYSLOG5424SD:[system][syslog][structured_data]})?",
+    "SYSLOG5424LINE": "%{SYSLOG5424BASE} +%{GREEDYDATA:message}",
+    "URIHOST": "%{IPORHOST}(?::%{POSINT})?",
+    "URIPATHPARAM": "%{URIPATH}(?:\\?%{URIQUERY})?",
+    "URI": "%{URIPROTO}://(?:%{USER}(?::[^@]*)?@)?(?:%{URIHOST})?" + _ECS_URL,
+    "HTTPD_COMMONLOG": "%{IPORHOST:[source][address]} "
+                       "(?:-|%{HTTPDUSER:[apache][access][user][identity]}) "
+                       r"(?:-|%{HTTPDUSER:[user][name]}) \[%{HTTPDATE:timestamp}\] "
+                       '"(?:%{WORD:[http][request][method]} %{NOTSPACE:[url][original]}'
+                       '(?: HTTP/%{NUMBER:[http][version]})?|%{DATA})" '
+                       "(?:-|%{INT:[http][response][status_code]:int}) "
+                       "(?:-|%{INT:[http][response][body][bytes]:int})",
+    "HTTPD_COMBINEDLOG": '%{HTTPD_COMMONLOG} "(?:-|%{DATA:[http][request][referrer]})" '
+                         '"(?:-|%{DATA:[user_agent][original]})"',
+    "HTTPD20_ERRORLOG": r"\[%{HTTPDERROR_DATE:timestamp}\] \[%{LOGLEVEL:[log][level]}\] "
+                        r"(?:\[client %{IPORHOST:[source][address]}\] )?%{GREEDYDATA:message}",
+    "HTTPD24_ERRORLOG": r"\[%{HTTPDERROR_DATE:timestamp}\] \[(?:%{WORD:[apache][error][module]})?"
+                        r":%{LOGLEVEL:[log][level]}\] \[pid %{POSINT:[process][pid]:int}"
+                        r"(?::tid %{INT:[process][thread][id]:int})?\]"
+                        r"(?: \(%{POSINT:[apache][error][proxy][error][code]}\)"
+                        r"%{DATA:[apache][error][proxy][error][message]}:)?"
+                        r"(?: \[client %{IPORHOST:[source][address]}"
+                        r"(?::%{POSINT:[source][port]:int})?\])?"
+                        r"(?: %{DATA:[error][code]}:)? %{GREEDYDATA:message}",
+    "HTTPD_ERRORLOG": "%{HTTPD20_ERRORLOG}|%{HTTPD24_ERRORLOG}",
+    "COMMONAPACHELOG": "%{HTTPD_COMMONLOG}",
+    "COMBINEDAPACHELOG": "%{HTTPD_COMBINEDLOG}",
+    "JAVASTACKTRACEPART": r"%{SPACE}at %{JAVACLASS:[java][log][origin][class][name]}\."
+                          r"%{JAVAMETHOD:[log][origin][function]}"
+                          r"\(%{JAVAFILE:[log][origin][file][name]}"
+                          r"(?::%{INT:[log][origin][file][line]:int})?\)",
+    # Tomcat/Catalina as ECS names them (the legacy CATALINALOG/TOMCATLOG keep their texts).
+    "CATALINA7_DATESTAMP": "%{MONTH} %{MONTHDAY}, %{YEAR} %{HOUR}:%{MINUTE}:%{SECOND} (?:AM|PM)",
+    "CATALINA8_DATESTAMP": "%{MONTHDAY}-%{MONTH}-%{YEAR} %{HOUR}:%{MINUTE}:%{SECOND}",
+    "CATALINA7_LOG": r"%{CATALINA7_DATESTAMP:timestamp} %{JAVACLASS:[java][log][origin][class]"
+                     r"[name]}(?: %{JAVAMETHOD:[log][origin][function]})?\s*"
+                     r"(?:%{LOGLEVEL:[log][level]}:)? %{JAVALOGMESSAGE:message}",
+    "CATALINA8_LOG": r"%{CATALINA8_DATESTAMP:timestamp} %{LOGLEVEL:[log][level]} "
+                     r"\[%{DATA:[java][log][origin][thread][name]}\] "
+                     r"%{JAVACLASS:[java][log][origin][class][name]}\."
+                     r"(?:%{JAVAMETHOD:[log][origin][function]})? %{JAVALOGMESSAGE:message}",
+    "CATALINA_DATESTAMP": "(?:%{CATALINA8_DATESTAMP})|(?:%{CATALINA7_DATESTAMP})",
+    "CATALINALOG": "(?:%{CATALINA8_LOG})|(?:%{CATALINA7_LOG})",
+    "TOMCAT7_LOG": "%{CATALINA7_LOG}",
+    "TOMCAT8_LOG": "%{CATALINA8_LOG}",
+    "TOMCATLEGACY_DATESTAMP": "%{YEAR}-%{MONTHNUM}-%{MONTHDAY} %{HOUR}:%{MINUTE}:%{SECOND}"
+                              "(?: %{ISO8601_TIMEZONE})?",
+    "TOMCATLEGACY_LOG": r"%{TOMCATLEGACY_DATESTAMP:timestamp} \| %{LOGLEVEL:[log][level]} \| "
+                        r"%{JAVACLASS:[java][log][origin][class][name]} - "
+                        r"%{JAVALOGMESSAGE:message}",
+    "TOMCAT_DATESTAMP": "(?:%{CATALINA8_DATESTAMP})|(?:%{CATALINA7_DATESTAMP})"
+                        "|(?:%{TOMCATLEGACY_DATESTAMP})",
+    "TOMCATLOG": "(?:%{TOMCAT8_LOG})|(?:%{TOMCAT7_LOG})|(?:%{TOMCATLEGACY_LOG})",
+}

@@ -1,0 +1,75 @@
+"""The grok pattern library against logstash-patterns-core's own spec cases.
+
+``data/grok_spec_cases.json`` holds input lines and the captures Logstash's specs expect of
+them (``spec/patterns/*_spec.rb``), for the legacy names and for ``ecs_compatibility => v1``;
+``"no match"`` marks a line the pattern must reject. As in those specs the pattern is searched
+in the line (``%{NAME}`` need not cover all of it) and the expected captures are a subset.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parsers import compile_grok
+from parsers._library import library
+from pipeline.errors import GrammarError
+
+_CASES = json.loads((Path(__file__).parent / "data" / "grok_spec_cases.json").read_text("utf-8"))
+_PARAMS = [
+    pytest.param(case["pattern"], flavour, case["line"], case[key],
+                 id=f"{flavour}-{case['source']}")
+    for case in _CASES for flavour, key in (("legacy", "legacy"), ("v1", "ecs")) if key in case
+]
+
+
+def _subset(expected: Any, actual: Any) -> Any:
+    """``actual`` cut down to the keys ``expected`` names (nested), so ``==`` checks a subset."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return {k: _subset(v, actual[k]) for k, v in expected.items() if k in actual}
+    return actual
+
+
+@pytest.mark.parametrize(("pattern", "flavour", "line", "expected"), _PARAMS)
+def test_spec_case(pattern: str, flavour: str, line: str, expected: Any) -> None:
+    """The library pattern finds the spec's captures in the spec's line (or rejects it)."""
+    matcher = compile_grok("spec", "(?s:.*?)%{" + pattern + "}(?s:.*)", flavour=flavour)  # type: ignore[arg-type]
+    actual = matcher.match(line)
+    if expected == "no match":
+        assert actual is None
+        return
+    assert actual is not None
+    assert expected == _subset(expected, actual)
+
+
+@pytest.mark.parametrize("flavour", ["legacy", "v1"])
+def test_every_library_pattern_compiles(flavour: str) -> None:
+    """Every name compiles to one regex in its flavour (or says it has no ECS form yet)."""
+    failures = {}
+    for name in library(flavour):  # type: ignore[arg-type]
+        try:
+            compile_grok(name, "%{" + name + "}", flavour=flavour)  # type: ignore[arg-type]
+        except GrammarError as exc:
+            if "has no ecs-v1 form" not in str(exc):
+                failures[name] = str(exc)
+    assert {} == failures
+
+
+def test_the_legacy_set_is_complete() -> None:
+    """The names of the issue's pattern files are all there (a sample of each file)."""
+    names = {"HTTPDATE", "SYSLOGTIMESTAMP", "COMBINEDAPACHELOG", "SYSLOGLINE", "URI", "MAC",
+             "DATESTAMP_RFC2822", "CATALINALOG", "TOMCATLOG", "SYSLOG5424LINE", "HAPROXYHTTP",
+             "HAPROXYTCP", "NAGIOSLOGLINE", "S3_ACCESS_LOG", "ELB_ACCESS_LOG",
+             "CLOUDFRONT_ACCESS_LOG", "BIND9", "BRO_CONN", "EXIM", "RT_FLOW1", "MAVEN_VERSION",
+             "MCOLLECTIVE", "MONGO3_LOG", "POSTGRESQL", "RAILS3", "REDISMONLOG", "RUBY_LOGGER",
+             "SQUID3"}
+    assert set() == names - set(library("legacy"))
+
+
+def test_ecs_flavour_without_an_ecs_form_names_the_pattern() -> None:
+    """A legacy-only pattern under v1 fails at compile time with a hint, not legacy names."""
+    with pytest.raises(GrammarError, match=r"%\{NAGIOSTIME\}.*ecs_compatibility"):
+        compile_grok("n", "%{NAGIOSLOGLINE}", flavour="v1")

@@ -1,0 +1,70 @@
+"""`lumberyard check --connect` against the real Elasticsearch and Kafka of the stack."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.stack import free_port
+from tests.pipeline.setup.helpers import remove_templates
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def _no_env_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The endpoints come from the config file here, not from the test run's ES_URL."""
+    for name in ("ES_URL", "KAFKA_BOOTSTRAP"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def prefix(es_client: Elasticsearch) -> Iterator[str]:
+    name = f"t-check-{uuid.uuid4().hex[:8]}-"
+    yield name
+    remove_templates(es_client, name)
+
+
+def _config(tmp_path: Path, prefix: str, es_url: str, kafka: str) -> Path:
+    path = tmp_path / "lumberyard.toml"
+    path.write_text(
+        f'[enrich]\nindex_prefix = "{prefix}"\n[elasticsearch]\nurl = "{es_url}"\n'
+        f'[kafka]\nbootstrap_servers = "{kafka}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_missing_template_then_setup_then_ok(
+    es_url: str, kafka_bootstrap: str, prefix: str, tmp_path: Path
+) -> None:
+    """Before setup the template is missing (exit 1); after it every check passes (exit 0)."""
+    path = _config(tmp_path, prefix, es_url, kafka_bootstrap)
+    args = ["check", "--config", str(path), "--connect"]
+    before = CliRunner().invoke(app, args)
+    stem = prefix.rstrip("-")
+    assert 1 == before.exit_code
+    assert f"index template '{stem}' is missing: run `lumberyard setup`" in before.output
+    setup = CliRunner().invoke(app, ["setup", "--es-url", es_url, "--config", str(path)])
+    assert 0 == setup.exit_code
+    after = CliRunner().invoke(app, args)
+    assert 0 == after.exit_code
+    assert f"index template '{stem}' covers {prefix}*" in after.output
+    assert f"API versions from {kafka_bootstrap})" in after.output
+
+
+def test_nobody_listening(tmp_path: Path, kafka_bootstrap: str) -> None:
+    """Elasticsearch and Kafka on ports nobody listens on: both reported, exit 1."""
+    es = f"http://127.0.0.1:{free_port()}"
+    kafka = f"127.0.0.1:{free_port()}"
+    path = _config(tmp_path, "logs-", es, kafka)
+    result = CliRunner().invoke(app, ["check", "--config", str(path), "--connect"])
+    assert 1 == result.exit_code
+    assert f"elasticsearch {es} (no auth): NotConnected: cannot connect" in result.output
+    assert f"kafka {kafka}: does not answer: {kafka}: " in result.output
