@@ -394,7 +394,7 @@ class _Connection(asyncio.BufferedProtocol):
                 events=events,
                 ack=lambda: self._acknowledge(pending),
                 input_name=self.owner.name,
-                nbytes=window.nbytes,
+                stream=self.stream,
             )
         )
 
