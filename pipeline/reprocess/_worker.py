@@ -166,7 +166,9 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
         finally:
             saver.cancel()
             _collect(tally, source, chain, sink)
-        if not outcome.ok:
+        if outcome.output_error is not None:
+            fatal = outcome.output_error  # one line, as when the sink raised it
+        elif not outcome.ok:
             reports.put(("fatal", worker, outcome.describe()))
     except LumberyardError as exc:
         fatal = exc

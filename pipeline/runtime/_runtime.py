@@ -83,7 +83,14 @@ class Outcome:
     """A stop was requested (signal), rather than every input ending by itself."""
     timed_out: bool = False
     """The drain did not finish within its timeout: some batches were never acknowledged."""
-    output_failure: str | None = None
+    output_error: LumberyardError | None = None
+    """Why the output failed for good (then nothing more was delivered), or ``None``."""
+
+    @property
+    def output_failure(self) -> str | None:
+        """:attr:`output_error` as ``Type: message``."""
+        exc = self.output_error
+        return None if exc is None else f"{type(exc).__name__}: {exc}"
 
     @property
     def ok(self) -> bool:
@@ -139,7 +146,7 @@ class Runtime:
         self.states = {source.name: InputState(source.name, Counters(source.name))
                        for source in inputs}
         self._stop_requested = asyncio.Event()
-        self._output_failure: str | None = None
+        self._output_error: LumberyardError | None = None
         self._inputs_stopped = False
         self._rng = random.Random()  # noqa: S311 -- jitter, not cryptography
 
@@ -164,8 +171,8 @@ class Runtime:
             if not flow.done():
                 flow.cancel()
                 await asyncio.gather(flow, return_exceptions=True)
-            await self._close(abort=outcome.timed_out or self._output_failure is not None)
-        outcome.output_failure = self._output_failure
+            await self._close(abort=outcome.timed_out or self._output_error is not None)
+        outcome.output_error = self._output_error
         return outcome
 
     async def _drain(self, flow: asyncio.Future[None]) -> bool:
@@ -181,11 +188,11 @@ class Runtime:
     async def _flow(self) -> None:
         pumps = [asyncio.ensure_future(self._pump(source)) for source in self.inputs]
         await asyncio.gather(*pumps)
-        if self._output_failure is None:
+        if self._output_error is None:
             try:
                 await self.output.flush()
             except LumberyardError as exc:
-                self._output_failure = f"{type(exc).__name__}: {exc}"
+                self._output_error = exc
 
     async def _stop_inputs(self) -> None:
         """Every input's :meth:`~pipeline.runtime.Input.stop`, once."""
@@ -209,9 +216,11 @@ class Runtime:
             closing.cancel()
         try:
             await closing
-        except (LumberyardError, asyncio.CancelledError) as exc:
-            if not abort and self._output_failure is None:
-                self._output_failure = f"{type(exc).__name__}: {exc}"
+        except asyncio.CancelledError:
+            pass  # aborted: its tasks were stopped and its connections released
+        except LumberyardError as exc:
+            if self._output_error is None:
+                self._output_error = exc
         for source in self.inputs:
             try:
                 await source.close()
@@ -262,9 +271,9 @@ class Runtime:
         try:
             await self.output.write(batch)
         except LumberyardError as exc:
-            if self._output_failure is None:
-                self._output_failure = f"{type(exc).__name__}: {exc}"
-                log.error("output %s failed: %s", self.output.name, self._output_failure)
+            if self._output_error is None:
+                self._output_error = exc
+                log.error("output %s failed: %s: %s", self.output.name, type(exc).__name__, exc)
             self.stop()
             raise _OutputFailed from exc
 
