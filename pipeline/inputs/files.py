@@ -9,6 +9,7 @@ truncated) go to the listener with the path and reason; the input then moves on.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -23,7 +24,11 @@ from pipeline.inputs._compression import Position, decompressed_chunks, sniff
 from pipeline.inputs._discovery import STDIN
 from pipeline.inputs._events import (
     INPUT_NAME,
+    INVALID_UTF8_TAG,
+    LINE_TRUNCATED_TAG,
     Lines,
+    cut_utf8,
+    decode_line,
     filebeat_event,
     last_line,
     plain_events,
@@ -33,6 +38,8 @@ from pipeline.inputs._events import (
 from pipeline.inputs._units import FileUnit
 from pipeline.runtime import Batch, Event
 
+DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+"""Bytes of a line kept at most (``parsers.max_line_bytes``'s default)."""
 BATCH_EVENTS = 1024
 """Events per batch at most: a block of content (often 10k lines) is handed on in parts this
 size, so the chain, the encoder and the output each walk a batch that stays in the CPU cache
@@ -47,6 +54,9 @@ class Joiner(Protocol):
     def feed_many(self, lines: list[str], tokens: list[int]) -> list[tuple[str, int]]: ...
 
     def flush(self) -> list[tuple[str, int]]: ...
+
+    @property
+    def open_token(self) -> int | None: ...
 
 
 class UnitListener(Protocol):
@@ -89,8 +99,13 @@ class FileInput:
         joiner_factory: Callable[[], Joiner] | None = None,
         stdin: BinaryIO | None = None,
         starts_event: StartsEvent | None = None,
+        *,
+        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     ) -> None:
         self._units = units
+        self.max_line_bytes = max_line_bytes
+        """A longer line keeps its first bytes (tagged ``_truncated``); the rest is skipped
+        while reading, so memory stays bounded by this cap whatever the input."""
         self._listener = listener or _Ignore()
         self._joiner_factory = joiner_factory
         self._starts_event = starts_event
@@ -126,6 +141,12 @@ class _UnitReader:
         self.received_at = ""
         self.carry = b""
         self.carry_offset = unit.resume
+        self.long: bytes | None = None
+        """The kept head of an over-long line whose rest is being skipped."""
+        self.long_to = 0
+        """With :attr:`long`: how far the skipping has read (the line's end at end of file)."""
+        self.marks: dict[int, str] = {}
+        """Tags for the lines at these offsets (truncated, invalid UTF-8)."""
         self.clip: EventClip | None = None
         if self.joiner is not None and owner._starts_event is not None:
             head = unit.start > 0 and unit.resume == unit.start  # a checkpoint is an event start
@@ -178,22 +199,84 @@ class _UnitReader:
                 return
 
     def _block_batch(self, block: bytes, base: int) -> Iterator[Batch]:
+        ended: tuple[str, int] | None = None
+        if self.long is not None:  # skipping the rest of an over-long line
+            newline = block.find(b"\n")
+            self.long_to = base + (len(block) if newline < 0 else newline + 1)
+            if newline < 0:
+                self.listener.on_progress(self.unit, self._raw_done(), 0, 0)
+                return
+            ended = self._end_long()
+            block, base = block[newline + 1 :], base + newline + 1
         data = self.carry + block if self.carry else block
         lines = split_lines(data, base - len(self.carry))
+        if ended is not None:
+            lines.texts.insert(0, ended[0])
+            lines.offsets.insert(0, ended[1])
+        if lines.invalid:
+            self.marks.update(dict.fromkeys(lines.invalid, INVALID_UTF8_TAG))
+        if len(data) > self.owner.max_line_bytes:
+            self._cap_lines(lines)
         self.carry, self.carry_offset = lines.rest, lines.rest_offset
+        if len(self.carry) > self.owner.max_line_bytes:
+            self.long, self.carry = cut_utf8(self.carry, self.owner.max_line_bytes), b""
+            self.long_to = self.carry_offset + len(lines.rest)
         if self.clip is not None:
             lines.texts, lines.offsets = self.clip.clip(lines.texts, lines.offsets)
             if self.clip.stop_offset is not None:
                 self.carry, self.carry_offset = b"", self.clip.stop_offset
         self.owner.lines += len(lines.texts)
         pairs = self._join(lines)
-        raw_done = self.position.raw - (self.unit.start if self.codec == "plain" else 0)
-        self.listener.on_progress(self.unit, raw_done, len(lines.texts), len(pairs))
+        self.listener.on_progress(self.unit, self._raw_done(), len(lines.texts), len(pairs))
         for start in range(0, len(pairs), BATCH_EVENTS):
             part = pairs[start : start + BATCH_EVENTS]
             after = start + BATCH_EVENTS
             end = pairs[after][1] if after < len(pairs) else lines.rest_offset
             yield self._batch(part, end, len(block) * len(part) // len(pairs))
+
+    def _cap_lines(self, lines: Lines) -> None:
+        """Cut the complete lines of a block that are over the cap (the same cut and tag as a
+        line too long to be held; a block is bounded, so these were never a memory risk)."""
+        cap = self.owner.max_line_bytes
+        texts = lines.texts
+        for i, text in enumerate(texts):
+            if len(text) * 4 > cap:
+                raw = text.encode("utf-8", "surrogatepass")
+                if len(raw) > cap:
+                    texts[i] = cut_utf8(raw, cap).decode("utf-8", "replace")
+                    self.marks[lines.offsets[i]] = LINE_TRUNCATED_TAG
+
+    def _raw_done(self) -> int:
+        return self.position.raw - (self.unit.start if self.codec == "plain" else 0)
+
+    def _end_long(self) -> tuple[str, int]:
+        """The kept head of the over-long line that just ended, marked ``_truncated``."""
+        assert self.long is not None
+        text, valid = decode_line(self.long.removesuffix(b"\r"))
+        self.long = None
+        self.owner.lines += 1
+        self.marks[self.carry_offset] = LINE_TRUNCATED_TAG
+        if not valid:
+            self.marks[self.carry_offset + 1] = INVALID_UTF8_TAG  # same line: see _mark
+        return text, self.carry_offset
+
+    def _mark(self, events: list[Event], pairs: list[tuple[str, int]]) -> None:
+        """Tag the events holding marked lines. A joined event holds the lines from its own
+        offset up to the next event's; marks of the event the joiner still holds wait."""
+        offsets = [offset for _, offset in pairs]
+        open_from = self.joiner.open_token if self.joiner is not None else None
+        waiting: dict[int, str] = {}
+        for offset, tag in self.marks.items():
+            if open_from is not None and offset >= open_from:
+                waiting[offset] = tag
+                continue
+            at = bisect.bisect_right(offsets, offset) - 1
+            if at < 0:
+                continue
+            tags = events[at].setdefault("tags", [])
+            if tag not in tags:
+                tags.append(tag)
+        self.marks = waiting
 
     def _join(self, lines: Lines) -> list[tuple[str, int]]:
         if self.joiner is None:
@@ -204,8 +287,12 @@ class _UnitReader:
         self.received_at = at = datetime.now(UTC).isoformat(timespec="milliseconds")
         path = self.id_path
         if self.unit.filebeat:
-            return [filebeat_event(path, text, off, at) for text, off in pairs]
-        return plain_events(path, pairs, at)
+            events = [filebeat_event(path, text, off, at) for text, off in pairs]
+        else:
+            events = plain_events(path, pairs, at)
+        if self.marks:
+            self._mark(events, pairs)
+        return events
 
     def _batch(self, pairs: list[tuple[str, int]], end: int, nbytes: int) -> Batch:
         """A batch; with multiline its end is only known once the next event starts."""
@@ -222,6 +309,16 @@ class _UnitReader:
     def _final(self) -> Iterator[Batch]:
         """Flush the multiline joiner and a last line without newline; then finish."""
         end = self.carry_offset + len(self.carry)
+        if self.long is not None:  # an over-long last line without its newline
+            end = self.long_to
+            text, offset = self._end_long()
+            self.carry = b""
+            pairs = self._join(Lines([text], [offset], b"", end))
+            pairs += self.joiner.flush() if self.joiner is not None else []
+            if pairs:
+                yield self._batch(pairs, end, 0)
+            self.tracker.finish(end)
+            return
         pairs = self.joiner.flush() if self.joiner is not None else []
         if self.carry.strip():
             pairs.append((last_line(self.carry), self.carry_offset))
@@ -236,12 +333,17 @@ class _UnitReader:
         (with an id of its own). The checkpoint stays before the cut line and the unit is
         not finished, so a repaired archive is read again from there."""
         self.listener.on_problem(self.unit, reason)
+        cut_long = self.long is not None
+        if self.long is not None:  # the archive ends inside an over-long line: keep its head
+            self.carry, self.long = self.long, None
         pairs = self.joiner.flush() if self.joiner is not None else []
         events = self._make(pairs) if pairs else []
         if self.carry.strip():
             text = last_line(self.carry)
             at = self.received_at or datetime.now(UTC).isoformat(timespec="milliseconds")
             events.append(truncated_event(self.id_path, text, self.carry_offset, at))
+            if cut_long:
+                events[-1]["tags"].append(LINE_TRUNCATED_TAG)
             self.owner.lines += 1
         if events:
             self.owner.events += len(events)

@@ -23,7 +23,14 @@ from typing import Any, Protocol
 
 from pipeline.errors import DeliveryError, LumberyardError, StateError
 from pipeline.inputs import FileInput, FileUnit
-from pipeline.reprocess._job import Job, build_chain, build_joiner, build_output, event_starts
+from pipeline.reprocess._job import (
+    Job,
+    build_chain,
+    build_joiner,
+    build_output,
+    event_starts,
+    max_line_bytes,
+)
 from pipeline.reprocess._state import CheckpointStore
 from pipeline.runtime import (
     METADATA,
@@ -67,6 +74,8 @@ class Tally:
     already_there: int = 0
     dead_lettered: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    notices: list[str] = field(default_factory=list)
+    """What the dead letter queue repaired on open (a torn tail cut off and kept aside)."""
 
     def count(self, events: list[Event]) -> None:
         """Count the events that go to the target, per index, type and failure tag."""
@@ -156,7 +165,8 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
     try:
         chain, sink = build_chain(job), build_output(job)
         joiner, starts = build_joiner(job), event_starts(job)
-        source = FileInput(queued(units, reporter), reporter, joiner, starts_event=starts)
+        source = FileInput(queued(units, reporter), reporter, joiner, starts_event=starts,
+                           max_line_bytes=max_line_bytes(job))
         tune_gc_for_throughput()  # after start-up: what it built is frozen out of collection
         saver = asyncio.create_task(_save_periodically(reporter))
         try:
@@ -219,6 +229,9 @@ def _collect(tally: Tally, source: FileInput, chain: Chain, sink: Output) -> Non
         tally.delivered = counters.sent
         tally.dead_lettered = counters.dead_lettered
         tally.errors.update(counters.errors)
+    dlq = getattr(sink, "dlq", None)
+    if dlq is not None:
+        tally.notices.extend(dlq.notices)
     ledger = getattr(sink, "ledger", None)
     if ledger is not None:
         tally.already_there = sum(ledger.already_indexed.values())
