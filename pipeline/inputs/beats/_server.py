@@ -397,6 +397,7 @@ class _Connection(asyncio.BufferedProtocol):
                 events=events,
                 ack=lambda: self._acknowledge(pending),
                 input_name=self.owner.name,
+                stream=self.stream,
             )
         )
 
