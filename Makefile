@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.lumberyard-setup
 PYTEST_ARGS ?=
 
-.PHONY: setup test lint demo bench stack-up stack-down stack-status stack-fetch clean
+.PHONY: setup test lint demo bench stack-up stack-down stack-status stack-fetch gotools clean
 
 ## setup: .venv with lumberyard (editable) and its dev tools, pinned by constraints.txt
 setup: $(STAMP)
@@ -36,10 +36,12 @@ demo: setup
 	$(PY) -m bench.corpus --lines $(DEMO_LINES) --seed 7 --gzip .stack/demo/app.log.gz
 	$(VENV)/bin/lumberyard demo --logs .stack/demo/app.log.gz --config examples/lumberyard.toml
 
-## bench: throughput benchmarks (FULL=1 for the long version)
+## bench: throughput benchmarks (FULL=1 for the long version); bench.lumber measures the Beats
+## (Lumberjack) input with go-lumber's tst-send against tst-lj and lumberyard serve
 bench: setup
 	$(PY) -m bench.bench_parse $(if $(FULL),,--lines 100000 --repeat 3)
 	$(PY) -m bench.run $(if $(FULL),--full,)
+	$(PY) -m bench.lumber $(if $(FULL),--publish,--secs 10)
 
 stack-up: setup
 	$(PY) -m pipeline.stack up
@@ -52,6 +54,11 @@ stack-status: setup
 
 stack-fetch: setup
 	$(PY) -m pipeline.stack fetch
+
+## gotools: build the genuine Go Beats clients the interop tests and benchmarks run (Filebeat
+## OSS 7.17.29, go-lumber tst-send/tst-lj) into the cache; cold ~4 min and ~1.1 GB, then instant
+gotools: setup
+	$(PY) -m pipeline.stack gotools
 
 ## clean: stop the stack and remove its state (data, logs); the download cache is kept
 clean:

@@ -1,12 +1,12 @@
 """The lumberyard config file (TOML): one section per concern, validated once at startup.
 
-Sections: ``[inputs]`` (the live inputs of ``serve``: ``[inputs.beats]``), ``[parsers]``
-(grammars, multiline), ``[enrich]`` (service defaults, event-type rules, index prefix),
-``[elasticsearch]`` (the connection and the bulk sink), ``[kafka]`` (the connection),
-``[dlq]`` (dead letter queue). Every option can also be set by an environment variable
-``LUMBERYARD_<SECTION>_<KEY>`` (see ``pipeline._env``), which wins over the file. Every error
-names the file, the key path and, when it can be found, the line (or the environment variable
-that set the value).
+Sections: ``[inputs]`` (the live inputs of ``serve``: ``[inputs.beats]``,
+``[inputs.kafka]``), ``[parsers]`` (grammars, multiline), ``[enrich]`` (service defaults,
+event-type rules, index prefix), ``[elasticsearch]`` (the connection and the bulk sink),
+``[kafka]`` (the connection), ``[dlq]`` (dead letter queue). Every option can also be set by
+an environment variable ``LUMBERYARD_<SECTION>_<KEY>`` (see ``pipeline._env``), which wins over
+the file. Every error names the file, the key path and, when it can be found, the line (or the
+environment variable that set the value).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pipeline.connections import EsConnection, KafkaConnection
 from pipeline.dlq import DeadLetterQueueConfig
 from pipeline.errors import ConfigError
 from pipeline.inputs.beats._config import BeatsInputConfig
+from pipeline.inputs.kafka._config import KafkaInputConfig
 from pipeline.outputs.elasticsearch import ElasticsearchOutputConfig
 from pipeline.steps import EnrichConfig
 
@@ -46,6 +47,10 @@ class InputsConfig(BaseModel):
     beats: BeatsInputConfig = Field(
         default_factory=BeatsInputConfig,
         description="The Beats (Lumberjack v2) server Filebeat ships to.",
+    )
+    kafka: KafkaInputConfig = Field(
+        default_factory=KafkaInputConfig,
+        description="The Kafka consumer group reading log topics (raw lines or Filebeat events).",
     )
 
 

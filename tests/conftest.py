@@ -11,6 +11,8 @@ Fixtures: ``es_url`` (str), ``es_client`` (official client), ``kafka_bootstrap``
 ``unique_name`` (an index/topic/group name no other test uses), and two factories for tests
 that must stop a server or run one with special settings: ``private_es(settings=...)`` and
 ``private_kafka(properties=...)`` start a node of their own on free ports, stopped afterwards.
+``filebeat_binary``, ``tst_send_binary`` and ``tst_lj_binary`` are the genuine Go Beats clients
+(built once into the cache by ``pipeline.stack._gotools``).
 """
 
 from __future__ import annotations
@@ -183,3 +185,37 @@ def private_kafka(private_root: Path) -> Iterator[Callable[..., KafkaBroker]]:
     yield make
     for broker in brokers:
         broker.stop()
+
+
+# --- Genuine Go Beats clients (pipeline/stack/_gotools.py): built once into the cache ---------
+
+
+def _go_tool(build: Callable[[], Path]) -> Path:
+    try:
+        return build()
+    except StackError as exc:
+        pytest.fail(f"cannot build a Go client for the interop tests: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def filebeat_binary() -> Path:
+    """The genuine OSS Filebeat 7.17.29, built from the Go module proxy on first use (minutes)."""
+    from pipeline.stack._gotools import filebeat_binary as build
+
+    return _go_tool(build)
+
+
+@pytest.fixture(scope="session")
+def tst_send_binary() -> Path:
+    """go-lumber's ``tst-send`` (a Lumberjack v2 client resending one batch forever)."""
+    from pipeline.stack._gotools import lumber_tool
+
+    return _go_tool(lambda: lumber_tool("tst-send"))
+
+
+@pytest.fixture(scope="session")
+def tst_lj_binary() -> Path:
+    """go-lumber's ``tst-lj`` (the reference Lumberjack server that ACKs and discards)."""
+    from pipeline.stack._gotools import lumber_tool
+
+    return _go_tool(lambda: lumber_tool("tst-lj"))

@@ -37,13 +37,16 @@ SOURCE: Path | None = None
 _MAIN = "import sys; sys.argv[0] = 'lumberyard'; from pipeline.cli import main; main()"
 
 
+def lumberyard_head() -> tuple[list[str], dict[str, str]]:
+    """The command that runs ``lumberyard`` (the snapshot when one is set) and its env."""
+    if SOURCE is not None:
+        return [sys.executable, "-c", _MAIN], {"PYTHONPATH": str(SOURCE)}
+    return [str(_binary())], {}
+
+
 def launch(job: Job, workers: int | None = None) -> Launch:
     """``lumberyard reprocess`` with a fresh data dir (no checkpoints), plain progress."""
-    if SOURCE is not None:
-        head = [sys.executable, "-c", _MAIN]
-        env = {"PYTHONPATH": str(SOURCE)}
-    else:
-        head, env = [str(_binary())], {}
+    head, env = lumberyard_head()
     argv = [*head, "reprocess", str(job.corpus_gz), "--es-url", job.url,
             "--index-prefix", job.index_prefix, "--restart", "--progress", "plain",
             "--data-dir", str(job.workdir / "data"),

@@ -3,9 +3,9 @@
 An event looks like what Filebeat would have shipped for the same line, so the same steps
 make the same document: ``message``, ``log.file.path``, ``log.offset`` (byte offset of the
 line's first byte) and ``@metadata.source_id`` from :func:`pipeline.ids.file_source_id`.
-Lines of Filebeat's own NDJSON output are unwrapped: their ``message`` is the log line and
-``fields``, ``log.file.path``/``log.offset`` and ``host`` are kept, with the id the Beats
-input gives the same event.
+Lines of Filebeat's own NDJSON output are unwrapped by :func:`beat_event`, the one function
+every input that receives Beat events uses (the Beats input, Kafka), so the same line gives
+the same event, with the same id, whichever way it came.
 """
 
 from __future__ import annotations
@@ -148,19 +148,22 @@ def filebeat_event(path: str, text: str, offset: int, received_at: str) -> Event
         fallback = plain_event(path, text, offset, received_at)
         fallback["tags"] = [FILEBEAT_DECODE_TAG]
         return fallback
-    event: Event = {"message": doc["message"]}
-    log = doc.get("log")
-    if isinstance(log, dict):
-        kept = {k: log[k] for k in ("file", "offset") if k in log}
-        if kept:
-            event["log"] = kept
-    for key in ("fields", "host"):
-        if isinstance(doc.get(key), dict):
-            event[key] = doc[key]
-    event[METADATA] = {
-        "source_id": beats_source_id(doc, text.encode("utf-8", "surrogateescape")),
-        "input": INPUT_NAME,
-        "received_at": received_at,
-        "raw": text,  # the beat event as read: what --to-kafka publishes
-    }
+    event = beat_event(doc, text.encode("utf-8", "surrogateescape"), INPUT_NAME, received_at)
+    event[METADATA]["raw"] = text  # the beat event as read: what --to-kafka publishes
     return event
+
+
+def beat_event(doc: dict[str, Any], raw: bytes, input_name: str, received_at: str) -> Event:
+    """The pipeline event for one event a Beat shipped (``doc``, decoded from ``raw``),
+    whichever way it came: the Beats protocol, a Filebeat NDJSON file, a Kafka record.
+
+    Everything the Beat sent is kept as Logstash's beats input kept it (``message``,
+    ``@timestamp`` — the time Filebeat read the line, used when the line has no time of its
+    own —, ``fields``, ``log``, ``host``, ``agent``, ``input``, ``ecs``, ``tags``, Filebeat's
+    ``json.*``) except the Beat's ``@metadata``, which was never indexed; the source identity
+    comes from :func:`pipeline.ids.beats_source_id`. ``doc`` is taken over, not copied.
+    """
+    source_id = beats_source_id(doc, raw)
+    doc.pop(METADATA, None)
+    doc[METADATA] = {"source_id": source_id, "input": input_name, "received_at": received_at}
+    return doc

@@ -1,4 +1,4 @@
-"""``python -m pipeline.stack up|down|status|env|fetch``."""
+"""``python -m pipeline.stack up|down|status|env|fetch|gotools``."""
 
 from __future__ import annotations
 

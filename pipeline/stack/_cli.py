@@ -1,4 +1,4 @@
-"""``stack up|down|status|env|fetch``: the typer app behind ``python -m pipeline.stack``.
+"""``stack up|down|status|env|fetch|gotools``: the typer app behind ``python -m pipeline.stack``.
 
 Kept inside the stack package (not ``pipeline.cli``) so ``make stack-up`` works even while
 other commands are being written; ``lumberyard stack ...`` mounts this same app.
@@ -70,6 +70,15 @@ def fetch() -> None:
     """Download and unpack the artifacts only (for warming a CI cache)."""
     Stack().provision()
     typer.echo("artifacts ready")
+
+
+@stack_app.command()
+def gotools() -> None:
+    """Build the genuine Go Beats clients (Filebeat OSS, go-lumber tst-send/tst-lj) once."""
+    from pipeline.stack._gotools import build_all  # noqa: PLC0415 - command-time import
+
+    for name, (path, secs) in build_all().items():
+        typer.echo(f"{name:10} {path}  ({secs:.1f} s)")
 
 
 def _print_env(stack: Stack) -> None:

@@ -146,7 +146,7 @@ class Decoder:
         need = self._frame_size(self._raw) or (6 if len(self._raw) < 6 else 10)
         return max(1, need - len(self._raw))
 
-    def receive_data(self, data: bytes) -> None:
+    def receive_data(self, data: bytes | bytearray) -> None:
         """Add bytes read from the connection."""
         self._raw += data
 

@@ -3,9 +3,12 @@
 ``write`` encodes a batch, then waits for room in the byte budget (backpressure: the caller
 stops reading its input while it waits). Encoded items accumulate into a request that is cut at
 ``max_events`` / ``max_bytes`` or after ``flush_interval_secs``; at most ``max_in_flight``
-requests are outstanding. Each response is classified per item: done items and dead-lettered
-ones (after the DLQ fsync) settle their batch ticket; retried ones go again, alone, after an
-exponential backoff with jitter. A batch is acknowledged once all its events are settled.
+requests are outstanding. Every ``write`` gives the event loop one turn before it returns: an
+input that reads without awaiting anything (a file) would otherwise starve the sending tasks
+and the flush timer, and nothing would be sent until the budget is full or the input ends.
+Each response is classified per item: done items and dead-lettered ones (after the DLQ fsync)
+settle their batch ticket; retried ones go again, alone, after an exponential backoff with
+jitter. A batch is acknowledged once all its events are settled.
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ class ElasticsearchOutput:
         await self._budget.acquire(sum(sizes))
         self._raise_if_failed()
         self._add(items, sizes)
+        await asyncio.sleep(0)  # one loop turn: requests cut so far start, the timer can fire
 
     async def flush(self) -> None:
         """Send what is buffered and wait until every event written so far is acknowledged."""

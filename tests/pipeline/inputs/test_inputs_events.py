@@ -82,18 +82,13 @@ def test_filebeat_lines_are_recognised() -> None:
     assert (True, False) == (looks_like_filebeat(beat), looks_like_filebeat(app))
 
 
-def test_filebeat_event_keeps_message_fields_log_and_host_with_the_beats_id() -> None:
-    """The unwrapped event keeps message, fields, log.file.path/offset and host; its id is
-    the one the Beats input gives the same event."""
+def test_filebeat_event_keeps_what_filebeat_sent_with_the_beats_id() -> None:
+    """The unwrapped event keeps everything Filebeat sent but its @metadata (@timestamp,
+    message, fields, log, host, agent, ecs); its id is the one the Beats input gives it."""
     line = orjson.dumps(BEAT).decode()
     event = filebeat_event("/archive/filebeat.ndjson", line, 0, AT)
     meta = event.pop("@metadata")
-    expected = {
-        "message": BEAT["message"],
-        "log": {"file": {"path": "/srv/app/app.log"}, "offset": 1234},
-        "host": {"name": "web-1"},
-        "fields": {"service": "payment-service", "environment": "staging"},
-    }
+    expected = {key: value for key, value in BEAT.items() if key != "@metadata"}
     assert (expected, beats_source_id(BEAT, line.encode())) == (event, meta["source_id"])
 
 

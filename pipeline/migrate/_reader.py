@@ -1,0 +1,209 @@
+"""The Logstash pipeline config language, read with a pyparsing grammar into :mod:`._ast` nodes.
+
+The grammar follows what Logstash accepts: sections ``input``/``filter``/``output`` holding
+plugins (``name { key => value ... }``) and branches (``if``/``else if``/``else``); values are
+strings (double or single quoted; a backslash escapes the next character), numbers, barewords,
+arrays, hashes and plugins; conditions compare rvalues (strings, numbers, field references
+``[a][b]``, arrays, regexps, method calls) with ``== != < > <= >= =~ !~ in``/``not in``,
+negate with ``!``, group with parentheses and join with ``and``/``nand``/``xor``/``or`` (in that
+order of precedence). ``#`` starts a comment anywhere a space may go. A syntax error is a
+:class:`ConfigError` naming the file, line and column, and what was expected there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+import pyparsing as pp
+
+from pipeline.errors import ConfigError
+
+from ._ast import (
+    Attribute,
+    Bareword,
+    BoolOp,
+    Branch,
+    Clause,
+    Compare,
+    Condition,
+    Config,
+    FieldRef,
+    Hash,
+    Method,
+    Not,
+    Number,
+    Plugin,
+    Regexp,
+    Section,
+    String,
+    Value,
+)
+
+__all__ = ["read_config", "read_config_file", "unescape"]
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+_PRECEDENCE = (("and", "nand"), ("xor",), ("or",))
+
+
+def unescape(text: str) -> str:
+    """Logstash's ``config.support_escapes``: ``\\n \\r \\t \\0 \\\\ \\" \\'``; others stay."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[text[i + 1]])
+            i += 2
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _line(source: str, loc: int) -> int:
+    return pp.lineno(loc, source)
+
+
+def _string(source: str, loc: int, tokens: pp.ParseResults) -> String:
+    text = str(tokens[0])[1:-1]
+    return String(text, unescape(text), _line(source, loc))
+
+
+def _number(source: str, loc: int, tokens: pp.ParseResults) -> Number:
+    text = str(tokens[0])
+    value: int | float = float(text) if "." in text else int(text)
+    return Number(value, _line(source, loc))
+
+
+def _selector(source: str, loc: int, tokens: pp.ParseResults) -> FieldRef:
+    text = str(tokens[0])
+    return FieldRef(tuple(part for part in text[1:-1].split("][")), _line(source, loc))
+
+
+def _fold(source: str, loc: int, tokens: pp.ParseResults) -> Condition:
+    """``e1 op e2 op e3 ...`` -> a tree: ``and``/``nand`` bind tightest, then ``xor``, ``or``."""
+    items: list[Any] = list(tokens)
+    line = _line(source, loc)
+    for ops in _PRECEDENCE:
+        folded: list[Any] = [items[0]]
+        for op, right in zip(items[1::2], items[2::2], strict=True):
+            if op in ops:
+                folded[-1] = BoolOp(op, folded[-1], right, line)
+            else:
+                folded += [op, right]
+        items = folded
+    return cast(Condition, items[0])
+
+
+def _grammar() -> pp.ParserElement:  # noqa: PLR0915 - one grammar, read top to bottom
+    """The whole config grammar (built once per call; cheap next to reading a file)."""
+    lbrace, rbrace = pp.Suppress("{"), pp.Suppress("}")
+    lbrack, rbrack = pp.Suppress("["), pp.Suppress("]")
+    arrow = pp.Suppress("=>")
+    keyword = pp.Keyword("if") | pp.Keyword("else")
+
+    string = (pp.Regex(r'"(?:\\.|[^"\\])*"') | pp.Regex(r"'(?:\\.|[^'\\])*'")).set_name(
+        "string").set_parse_action(_string)
+    number = pp.Regex(r"-?[0-9]+(?:\.[0-9]*)?(?![A-Za-z_])").set_name("number")
+    number.set_parse_action(_number)
+    bareword = pp.Regex(r"[A-Za-z_][A-Za-z0-9_]+").set_name("bareword")
+    bareword.set_parse_action(lambda s, loc, t: Bareword(str(t[0]), _line(s, loc)))
+    name_word = pp.Regex(r"[A-Za-z0-9_-]+").set_name("name")
+    name = (name_word | string).set_parse_action(
+        lambda t: t[0].text if isinstance(t[0], String) else str(t[0]))
+    regexp = pp.Regex(r"/(?:\\.|[^/\\])*/").set_name("regexp")
+    regexp.set_parse_action(lambda s, loc, t: Regexp(str(t[0])[1:-1], _line(s, loc)))
+    selector = pp.Regex(r"(?:\[[^\]\[,]+\])+").set_name("field reference [a][b]")
+    selector.set_parse_action(_selector)
+
+    value = pp.Forward()
+    plugin = pp.Forward()
+    array = pp.Group(lbrack + pp.Opt(pp.DelimitedList(value)) + rbrack).set_name("array")
+    array.set_parse_action(lambda t: [list(t[0])])
+    hash_key = (number | bareword | string).set_parse_action(
+        lambda t: t[0].text if isinstance(t[0], String) else
+        str(t[0].word if isinstance(t[0], Bareword) else t[0].value))
+    entry = pp.Group(hash_key + arrow - value)
+    hash_ = (lbrace + pp.Group(pp.ZeroOrMore(entry)) - rbrace).set_name("hash")
+    hash_.set_parse_action(
+        lambda s, loc, t: Hash(tuple((e[0], e[1]) for e in t[0]), _line(s, loc)))
+    value <<= (plugin | bareword | string | number | array | hash_).set_name(
+        "a value (string, number, bareword, array, hash or plugin)")
+
+    attribute = (name + arrow - value).set_name("attribute")
+    attribute.set_parse_action(lambda s, loc, t: Attribute(t[0], t[1], _line(s, loc)))
+    plugin <<= (~keyword + name + lbrace + pp.Group(pp.ZeroOrMore(attribute)) - rbrace)
+    plugin.set_parse_action(lambda s, loc, t: Plugin(t[0], tuple(t[1]), _line(s, loc)))
+
+    condition = pp.Forward()
+    rvalue = pp.Forward()
+    method = bareword + pp.Suppress("(") + pp.Group(pp.Opt(pp.DelimitedList(rvalue))) + \
+        pp.Suppress(")")
+    method.set_parse_action(lambda s, loc, t: Method(t[0].word, tuple(t[1]), _line(s, loc)))
+    rvalue <<= (string | number | selector | array | method | regexp).set_name(
+        "a field reference [a][b], string, number, array, regexp or method call")
+    compare_op = pp.Regex(r"==|!=|<=|>=|<|>|=~|!~") | pp.Keyword("in") | (
+        pp.Keyword("not") + pp.Keyword("in")).set_parse_action(lambda: "not in")
+    compare = rvalue + compare_op - rvalue
+    compare.set_parse_action(lambda s, loc, t: Compare(str(t[1]), t[0], t[2], _line(s, loc)))
+    grouped = pp.Suppress("(") + condition + pp.Suppress(")")
+    negative = pp.Suppress("!") - (grouped | selector)
+    negative.set_parse_action(lambda s, loc, t: Not(t[0], _line(s, loc)))
+    expression = grouped | negative | compare | rvalue
+    bool_op = pp.Keyword("and") | pp.Keyword("nand") | pp.Keyword("xor") | pp.Keyword("or")
+    condition <<= (expression + pp.ZeroOrMore(bool_op - expression)).set_parse_action(_fold)
+
+    body = pp.Forward()
+    block = lbrace + pp.Group(body) - rbrace
+    if_clause = pp.Keyword("if") - condition + block
+    else_if = pp.Keyword("else") + pp.Keyword("if") - condition + block
+    else_clause = pp.Keyword("else") + block
+    if_clause.set_parse_action(lambda s, loc, t: Clause(t[1], tuple(t[2]), _line(s, loc)))
+    else_if.set_parse_action(lambda s, loc, t: Clause(t[2], tuple(t[3]), _line(s, loc)))
+    else_clause.set_parse_action(lambda s, loc, t: Clause(None, tuple(t[1]), _line(s, loc)))
+    branch = if_clause + pp.ZeroOrMore(else_if) + pp.Opt(else_clause)
+    branch.set_parse_action(lambda s, loc, t: Branch(tuple(t), _line(s, loc)))
+    body <<= pp.ZeroOrMore(branch | plugin)
+
+    kind = pp.Keyword("input") | pp.Keyword("filter") | pp.Keyword("output")
+    section = kind - block
+    section.set_parse_action(lambda s, loc, t: Section(str(t[0]), tuple(t[1]), _line(s, loc)))
+    config = pp.ZeroOrMore(section) + pp.StringEnd().set_name("end of the config")
+    config.ignore(pp.Regex(r"#[^\n]*"))
+    return config
+
+
+_GRAMMAR = _grammar()
+
+
+def read_config(text: str, source: str = "<config>") -> Config:
+    """Parse a pipeline config; a syntax error names ``source``, the line and the column."""
+    try:
+        result = _GRAMMAR.parse_string(text, parse_all=True)
+    except pp.ParseBaseException as exc:
+        line = exc.line.strip()
+        near = f" near {line[:60]!r}" if line else ""
+        raise ConfigError(f"{source}:{exc.lineno}:{exc.column}: syntax error: "
+                          f"{_expected(exc)}{near}") from None
+    return Config(tuple(cast(Section, s) for s in result))
+
+
+def _expected(exc: pp.ParseBaseException) -> str:
+    """pyparsing's message without its own position (we print ours)."""
+    message = str(exc.msg)
+    return message if message.startswith("Expected") else f"expected {message}"
+
+
+def read_config_file(path: Path) -> Config:
+    """Read and parse ``path`` (UTF-8); a file that cannot be read is a :class:`ConfigError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read Logstash config: {exc}") from exc
+    return read_config(text, str(path))
+
+
+def values_of(value: Value) -> list[Value]:
+    """An attribute value as a list (a single value is a one-item list)."""
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,74 @@
+"""A Kafka worker for the integration tests: KafkaInput -> the real chain -> Elasticsearch.
+
+Used in-process (:func:`work`) or as a child process that a test can ``kill -9``:
+``python kafka_worker.py SETTINGS_JSON`` runs until SIGTERM (then drains and commits).
+Settings: ``bootstrap``, ``topic``, ``group``, ``es_url``, ``prefix`` (index prefix),
+``dlq_dir`` and optional ``input`` (extra KafkaInputConfig fields).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pipeline.config import LumberyardConfig
+from pipeline.connections import EsConnection
+from pipeline.dlq import DeadLetterQueue
+from pipeline.inputs.kafka import KafkaInput, KafkaInputConfig
+from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
+from pipeline.runtime import Chain, run
+from pipeline.steps import build_steps
+
+
+def make_input(settings: dict[str, Any], dlq: DeadLetterQueue) -> KafkaInput:
+    config = KafkaInputConfig(
+        bootstrap_servers=settings["bootstrap"], topics=[settings["topic"]],
+        group=settings["group"], **settings.get("input", {}),
+    )
+    return KafkaInput(config, dlq)
+
+
+async def work(
+    settings: dict[str, Any], until: asyncio.Event, started: list[KafkaInput] | None = None
+) -> KafkaInput:
+    """Run the pipeline until ``until`` is set; returns the input (its counters)."""
+    config = LumberyardConfig.model_validate({"enrich": {"index_prefix": settings["prefix"]}})
+    chain = Chain(build_steps(config))
+    dlq = DeadLetterQueue(Path(settings["dlq_dir"]))
+    sink = ElasticsearchOutput(
+        ElasticsearchOutputConfig(max_events=2000, flush_interval_secs=0.2,
+                                  **settings.get("output", {})),
+        EsConnection(url=settings["es_url"]), dlq,
+    )
+    source = make_input(settings, dlq)
+    if started is not None:
+        started.append(source)
+
+    async def stop_when_told() -> None:
+        await until.wait()
+        source.stop()
+
+    stopper = asyncio.ensure_future(stop_when_told())
+    try:
+        await run(source, chain, sink)
+    finally:
+        stopper.cancel()
+        await sink.close()
+        dlq.close()
+    return source
+
+
+async def _main(settings: dict[str, Any]) -> None:
+    until = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, until.set)
+    source = await work(settings, until)
+    print(orjson.dumps(source.counters.as_dict()).decode(), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(_main(orjson.loads(sys.argv[1])))

@@ -1,0 +1,108 @@
+"""The Kafka input on the real Kafka and Elasticsearch of the stack, in this process.
+
+Every test uses its own topic, group and index prefix (``unique_name``) and counts documents
+IN ELASTICSEARCH. Loops waiting for the servers are bounded by a deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import Elasticsearch
+from kafka_helpers import committed, create_topic, end_offsets, lines, produce
+from kafka_worker import work
+
+from pipeline.dlq import DeadLetterQueue
+from pipeline.inputs.kafka import KafkaInput
+
+pytestmark = pytest.mark.integration
+
+DEADLINE_SECS = 240
+
+
+@pytest.fixture
+def prefix(es_client: Elasticsearch, unique_name: str) -> Iterator[str]:
+    """The test's index prefix; its indices are deleted afterwards."""
+    yield unique_name
+    es_client.options(ignore_status=404).indices.delete(index=f"{unique_name}-*")
+
+
+def es_count(es: Elasticsearch, prefix: str) -> int:
+    es.options(ignore_status=404).indices.refresh(index=f"{prefix}-*")
+    answer = es.options(ignore_status=404).count(index=f"{prefix}-*")
+    return int(answer.get("count", 0))
+
+
+def settings(kafka: str, es_url: str, name: str, tmp: Path, **extra: Any) -> dict[str, Any]:
+    return {"bootstrap": kafka, "topic": name, "group": name, "es_url": es_url,
+            "prefix": f"{name}-", "dlq_dir": str(tmp / "dlq"), **extra}
+
+
+async def run_until(
+    config: dict[str, Any], done: Any, started: list[KafkaInput] | None = None
+) -> KafkaInput:
+    """Run a worker until ``done()`` is true (checked every 0.5 s), then stop it cleanly."""
+    until = asyncio.Event()
+    worker = asyncio.ensure_future(work(config, until, started))
+    deadline = time.monotonic() + DEADLINE_SECS
+    while not worker.done() and time.monotonic() < deadline:
+        if await asyncio.to_thread(done):
+            break
+        await asyncio.sleep(0.5)
+    until.set()
+    return await worker
+
+
+def test_every_record_indexed_once_and_offsets_committed(
+    kafka_bootstrap: str, es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """20k raw lines on 3 partitions: 20k documents, the group committed every partition's end,
+    and a second run of the group reads nothing again."""
+    create_topic(kafka_bootstrap, prefix, 3)
+    total = produce(kafka_bootstrap, prefix, lines(0, 20_000), 3)
+    config = settings(kafka_bootstrap, es_url, prefix, tmp_path)
+    source = asyncio.run(run_until(config, lambda: es_count(es_client, prefix) >= total))
+    again = asyncio.run(_short_run(config))
+    assert (20_000, end_offsets(kafka_bootstrap, prefix, 3), 20_000, 0) == (
+        es_count(es_client, prefix), committed(kafka_bootstrap, prefix, prefix),
+        source.counters.received, again.counters.received,
+    )
+
+
+async def _short_run(config: dict[str, Any]) -> KafkaInput:
+    """A second member of the group for a few seconds (long enough to be assigned and fetch)."""
+    started: list[KafkaInput] = []
+    ends = time.monotonic() + 8
+    return await run_until(config, lambda: time.monotonic() > ends, started)
+
+
+def test_poison_records_are_dead_lettered_and_the_partition_moves(
+    kafka_bootstrap: str, es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """A value that is not UTF-8 and a 5 MB value land in the DLQ with topic/partition/offset;
+    the lines after them are indexed and the committed offset passes them."""
+    create_topic(kafka_bootstrap, prefix, 1, {"max.message.bytes": str(8 << 20)})
+    values = [*lines(0, 100), b"bad \xff\xfe bytes", b"x" * (5 << 20), *lines(100, 100)]
+    produce(kafka_bootstrap, prefix, values, 1, max_request_size=8 << 20)
+    config = settings(kafka_bootstrap, es_url, prefix, tmp_path)
+    source = asyncio.run(run_until(
+        config, lambda: committed(kafka_bootstrap, prefix, prefix).get(0) == len(values)))
+    letters = [letter for _, letter in DeadLetterQueue(tmp_path / "dlq").pending()]
+    assert (
+        200,
+        {0: 202},
+        [("kafka_invalid_utf8", 100), ("kafka_value_too_large", 101)],
+        [f"Kafka record {prefix}/0@100", f"Kafka record {prefix}/0@101"],
+        (202, 200, 2),
+    ) == (
+        es_count(es_client, prefix),
+        committed(kafka_bootstrap, prefix, prefix),
+        [(letter.error_type, letter.event["kafka"]["offset"]) for letter in letters],
+        [letter.reason.split(":")[0] for letter in letters],
+        (source.counters.received, source.counters.sent, source.counters.dead_lettered),
+    )
