@@ -2,8 +2,9 @@
 
 Each ``[[enrich.field_rules]]`` entry has an optional ``when`` condition written in Logstash's
 condition syntax (``[level] == "debug" and "x" not in [tags]``) and the operations to apply
-when it holds: a kv split first, then mutate's, in mutate's order: rename, replace, convert, gsub, uppercase, lowercase,
-strip, then add_field, add_tag, remove_field, remove_tag; or ``drop``. The rules run right after
+when it holds: a kv split first, then mutate's, in mutate's order (rename, replace, convert,
+gsub, uppercase, lowercase, strip, then add_field, add_tag, remove_field, remove_tag); or
+``drop``. The rules run right after
 parsing, on the log's own keys under their Logstash names (``level``, ``service``), so the ECS
 mapping that follows sees the result. A field ``[a][b]`` is looked up in the log's keys first,
 then in the event (``message``, ``tags``, Filebeat's ``fields``).
