@@ -76,6 +76,9 @@ class BeatsInput:
         )
         self.peak_memory = 0
         """Highest budget use seen (bytes): what the thundering-herd test reads."""
+        self.read_buffer = bytearray(READ_BYTES)
+        """One buffer every connection reads into: the transport fills it and the protocol
+        copies the bytes into its decoder in the same callback, so no connection keeps one."""
         self._ssl = server_context(config.tls)
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._server: asyncio.Server | None = None
@@ -209,7 +212,7 @@ class _Connection(asyncio.BufferedProtocol):
         self.peer = "?"
         self.stream = f"beats:?#{serial}"
         self.transport: asyncio.Transport | None = None
-        self._buffer = bytearray(READ_BYTES)
+        self._buffer = owner.read_buffer
         self._want = 0
         self._got = 0
         self._arrived = asyncio.Event()
