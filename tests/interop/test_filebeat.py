@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import ApiError, Elasticsearch, helpers
 
 from tests.interop.filebeat import Filebeat
 from tests.interop.serve import Serve
@@ -37,7 +37,20 @@ def write_lines(path: Path, start: int, count: int) -> None:
 
 
 def documents(es: Elasticsearch, prefix: str) -> list[dict[str, object]]:
-    """Every document's ``_source`` under ``prefix``* (after a refresh)."""
+    """Every document's ``_source`` under ``prefix``* (after a refresh); a search that meets
+    a daily index whose shard is still starting (503) is asked again, a bounded number of times.
+    """
+    for _ in range(30):
+        try:
+            return _documents(es, prefix)
+        except ApiError as exc:
+            if exc.status_code != 503:
+                raise
+            time.sleep(1.0)
+    return _documents(es, prefix)
+
+
+def _documents(es: Elasticsearch, prefix: str) -> list[dict[str, object]]:
     es.indices.refresh(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
     hits = helpers.scan(
         es, index=f"{prefix}*", query={"query": {"match_all": {}}}, size=5000,
@@ -155,8 +168,7 @@ def _wait_some(es: Elasticsearch, prefix: str) -> None:
     """Until the first lines are in ES: the moment to kill lumberyard mid-stream."""
     deadline = time.monotonic() + SETTLE_SECS
     while time.monotonic() < deadline:
-        found = es.count(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
-        if found["count"] > 0:
+        if len(documents(es, prefix)) > 0:
             return
         time.sleep(0.05)
     raise AssertionError(f"no document arrived in {SETTLE_SECS:.0f} s")

@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch
 
 from pipeline.stack import free_port
 from tests.interop.relay import Relay
@@ -43,10 +43,18 @@ def acked(prof_port: int) -> int:
 
 
 def es_count(es: Elasticsearch, prefix: str) -> int:
-    """Documents under ``prefix``* after a refresh."""
-    es.indices.refresh(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
-    found = es.count(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
-    return int(found["count"])
+    """Documents under ``prefix``* after a refresh (asked again, bounded, while a new daily
+    index's shard is still starting: 503)."""
+    for attempt in range(30):
+        try:
+            es.indices.refresh(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+            found = es.count(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+            return int(found["count"])
+        except ApiError as exc:
+            if exc.status_code != 503 or attempt == 29:
+                raise
+            time.sleep(1.0)
+    raise AssertionError("unreachable")
 
 
 def settled(es: Elasticsearch, prefix: str, prof_port: int) -> tuple[int, int]:
