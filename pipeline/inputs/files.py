@@ -1,6 +1,7 @@
 """FileInput: archived log files (plain or compressed, or stdin) as batches of events.
 
-Reads each :class:`FileUnit` in large blocks, turns complete lines into Filebeat-shaped
+Reads each :class:`FileUnit` in large blocks (in a thread, one block ahead, so neither the
+reads nor the decompression ever block the event loop), turns complete lines into Filebeat-shaped
 events (optionally joined into multiline events first) and yields one :class:`Batch` per
 block. Each batch's ack feeds an :class:`OffsetTracker`; the listener hears the
 checkpoint move only over the contiguous acknowledged prefix. Problems with a file (corrupt,
@@ -9,11 +10,12 @@ truncated) go to the listener with the path and reason; the input then moves on.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import hashlib
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, aclosing, nullcontext
 from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
 
@@ -36,7 +38,7 @@ from pipeline.inputs._events import (
     truncated_event,
 )
 from pipeline.inputs._units import FileUnit
-from pipeline.runtime import Batch, Event
+from pipeline.runtime import Batch, Event, read_ahead
 
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 """Bytes of a line kept at most (``parsers.max_line_bytes``'s default)."""
@@ -111,14 +113,28 @@ class FileInput:
         self._starts_event = starts_event
         """With multiline: which lines begin an event (lets ranges split on event bounds)."""
         self._stdin = stdin
+        self._stopped = False
         self.lines = 0
         self.events = 0
 
     async def batches(self) -> AsyncIterator[Batch]:
-        """Batches of every unit in turn; a unit with a problem is reported and left."""
-        for unit in self._units:
-            for batch in _UnitReader(unit, self).batches():
+        """Batches of every unit in turn; a unit with a problem is reported and left.
+
+        Taking the next unit (a queue shared by workers), opening, reading and decompressing
+        run in a thread, never on the event loop; lines, events and acks stay on the loop.
+        """
+        units = iter(self._units)
+        while not self._stopped:
+            unit = await asyncio.to_thread(next, units, None)
+            if unit is None:
+                return
+            async for batch in _UnitReader(unit, self).batches():
                 yield batch
+
+    async def stop(self) -> None:
+        """Read no further: the unit being read ends after the block in hand (its checkpoint
+        stays at the acknowledged prefix, so a resumed run reads the rest), no unit starts."""
+        self._stopped = True
 
     async def close(self) -> None:
         """Nothing stays open between batches."""
@@ -134,6 +150,8 @@ class _UnitReader:
         multiline = owner._joiner_factory is not None and not unit.filebeat
         self.joiner = owner._joiner_factory() if multiline and owner._joiner_factory else None
         self.tracker = OffsetTracker(unit.resume, self._checkpoint)
+        self.stream = f"file:{unit.key}"
+        """Each unit is its own ack stream: a slow file never holds back another's checkpoint."""
         self.id_path = unit.path
         self.codec = unit.codec
         self.position = Position()
@@ -155,17 +173,23 @@ class _UnitReader:
     def _checkpoint(self, offset: int, finished: bool) -> None:
         self.listener.on_checkpoint(self.unit, offset, finished)
 
-    def batches(self) -> Iterator[Batch]:
+    async def batches(self) -> AsyncIterator[Batch]:
         """Every batch of the unit; problems are reported to the listener, never raised."""
         try:
-            with self._open() as raw:
-                for block, base in self._blocks(raw):
-                    yield from self._block_batch(block, base)
-                    if self.clip is not None and self.clip.stop_offset is not None:
-                        break
-                yield from self._final()
+            with await asyncio.to_thread(self._open) as raw:
+                async with aclosing(read_ahead(self._blocks(raw))) as blocks:
+                    async for block, base, raw_done in blocks:
+                        for batch in self._block_batch(block, base, raw_done):
+                            yield batch
+                        if self.clip is not None and self.clip.stop_offset is not None:
+                            break
+                        if self.owner._stopped:
+                            return  # not finished: the rest is read again from the checkpoint
+                for batch in self._final():
+                    yield batch
         except TruncatedArchive as exc:
-            yield from self._truncated_tail(str(exc))
+            for batch in self._truncated_tail(str(exc)):
+                yield batch
         except InputError as exc:
             self.listener.on_problem(self.unit, str(exc))
         except OSError as exc:
@@ -181,8 +205,9 @@ class _UnitReader:
         self.codec = sniff(head)
         return nullcontext(stream)
 
-    def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int]]:
-        """Content blocks from the resume offset (to the range end), with their offsets."""
+    def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
+        """Content blocks from the resume offset (to the range end), with their offsets and
+        the raw bytes read so far (runs in a thread: blocking reads and decompression)."""
         unit, seekable = self.unit, self.codec == "plain" and self.unit.path != STDIN
         base = 0
         if seekable and unit.resume > 0:
@@ -194,17 +219,17 @@ class _UnitReader:
             block, start = window.cut(chunk, base)
             base += len(chunk)
             if block:
-                yield block, start
+                yield block, start, self.position.raw
             if window.done:
                 return
 
-    def _block_batch(self, block: bytes, base: int) -> Iterator[Batch]:
+    def _block_batch(self, block: bytes, base: int, raw_position: int) -> Iterator[Batch]:
         ended: tuple[str, int] | None = None
         if self.long is not None:  # skipping the rest of an over-long line
             newline = block.find(b"\n")
             self.long_to = base + (len(block) if newline < 0 else newline + 1)
             if newline < 0:
-                self.listener.on_progress(self.unit, self._raw_done(), 0, 0)
+                self.listener.on_progress(self.unit, self._raw_done(raw_position), 0, 0)
                 return
             ended = self._end_long()
             block, base = block[newline + 1 :], base + newline + 1
@@ -227,12 +252,13 @@ class _UnitReader:
                 self.carry, self.carry_offset = b"", self.clip.stop_offset
         self.owner.lines += len(lines.texts)
         pairs = self._join(lines)
-        self.listener.on_progress(self.unit, self._raw_done(), len(lines.texts), len(pairs))
+        raw_done = self._raw_done(raw_position)
+        self.listener.on_progress(self.unit, raw_done, len(lines.texts), len(pairs))
         for start in range(0, len(pairs), BATCH_EVENTS):
             part = pairs[start : start + BATCH_EVENTS]
             after = start + BATCH_EVENTS
             end = pairs[after][1] if after < len(pairs) else lines.rest_offset
-            yield self._batch(part, end, len(block) * len(part) // len(pairs))
+            yield self._batch(part, end)
 
     def _cap_lines(self, lines: Lines) -> None:
         """Cut the complete lines of a block that are over the cap (the same cut and tag as a
@@ -246,8 +272,10 @@ class _UnitReader:
                     texts[i] = cut_utf8(raw, cap).decode("utf-8", "replace")
                     self.marks[lines.offsets[i]] = LINE_TRUNCATED_TAG
 
-    def _raw_done(self) -> int:
-        return self.position.raw - (self.unit.start if self.codec == "plain" else 0)
+    def _raw_done(self, raw_position: int) -> int:
+        """Raw bytes of the unit read up to a block (``raw_position`` read with it: the
+        thread reading ahead has moved ``self.position`` on already)."""
+        return raw_position - (self.unit.start if self.codec == "plain" else 0)
 
     def _end_long(self) -> tuple[str, int]:
         """The kept head of the over-long line that just ended, marked ``_truncated``."""
@@ -294,7 +322,7 @@ class _UnitReader:
             self._mark(events, pairs)
         return events
 
-    def _batch(self, pairs: list[tuple[str, int]], end: int, nbytes: int) -> Batch:
+    def _batch(self, pairs: list[tuple[str, int]], end: int) -> Batch:
         """A batch; with multiline its end is only known once the next event starts."""
         events = self._make(pairs)
         if self.joiner is None:
@@ -304,7 +332,7 @@ class _UnitReader:
                 self.tracker.set_end(self.open_seq, pairs[0][1])
             self.open_seq, ack = self.tracker.issue(None)
         self.owner.events += len(events)
-        return Batch(events=events, ack=ack, input_name=INPUT_NAME, nbytes=nbytes)
+        return Batch(events=events, ack=ack, input_name=INPUT_NAME, stream=self.stream)
 
     def _final(self) -> Iterator[Batch]:
         """Flush the multiline joiner and a last line without newline; then finish."""
@@ -316,7 +344,7 @@ class _UnitReader:
             pairs = self._join(Lines([text], [offset], b"", end))
             pairs += self.joiner.flush() if self.joiner is not None else []
             if pairs:
-                yield self._batch(pairs, end, 0)
+                yield self._batch(pairs, end)
             self.tracker.finish(end)
             return
         pairs = self.joiner.flush() if self.joiner is not None else []
@@ -325,7 +353,7 @@ class _UnitReader:
             self.owner.lines += 1
         self.carry = b""
         if pairs:
-            yield self._batch(pairs, end, 0)
+            yield self._batch(pairs, end)
         self.tracker.finish(end)
 
     def _truncated_tail(self, reason: str) -> Iterator[Batch]:
@@ -351,6 +379,6 @@ class _UnitReader:
                 self.tracker.set_end(self.open_seq, self.carry_offset)
                 self.open_seq = None
             _, ack = self.tracker.issue(self.carry_offset)
-            yield Batch(events=events, ack=ack, input_name=INPUT_NAME, nbytes=len(self.carry))
+            yield Batch(events=events, ack=ack, input_name=INPUT_NAME, stream=self.stream)
         elif self.joiner is not None and self.open_seq is not None:
             self.tracker.set_end(self.open_seq, self.carry_offset)

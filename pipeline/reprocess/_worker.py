@@ -38,6 +38,7 @@ from pipeline.runtime import (
     Chain,
     Event,
     Output,
+    Runtime,
     count_failure_tags,
     tune_gc_for_throughput,
 )
@@ -157,7 +158,8 @@ def queued(units: Units, reporter: Reporter) -> Iterator[FileUnit]:
 
 
 async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
-    """Run units through the chain into the job's target until the queue is empty."""
+    """Run units through the chain into the job's target until the queue is empty: the one
+    long-running runtime, with one input (the files of the shared queue)."""
     tally = Tally()
     store = CheckpointStore(Path(job.state_path), job.job) if job.state_path else None
     reporter = Reporter(worker, reports, store)
@@ -170,11 +172,14 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
         tune_gc_for_throughput()  # after start-up: what it built is frozen out of collection
         saver = asyncio.create_task(_save_periodically(reporter))
         try:
-            await _pump(source, chain, sink, tally, job)
+            outcome = await Runtime([source], _Steps(chain, tally, job), sink).run()
         finally:
             saver.cancel()
-            await sink.close()
             _collect(tally, source, chain, sink)
+        if outcome.output_error is not None:
+            fatal = outcome.output_error  # one line, as when the sink raised it
+        elif not outcome.ok:
+            reports.put(("fatal", worker, outcome.describe()))
     except LumberyardError as exc:
         fatal = exc
     finally:
@@ -203,16 +208,24 @@ async def _save_periodically(reporter: Reporter) -> None:
                 reporter.save()
 
 
-async def _pump(source: FileInput, chain: Chain, sink: Output, tally: Tally, job: Job) -> None:
-    raw_lines = job.target == "kafka"
-    async for batch in source.batches():
-        if job.filtering or not raw_lines:
-            if raw_lines:
+class _Steps:
+    """The runtime's processor in a reprocess: the chain (for the Kafka target only when
+    filtering: it gets the lines as read), then the tally of what goes to the target."""
+
+    def __init__(self, chain: Chain, tally: Tally, job: Job) -> None:
+        self.counters = chain.counters
+        self._chain = chain
+        self._tally = tally
+        self._raw_lines = job.target == "kafka"
+        self._run_chain = job.filtering or not self._raw_lines
+
+    def apply(self, batch: Batch) -> Batch:
+        if self._run_chain:
+            if self._raw_lines:
                 _keep_raw(batch)
-            chain.apply(batch)
-            tally.count(batch.events)
-        await sink.write(batch)
-    await sink.flush()
+            self._chain.apply(batch)
+            self._tally.count(batch.events)
+        return batch
 
 
 def _keep_raw(batch: Batch) -> None:

@@ -12,7 +12,7 @@ from pipeline.connections import EsConnection
 from pipeline.dlq import DeadLetterQueue
 from pipeline.inputs.beats import BeatsInput, BeatsInputConfig
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
-from pipeline.runtime import Chain, run
+from pipeline.runtime import Chain
 from pipeline.steps import EnrichConfig, build_steps
 
 
@@ -40,8 +40,15 @@ class Pipeline:
 
     async def __aenter__(self) -> Pipeline:
         await self.beats.start()
-        self._task = asyncio.create_task(run(self.beats, self.chain, self.output))
+        self._task = asyncio.create_task(self._run())
         return self
+
+    async def _run(self) -> None:
+        """The runtime's loop in miniature: input -> chain -> output, until the input stops."""
+        async for batch in self.beats.batches():
+            await self.output.write(self.chain.apply(batch))
+        await self.output.flush()
+        await self.beats.close()
 
     async def __aexit__(self, *exc: object) -> None:
         await self.beats.stop()
