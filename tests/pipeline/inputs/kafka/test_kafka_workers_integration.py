@@ -1,10 +1,9 @@
 """Kafka workers as separate processes on the real Kafka and Elasticsearch: ``kill -9`` one of
 three in a group, or the only one, and every record still ends up in Elasticsearch once.
 
-The number of records is ``LUMBERYARD_KAFKA_TEST_EVENTS`` (default 60,000: the issue's 300k
-take several minutes on the 2 shared cores of the dev machine; the property does not depend
-on the size, and 300k was run by hand, see BENCHMARKS.md). Documents are counted IN
-ELASTICSEARCH; loops waiting for them are bounded by a deadline.
+The number of records is ``LUMBERYARD_KAFKA_TEST_EVENTS`` (default 300,000, as the issue asks:
+about 1.5 minutes per test on the 2 shared cores of the dev machine, half of it producing).
+Documents are counted IN ELASTICSEARCH; loops waiting for them are bounded by a deadline.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from kafka_helpers import committed, create_topic, end_offsets, lines, produce
 
 pytestmark = pytest.mark.integration
 
-EVENTS = int(os.environ.get("LUMBERYARD_KAFKA_TEST_EVENTS", "60000"))
+EVENTS = int(os.environ.get("LUMBERYARD_KAFKA_TEST_EVENTS", "300000"))
 WORKER = Path(__file__).with_name("kafka_worker.py")
 DEADLINE_SECS = 600
 
