@@ -76,6 +76,8 @@ class KafkaInput:
 
     async def batches(self) -> AsyncIterator[Batch]:
         """Batches per partition fetch until :meth:`stop`; raises what stopped the fetching."""
+        if self._stopping:
+            return  # stopped before it started: do not join the group at all
         await self._start()
         while True:
             while self._queue:
