@@ -80,7 +80,17 @@ class GrammarSpec(BaseModel):
     )
     timestamp_field: str = Field(
         default="timestamp",
-        description="Captured field holding the event time (ISO 8601)."
+        description="Captured field holding the event time (ISO 8601 unless timestamp_formats)."
+    )
+    timestamp_formats: list[str] = Field(
+        default_factory=lambda: ["ISO8601"],
+        description="Formats of that field, tried in order as Logstash's date filter does: "
+        "ISO8601, UNIX, UNIX_MS or a Joda pattern such as 'dd/MMM/yyyy:HH:mm:ss Z'.",
+    )
+    tag_on_failure: list[str] = Field(
+        default_factory=list,
+        description="Tags a line gets when this grammar applied to it (its when_* held) but no "
+        "user grammar matched (Logstash grok's tag_on_failure, e.g. _grokparsefailure).",
     )
 
 
@@ -96,6 +106,13 @@ class ParsersConfig(BaseModel):
     max_line_bytes: int = Field(
         default=1024 * 1024, ge=16,
         description="Longer lines are cut to this many bytes and tagged _truncated.",
+    )
+    pattern_timeout_secs: float = Field(
+        default=1.0, gt=0,
+        description="Time budget per line of each user-supplied pattern (grammars, "
+        "when_regex, multiline.pattern). A line on which a pattern runs longer is tagged "
+        "_groktimeout and goes on without that pattern's fields (Logstash grok's "
+        "timeout_millis, there 30 s).",
     )
     grammars: list[GrammarSpec] = Field(
         default_factory=list,

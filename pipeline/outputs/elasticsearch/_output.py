@@ -3,9 +3,12 @@
 ``write`` encodes a batch, then waits for room in the byte budget (backpressure: the caller
 stops reading its input while it waits). Encoded items accumulate into a request that is cut at
 ``max_events`` / ``max_bytes`` or after ``flush_interval_secs``; at most ``max_in_flight``
-requests are outstanding. Each response is classified per item: done items and dead-lettered
-ones (after the DLQ fsync) settle their batch ticket; retried ones go again, alone, after an
-exponential backoff with jitter. A batch is acknowledged once all its events are settled.
+requests are outstanding. Every ``write`` gives the event loop one turn before it returns: an
+input that reads without awaiting anything (a file) would otherwise starve the sending tasks
+and the flush timer, and nothing would be sent until the budget is full or the input ends.
+Each response is classified per item: done items and dead-lettered ones (after the DLQ fsync)
+settle their batch ticket; retried ones go again, alone, after an exponential backoff with
+jitter. A batch is acknowledged once all its events are settled.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pipeline.outputs.elasticsearch._encoder import BulkEncoder, BulkItem, join
 from pipeline.outputs.elasticsearch._health import ClusterInfo, check_health
 from pipeline.outputs.elasticsearch._ledger import BatchTicket, Ledger
 from pipeline.outputs.elasticsearch._service import BulkService
-from pipeline.runtime import METADATA, Batch, ByteBudget, Counters, Event
+from pipeline.runtime import METADATA, Batch, ByteBudget, Counters, Event, backoff_delay
 
 
 @dataclass(slots=True)
@@ -79,7 +82,7 @@ class ElasticsearchOutput:
         """Take ``batch``; waits while the buffer is full; ``batch.ack`` is called on delivery."""
         self._raise_if_failed()
         self._start_ticker()
-        ticket = self.ledger.open(batch.ack, batch.input_name, len(batch.events))
+        ticket = self.ledger.open(batch.ack, batch.input_name, len(batch.events), batch.stream)
         items, letters = self._encode(batch.events, ticket)
         if letters:
             await self._store_letters(letters)
@@ -87,6 +90,7 @@ class ElasticsearchOutput:
         await self._budget.acquire(sum(sizes))
         self._raise_if_failed()
         self._add(items, sizes)
+        await asyncio.sleep(0)  # one loop turn: requests cut so far start, the timer can fire
 
     async def flush(self) -> None:
         """Send what is buffered and wait until every event written so far is acknowledged."""
@@ -107,6 +111,11 @@ class ElasticsearchOutput:
     async def healthcheck(self) -> ClusterInfo:
         """Check Elasticsearch the way the sink uses it (same session, auth and ``_bulk``)."""
         return await check_health(self.service)
+
+    @property
+    def buffer(self) -> ByteBudget:
+        """The byte budget (read by /metrics and /health: used, capacity, writers waiting)."""
+        return self._budget
 
     def report(self) -> str:
         """Reconciliation summary per input, printable at the end of a CLI run."""
@@ -264,13 +273,6 @@ class ElasticsearchOutput:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._ticker = None
         await self.service.close()
-
-
-def backoff_delay(attempt: int, initial: float, maximum: float, rng: random.Random) -> float:
-    """Exponential backoff with 'equal jitter': the step doubles per attempt up to ``maximum``;
-    half of it is waited for sure, half at random, so retrying clients spread out."""
-    step = min(maximum, initial * 2 ** min(attempt - 1, 30))
-    return float(step / 2 + rng.uniform(0, step / 2))
 
 
 def _snake(name: str) -> str:

@@ -1,4 +1,4 @@
-"""A pass-through proxy in front of the REAL Elasticsearch that can hold bulk requests.
+"""A pass-through proxy in front of the REAL Elasticsearch: records, and can hold, bulk requests.
 
 Tests that interrupt a run (Ctrl-C, ``kill -9``) must interrupt it *in the middle*: with a
 fast pipeline a small archive may be finished before the signal arrives. The gate passes
@@ -28,6 +28,8 @@ class BulkGate:
         self.upstream = upstream.rstrip("/")
         self.open_docs = open_docs
         self.docs_succeeded = 0
+        self.bulk_docs: list[int] = []
+        """Documents in each bulk request as it arrived, in arrival order (held or not)."""
         self._lock = threading.Lock()
         self._released = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -46,10 +48,11 @@ class BulkGate:
     def _is_bulk(path: str) -> bool:
         return path.split("?", maxsplit=1)[0].endswith("/_bulk")
 
-    def _admit(self, path: str) -> None:
+    def _admit(self, path: str, body: bytes | None) -> None:
         if not self._is_bulk(path):
             return
         with self._lock:
+            self.bulk_docs.append((body or b"").count(b"\n") // 2)  # action + source
             held = self.docs_succeeded >= self.open_docs
         if held:
             self._released.wait(_HOLD_LIMIT_SECS)
@@ -81,7 +84,7 @@ class BulkGate:
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                gate._admit(self.path)
+                gate._admit(self.path, body)
                 headers = {k: v for k in _FORWARDED_HEADERS if (v := self.headers.get(k))}
                 request = urllib.request.Request(
                     gate.upstream + self.path, data=body, headers=headers, method=self.command
