@@ -106,3 +106,61 @@ def test_poison_records_are_dead_lettered_and_the_partition_moves(
         [letter.reason.split(":")[0] for letter in letters],
         (source.counters.received, source.counters.sent, source.counters.dead_lettered),
     )
+
+
+def test_elasticsearch_down_for_a_minute_nothing_lost_group_stable(
+    kafka_bootstrap: str, private_es: Any, unique_name: str, tmp_path: Path
+) -> None:
+    """Elasticsearch stopped for 60 s mid-stream (3x max_poll_interval): the input pauses its
+    partitions but keeps polling, so it is never revoked; what it holds stays under its bound;
+    after the restart every record is in Elasticsearch once and the offsets are at the end."""
+    node = private_es()
+    es = Elasticsearch(node.url, request_timeout=30)
+    create_topic(kafka_bootstrap, unique_name, 3)
+    produce(kafka_bootstrap, unique_name, lines(0, 10_000), 3)
+    limit = 128 * 1024
+    config = settings(
+        kafka_bootstrap, node.url, unique_name, tmp_path,
+        input={"max_buffered_bytes": limit, "max_batch_records": 500,
+               "max_poll_interval_secs": 20.0, "session_timeout_secs": 6.0,
+               "heartbeat_interval_secs": 1.0},
+        output={"buffer_max_bytes": 256 * 1024, "max_bytes": 128 * 1024,
+                "retry_max_backoff_secs": 2.0},
+    )
+    seen: dict[str, Any] = {"peak": 0, "paused": False, "revocations_during": None}
+
+    async def scenario() -> KafkaInput:
+        until = asyncio.Event()
+        started: list[KafkaInput] = []
+        worker = asyncio.ensure_future(work(config, until, started))
+        await _wait(lambda: es_count(es, unique_name) >= 10_000, worker)
+        source = started[0]
+        await asyncio.to_thread(node.stop)
+        await asyncio.to_thread(produce, kafka_bootstrap, unique_name, lines(10_000, 40_000), 3)
+        outage_ends = time.monotonic() + 60
+        while time.monotonic() < outage_ends:
+            seen["peak"] = max(seen["peak"], source.queued_bytes)
+            seen["paused"] = seen["paused"] or source.paused
+            await asyncio.sleep(0.2)
+        seen["revocations_during"] = source.revocations
+        await asyncio.to_thread(node.start)
+        await _wait(lambda: es_count(es, unique_name) >= 50_000, worker)
+        until.set()
+        return await worker
+
+    source = asyncio.run(scenario())
+    assert (50_000, end_offsets(kafka_bootstrap, unique_name, 3), 0, True, True) == (
+        es_count(es, unique_name), committed(kafka_bootstrap, unique_name, unique_name),
+        seen["revocations_during"], seen["paused"], seen["peak"] <= limit + 500 * 200,
+    )
+    assert source.counters.reconciles()
+
+
+async def _wait(check: Any, worker: asyncio.Future[Any]) -> None:
+    """Until ``check()`` holds; raises what ended the worker if it ends first."""
+    deadline = time.monotonic() + DEADLINE_SECS
+    while not await asyncio.to_thread(check) and time.monotonic() < deadline:
+        if worker.done():
+            worker.result()
+            raise AssertionError("the worker ended early")
+        await asyncio.sleep(0.5)
