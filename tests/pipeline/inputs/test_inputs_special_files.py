@@ -3,6 +3,7 @@ ever); a FIFO given by path is read once as a stream, like stdin."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import threading
 from pathlib import Path
@@ -37,8 +38,6 @@ def test_a_fifo_in_a_directory_is_named_and_the_other_files_are_read(tmp_path: P
 @pytest.mark.timeout(60)
 def test_a_fifo_given_by_path_is_read_once_as_a_stream(tmp_path: Path) -> None:
     """inspect does not open it; FileInput reads what the writer sends, gzip sniffed too."""
-    import gzip  # noqa: PLC0415
-
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     unit = inspect(str(fifo))
