@@ -18,7 +18,8 @@ from kafka_helpers import committed, create_topic, end_offsets, lines, produce
 from kafka_worker import work
 
 from pipeline.dlq import DeadLetterQueue
-from pipeline.inputs.kafka import KafkaInput
+from pipeline.inputs.kafka import KafkaInput, KafkaInputConfig
+from pipeline.runtime import Batch
 
 pytestmark = pytest.mark.integration
 
@@ -164,3 +165,72 @@ async def _wait(check: Any, worker: asyncio.Future[Any]) -> None:
             worker.result()
             raise AssertionError("the worker ended early")
         await asyncio.sleep(0.5)
+
+
+def test_rebalance_never_commits_what_was_not_delivered(
+    kafka_bootstrap: str, unique_name: str, tmp_path: Path
+) -> None:
+    """Member A holds (never acks) the batches it read from both partitions; B joins. A's
+    revoke waits ``revoke_wait_secs`` and commits nothing; A's late acks of the revoked batches
+    commit nothing either; each partition is committed to its end only by the member that owns
+    it now, once that member's own batches are acknowledged."""
+    create_topic(kafka_bootstrap, unique_name, 2)
+    produce(kafka_bootstrap, unique_name, lines(0, 200), 2)
+    dlq = DeadLetterQueue(tmp_path / "dlq")
+    options = {"revoke_wait_secs": 1.0, "commit_interval_secs": 0.1, "session_timeout_secs": 6.0,
+               "heartbeat_interval_secs": 1.0}
+    config = KafkaInputConfig(bootstrap_servers=kafka_bootstrap, topics=[unique_name],
+                              group=unique_name, **options)
+    seen: dict[str, Any] = {}
+
+    async def scenario() -> None:
+        first, second = KafkaInput(config, dlq), KafkaInput(config, dlq)
+        held: list[Batch] = []
+        reader_a = asyncio.ensure_future(_collect(first, held))
+        await _until(lambda: {b.stream for b in held} == {f"kafka:{unique_name}/0",
+                                                          f"kafka:{unique_name}/1"})
+        reader_b = asyncio.ensure_future(_collect(second, None))
+        await _until(lambda: first.revocations >= 1)  # A is in its revoke wait (1 s) now
+        old, held[:] = list(held), []  # what A read before the rebalance
+        await _until(lambda: second.counters.received > 0)
+        seen["after_revoke"] = await asyncio.to_thread(committed, kafka_bootstrap,
+                                                       unique_name, unique_name)
+        for batch in old:
+            batch.ack()  # late acks of revoked batches
+        await asyncio.sleep(1.0)
+        seen["after_late_acks"] = await asyncio.to_thread(committed, kafka_bootstrap,
+                                                          unique_name, unique_name)
+        await _until(lambda: sum(len(b.events) for b in held) >= 100)
+        for batch in held:
+            batch.ack()
+        await _until(lambda: committed(kafka_bootstrap, unique_name, unique_name)
+                     == {0: 100, 1: 100})
+        for source, reader in ((first, reader_a), (second, reader_b)):
+            await source.stop()
+            await reader
+            await source.close()
+
+    asyncio.run(scenario())
+    dlq.close()
+    b_partition = {p: o for p, o in seen["after_late_acks"].items() if o > 0}
+    assert ({}, 1, [100], {0: 100, 1: 100}) == (
+        {p: o for p, o in seen["after_revoke"].items() if o > 0}, len(b_partition),
+        list(b_partition.values()), committed(kafka_bootstrap, unique_name, unique_name),
+    )
+
+
+async def _collect(source: KafkaInput, into: list[Batch] | None) -> None:
+    """Read ``source`` until it ends: keep the batches in ``into`` unacknowledged, or ack."""
+    async for batch in source.batches():
+        if into is None:
+            batch.ack()
+        else:
+            into.append(batch)
+
+
+async def _until(check: Any) -> None:
+    deadline = time.monotonic() + 120
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("gave up waiting")
+        await asyncio.sleep(0.1)
