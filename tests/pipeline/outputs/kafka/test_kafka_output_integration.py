@@ -54,7 +54,7 @@ def test_published_events_read_back_with_the_same_identity(
     """Two windows' batches: acked in write order after Kafka confirmed them; the Kafka input
     reads the same documents and source ids back (also for events without a file offset,
     whose identity is their raw bytes)."""
-    sent = [beats_events(range(0, 3)), beats_events(range(3, 5), with_offset=False)]
+    sent = [beats_events(range(3)), beats_events(range(3, 5), with_offset=False)]
     expected = [copy.deepcopy(e) for batch in sent for e in batch]
     acked: list[int] = []
     output = KafkaOutput(KafkaOutputConfig(topic=unique_name, bootstrap_servers=kafka_bootstrap))
