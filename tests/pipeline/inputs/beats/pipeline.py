@@ -12,7 +12,7 @@ from pipeline.connections import EsConnection
 from pipeline.dlq import DeadLetterQueue
 from pipeline.inputs.beats import BeatsInput, BeatsInputConfig
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
-from pipeline.runtime import Chain, run
+from pipeline.runtime import Chain, Outcome, Runtime
 from pipeline.steps import EnrichConfig, build_steps
 
 
@@ -32,7 +32,8 @@ class Pipeline:
             ElasticsearchOutputConfig(**settings), EsConnection(url=es_url),
             DeadLetterQueue(dlq_dir),
         )
-        self._task: asyncio.Task[None] | None = None
+        self.runtime = Runtime([self.beats], self.chain, self.output)
+        self._task: asyncio.Task[Outcome] | None = None
 
     @property
     def port(self) -> int:
@@ -40,13 +41,10 @@ class Pipeline:
 
     async def __aenter__(self) -> Pipeline:
         await self.beats.start()
-        self._task = asyncio.create_task(run(self.beats, self.chain, self.output))
+        self._task = asyncio.create_task(self.runtime.run())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.beats.stop()
+        self.runtime.stop()  # the drain: input stopped, output flushed and closed, input closed
         assert self._task is not None
-        try:
-            await self._task
-        finally:
-            await self.output.close()
+        await self._task
