@@ -17,7 +17,7 @@ from typing import Literal
 
 from pipeline.errors import GrammarError
 
-from . import _library_apps, _library_core
+from . import _library_apps, _library_core, _library_infra
 
 __all__ = ["FLAVOURS", "Flavour", "library", "read_pattern_files"]
 
@@ -31,7 +31,7 @@ _LINE = re.compile(r"(?P<name>[A-Za-z0-9_]+)[ \t]+(?P<pattern>.+)")
 @cache
 def library(flavour: Flavour = "legacy") -> dict[str, str]:
     """Every library name -> grok text, in ``flavour``'s capture names (shared; do not change)."""
-    legacy = {**_library_core.LEGACY, **_library_apps.LEGACY}
+    legacy = {**_library_core.LEGACY, **_library_apps.LEGACY, **_library_infra.LEGACY}
     if flavour == "legacy":
         return legacy
     ecs = {**_library_core.ECS, **_library_apps.ECS}

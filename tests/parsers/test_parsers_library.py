@@ -65,7 +65,8 @@ def test_the_legacy_set_is_complete() -> None:
              "HAPROXYTCP", "NAGIOSLOGLINE", "S3_ACCESS_LOG", "ELB_ACCESS_LOG",
              "CLOUDFRONT_ACCESS_LOG", "BIND9", "BRO_CONN", "EXIM", "RT_FLOW1", "MAVEN_VERSION",
              "MCOLLECTIVE", "MONGO3_LOG", "POSTGRESQL", "RAILS3", "REDISMONLOG", "RUBY_LOGGER",
-             "SQUID3"}
+             "SQUID3", "NETSCREENSESSIONLOG", "CISCO_TAGGED_SYSLOG", "CISCOFW106023",
+             "CISCOFW733100", "SHOREWALL", "SFW2", "BACULA_LOGLINE"}
     assert set() == names - set(library("legacy"))
 
 

@@ -31,14 +31,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.errors import LimitExceeded, ProtocolError
+from pipeline.errors import InputError, LimitExceeded, ProtocolError
 from pipeline.inputs.beats._codec import DEFAULT_STEP_BYTES, Decoder, Window, encode_ack
 from pipeline.inputs.beats._config import BeatsInputConfig
 from pipeline.inputs.beats._events import window_events
 from pipeline.inputs.beats._tls import server_context
 from pipeline.runtime import Batch, ByteBudget
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("lumberyard.beats")
 
 READ_BYTES = 64 * 1024
 """Most bytes taken from a socket at once."""
@@ -95,18 +95,23 @@ class BeatsInput:
         return int(self._server.sockets[0].getsockname()[1])
 
     async def start(self) -> None:
-        """Bind and listen (``batches`` calls it when needed)."""
-        if self._server is not None:
+        """Bind and listen (``batches`` calls it when needed); not once stopped. An address
+        that cannot be bound is an :class:`InputError` naming it."""
+        if self._server is not None or self._stopping:
             return
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(
-            self._protocol,
-            self.config.host,
-            self.config.port,
-            ssl=self._ssl,
-            reuse_port=self.config.reuse_port or None,
-            backlog=1024,
-        )
+        try:
+            self._server = await loop.create_server(
+                self._protocol,
+                self.config.host,
+                self.config.port,
+                ssl=self._ssl,
+                reuse_port=self.config.reuse_port or None,
+                backlog=1024,
+            )
+        except OSError as exc:
+            where = f"{self.config.host}:{self.config.port}"
+            raise InputError(f"{self.name}: cannot listen on {where}: {exc}") from exc
         self._keepalive = asyncio.create_task(self._keepalives(), name=f"{self.name}-keepalive")
 
     async def batches(self) -> AsyncIterator[Batch]:
