@@ -122,9 +122,10 @@ def unique_name(request: pytest.FixtureRequest) -> Iterator[str]:
     this name, which no other test uses)."""
     stem = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:40]
     name = f"t-{stem}-{uuid.uuid4().hex[:8]}"
+    uses_es = "es_url" in request.fixturenames
+    client: Elasticsearch | None = request.getfixturevalue("es_client") if uses_es else None
     yield name
-    if "es_url" in request.fixturenames:
-        client: Elasticsearch = request.getfixturevalue("es_client")
+    if client is not None:
         quiet = client.options(ignore_status=404)
         quiet.indices.delete_index_template(name=f"{name}*")
         quiet.cluster.delete_component_template(name=f"{name}*")

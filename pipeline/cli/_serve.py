@@ -39,6 +39,10 @@ ServeEsUrl = Annotated[
     typer.Option("--es-url", envvar="ES_URL",
                  help="Elasticsearch URL (default: [elasticsearch] url of the config)."),
 ]
+IndexPrefix = Annotated[
+    str | None,
+    typer.Option("--index-prefix", help="Daily index prefix (default: [enrich] index_prefix)."),
+]
 BeatsHost = Annotated[
     str | None,
     typer.Option("--beats-host", help="Beats listen address (default 0.0.0.0, or "
@@ -85,8 +89,14 @@ def _overridden(config: LumberyardConfig, options: dict[str, Any]) -> Lumberyard
     inputs = config.inputs.model_copy(
         update={"beats": config.inputs.beats.model_copy(update=beats)}
     )
+    enrich = config.enrich
+    if "index_prefix" in given:  # validated like the file's value (the steps derive from it)
+        enrich = enrich.model_validate(
+            {**enrich.model_dump(), "index_prefix": given["index_prefix"]}
+        )
     return config.model_copy(update={
         "elasticsearch": config.elasticsearch.model_copy(update=es), "inputs": inputs,
+        "enrich": enrich,
     })
 
 
@@ -100,6 +110,7 @@ def register(app: typer.Typer) -> None:
         es_password: EsPassword = None,
         es_password_file: EsPasswordFile = None,
         es_ca: EsCa = None,
+        index_prefix: IndexPrefix = None,
         beats_host: BeatsHost = None,
         beats_port: BeatsPort = None,
         no_beats: NoBeats = False,
@@ -122,6 +133,7 @@ def register(app: typer.Typer) -> None:
             "url": es_url, "api_key": es_api_key, "user": es_user, "password": es_password,
             "password_file": es_password_file, "ca": es_ca, "host": beats_host,
             "port": beats_port, "no_beats": no_beats, "workers": workers,
+            "index_prefix": index_prefix,
         })
         startup(settings, setup=not no_setup)
         if workers == 1:

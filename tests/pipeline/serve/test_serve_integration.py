@@ -51,8 +51,10 @@ class Serve:
     def __init__(self, tmp_path: Path, prefix: str, es_url: str, *extra: str) -> None:
         self.port = free_port()
         config = tmp_path / "lumberyard.toml"
-        config.write_text(f'[enrich]\nindex_prefix = "{prefix}"\n', encoding="utf-8")
-        argv = [LUMBERYARD, "serve", "--config", str(config), "--es-url", es_url,
+        config.write_text('[enrich]\nindex_prefix = "overridden-by-the-option-"\n',
+                          encoding="utf-8")
+        argv = [LUMBERYARD, "serve", "--config", str(config), "--index-prefix", prefix,
+                "--es-url", es_url,
                 "--beats-host", "127.0.0.1", "--beats-port", str(self.port),
                 "--data-dir", str(tmp_path / "data"), *extra]
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
