@@ -1,5 +1,5 @@
-"""The Beats input wired to the real chain and the real Elasticsearch output, in-process, for
-the tests that claim delivery (they count documents in Elasticsearch)."""
+"""The Beats input wired by the real runtime to the real chain and the real Elasticsearch
+output, in-process, for the tests that claim delivery (they count documents in Elasticsearch)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ class Pipeline:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self.runtime.stop()  # the drain: input stopped, output flushed and closed, input closed
+        """Drain as on SIGTERM: the input stops, what was read is delivered and ACKed."""
+        self.runtime.stop()
         assert self._task is not None
-        await self._task
+        outcome = await self._task
+        assert (False, None) == (outcome.timed_out, outcome.output_error)
