@@ -21,12 +21,26 @@ def serve_missing() -> str | None:
     return None
 
 
-def serve_target(name: str, es_url: str, workers: int, *, setup: bool) -> Target:
+def serve_config(workdir: Path, prefix: str) -> Path:
+    """The config file of the measured ``serve``: the index prefix (everything else default)."""
+    path = workdir / f"serve-{prefix.rstrip('-')}.toml"
+    path.write_text(f'[enrich]\nindex_prefix = "{prefix}"\n', encoding="utf-8")
+    return path
+
+
+def serve_argv(config: Path, es_url: str, port: str, workers: int, data_dir: Path) -> list[str]:
+    """``lumberyard serve`` on 127.0.0.1:port writing to ``es_url``."""
+    head, _ = lumberyard_head()
+    return [*head, "serve", "--config", str(config), "--es-url", es_url, "--beats-host",
+            "127.0.0.1", "--beats-port", port, "--workers", str(workers), "--data-dir",
+            str(data_dir)]
+
+
+def serve_target(name: str, workdir: Path, es_url: str, workers: int, *, setup: bool) -> Target:
     """``lumberyard serve`` on 127.0.0.1:{port} writing to ``es_url``."""
-    head, env = lumberyard_head()
-    argv = [*head, "serve", "--es-url", es_url, "--index-prefix", PREFIX,
-            "--beats-host", "127.0.0.1", "--beats-port", "{port}", "--workers", str(workers)]
-    return Target(name, argv if setup else [*argv, "--no-setup"], env)
+    argv = serve_argv(serve_config(workdir, PREFIX), es_url, "{port}", workers,
+                      workdir / f"data-{name}")
+    return Target(name, argv if setup else [*argv, "--no-setup"], lumberyard_head()[1])
 
 
 @contextmanager
@@ -48,8 +62,9 @@ def lumber_targets(workdir: Path, workers: int, es_url: str | None) -> Iterator[
             es = ElasticsearchSink(es_url) if es_url else private_elasticsearch(workdir / "es")
             stack.callback(es.close)
             for n in sorted({1, workers}):
-                targets.append(serve_target(f"lumberyard-null-{n}w", standin.url, n,
+                targets.append(serve_target(f"lumberyard-null-{n}w", workdir, standin.url, n,
                                             setup=False))
             for n in sorted({1, workers}):
-                targets.append(serve_target(f"lumberyard-es-{n}w", es.url, n, setup=True))
+                targets.append(serve_target(f"lumberyard-es-{n}w", workdir, es.url, n,
+                                            setup=True))
         yield tst_send, targets, skipped

@@ -212,13 +212,13 @@ def start_proxy(upstream: str) -> ThreadingHTTPServer:
 
 
 def serve_argv(job: Job, port: int, workers: int) -> list[str]:
-    """``lumberyard serve`` on 127.0.0.1:port into the job's Elasticsearch."""
-    from bench.peers.lumberyard import lumberyard_head
+    """``lumberyard serve`` on 127.0.0.1:port into the job's Elasticsearch and index prefix
+    (Filebeat's input joins multiline records before sending, as in both architectures)."""
+    from bench.lumber_targets import serve_argv as argv
 
-    head, _ = lumberyard_head()
-    return [*head, "serve", "--es-url", job.url, "--index-prefix", job.index_prefix,
-            "--beats-host", "127.0.0.1", "--beats-port", str(port),
-            "--workers", str(workers), "--data-dir", str(job.workdir / "lumberyard-data")]
+    config = job.workdir / "lumberyard.toml"
+    config.write_text(f'[enrich]\nindex_prefix = "{job.index_prefix}"\n', encoding="utf-8")
+    return argv(config, job.url, str(port), workers, job.workdir / "lumberyard-data")
 
 
 def main(argv: list[str]) -> int:
