@@ -2,13 +2,14 @@
 firewall (SFW2) and Bacula, in the legacy capture names.
 
 Written for lumberyard with the meaning and capture names logstash-patterns-core gives them
-(see :mod:`parsers._library_core`). The Cisco ASA messages repeat a few fragments (an
-``interface:ip/port`` endpoint with an optional ``(user)``), written once below as helpers.
+(see :mod:`parsers._library_core`); Bacula also in ECS names. The Cisco ASA messages repeat
+a few fragments (an ``interface:ip/port`` endpoint with an optional ``(user)``), written once
+below as helpers.
 """
 
 from __future__ import annotations
 
-__all__ = ["LEGACY"]
+__all__ = ["ECS", "LEGACY"]
 
 
 def _user(name: str) -> str:
@@ -259,3 +260,71 @@ _BACULA = {
 }
 
 LEGACY: dict[str, str] = {**_NETSCREEN, **_CISCO_PARTS, **_CISCO, **_NETFILTER, **_BACULA}
+
+# Bacula in ECS names: the same messages, a few loosened (optional quotes, "Fatal [eE]rror").
+_BV = "[bacula][volume]"
+_E_VOLUME = rf'Volume \"%{{BACULA_VOLUME:{_BV}[name]}}\"'
+_E_DEVICE = (rf'device \"%{{BACULA_DEVICE:{_BV}[device]}}\" '
+             rf"\(%{{BACULA_DEVICEPATH:{_BV}[path]}}\)")
+_E_CONNECT = (r"(?:Client: %{BACULA_HOST:[bacula][client][name]}|Storage daemon) on "
+              r"%{IPORHOST:[client][address]}:%{POSINT:[client][port]:int}. "
+              r"ERR=%{GREEDYDATA:[error][message]}")
+_FATAL = "Fatal [eE]rror: "
+_BACULA_ECS_LOGS = {
+    **_BACULA_LOGS,
+    "MAX_CAPACITY": "User defined maximum volume capacity "
+                    f"%{{BACULA_CAPACITY:{_BV}[max_capacity]}} exceeded on {_E_DEVICE}.?",
+    "END_VOLUME": f"End of medium on {_E_VOLUME} Bytes=%{{BACULA_CAPACITY:{_BV}[bytes]}} "
+                  f"Blocks=%{{BACULA_CAPACITY:{_BV}[blocks]}} at "
+                  "%{BACULA_TIMESTAMP:[bacula][timestamp]}.",
+    "NEW_VOLUME": f"Created new {_E_VOLUME} in catalog.",
+    "NEW_LABEL": f"Labeled new {_E_VOLUME} on (?:file )?{_E_DEVICE}.",
+    "WROTE_LABEL": f"Wrote label to prelabeled {_E_VOLUME} on {_E_DEVICE}",
+    "NEW_MOUNT": f"New volume {_E_VOLUME[7:]} mounted on {_E_DEVICE} at "
+                 "%{BACULA_TIMESTAMP:[bacula][timestamp]}.",
+    "NOOPEN": r"\s*Cannot open %{DATA}: ERR=%{GREEDYDATA:[error][message]}",
+    "NOOPENDIR": r'\s*Could not open directory \"?%{DATA:[file][path]}\"?: '
+                 "ERR=%{GREEDYDATA:[error][message]}",
+    "NOSTAT": r"\s*Could not stat %{DATA:[file][path]}: ERR=%{GREEDYDATA:[error][message]}",
+    "NOJOBS": f"There are no more Jobs associated with {_E_VOLUME}. Marking it purged.",
+    "ALL_RECORDS_PRUNED": f".*?All records pruned from {_E_VOLUME}; " + r'marking it \"Purged\"',
+    "PRUNED_JOBS": "Pruned %{INT} Jobs* for client %{BACULA_HOST:[bacula][client][name]} from "
+                   "catalog.",
+    "PRUNED_FILES": "Pruned Files from %{INT} Jobs* for client "
+                    "%{BACULA_HOST:[bacula][client][name]} from catalog.",
+    "STARTJOB": "Start Backup JobId %{INT}, Job=%{BACULA_JOB:[bacula][job][name]}",
+    "STARTRESTORE": "Start Restore Job %{BACULA_JOB:[bacula][job][name]}",
+    "USEDEVICE": rf'Using Device \"%{{BACULA_DEVICE:{_BV}[device]}}\"',
+    "DIFF_FS": r"\s*%{UNIXPATH} is a different filesystem. Will not descend from %{UNIXPATH} "
+               "into it.",
+    "JOBEND": "Job write elapsed time = %{DATA:[bacula][job][elapsed_time]}, Transfer rate = "
+              "%{NUMBER} (?:K|M|G)? Bytes/second",
+    "VOLUME_PREVWRITTEN": rf'Volume \"?%{{BACULA_VOLUME:{_BV}[name]}}\"? previously written, '
+                          "moving to end of data.",
+    "READYAPPEND": f"Ready to append to end of {_E_VOLUME} size=%{{INT:{_BV}[size]:int}}",
+    "CANCELLING": "Cancelling duplicate JobId=%{INT:[bacula][job][other_id]}.",
+    "MARKCANCEL": "JobId %{INT:[bacula][job][id]}, Job %{BACULA_JOB:[bacula][job][name]} "
+                  "marked to be canceled.",
+    "CLIENT_RBJ": r'shell command: run ClientRunBeforeJob \"'
+                  r'%{GREEDYDATA:[bacula][job][client_run_before_command]}\"',
+    "MAXSTART": _FATAL + "Job canceled because max start delay time exceeded.",
+    "DUPLICATE": _FATAL + "JobId %{INT:[bacula][job][other_id]} already running. Duplicate job "
+                          "not allowed.",
+    "NOJOBSTAT": _FATAL + "No Job status returned from FD.",
+    "FATAL_CONN": _FATAL + "bsock.c:133 Unable to connect to " + _E_CONNECT,
+    "NO_CONNECT": "Warning: bsock.c:127 Could not connect to " + _E_CONNECT,
+    "NO_AUTH": r'Fatal error: Unable to authenticate with File daemon at \"?'
+               r'%{IPORHOST:[client][address]}(?::%{POSINT:[client][port]:int})?\"?. Possible '
+               "causes:",
+}
+ECS: dict[str, str] = {
+    **{k: v for k, v in _BACULA.items() if not k.startswith("BACULA_LOG")},
+    "BACULA_TIMESTAMP": "%{MONTHDAY}-%{MONTH}(?:-%{YEAR})? %{HOUR}:%{MINUTE}",
+    "BACULA_HOST": "%{HOSTNAME}",
+    **{f"BACULA_LOG_{kind}": text for kind, text in _BACULA_ECS_LOGS.items()},
+    "BACULA_LOG": "%{BACULA_TIMESTAMP:timestamp} %{BACULA_HOST:[host][hostname]}"
+                  "(?: JobId %{INT:[bacula][job][id]})?:? (?:"
+                  + "|".join(f"%{{BACULA_LOG_{kind}}}" for kind in _BACULA_LOGS) + ")",
+    "BACULA_LOGLINE": "%{BACULA_LOG}",
+}
+"""The Bacula names in ECS form (the firewalls' ECS forms are in :mod:`._library_ecs_net`)."""
