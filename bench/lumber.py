@@ -251,12 +251,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="N of 'N workers'")
     p.add_argument("--targets", default="", help="comma-separated names (default: all)")
     p.add_argument("--es-url", help="Elasticsearch for the serve-es targets (default: private)")
+    p.add_argument("--lumberyard-rev", default="HEAD",
+                   help="commit of lumberyard to measure, or 'worktree' (default HEAD)")
     p.add_argument("--publish", action="store_true", help="update BENCHMARKS.md")
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--workdir", type=Path, default=Path("/var/tmp/lumberyard-bench/lumber"))
     a = p.parse_args(argv)
     a.workdir.mkdir(parents=True, exist_ok=True)
     from bench.lumber_report import write
+    from bench.peers import lumberyard
+    from bench.run import snapshot
+
+    lumberyard.SOURCE, commit = snapshot(a.lumberyard_rev, a.workdir.parent)
+    print(f"lumberyard: {commit}", flush=True)
 
     with lumber_targets(a.workdir, a.workers, a.es_url) as (tst_send, targets, skipped):
         wanted = set(filter(None, a.targets.split(",")))
@@ -270,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "secs": a.secs,
                "warmup": a.warmup, "window": WINDOW, "compress": COMPRESS,
                "workers": a.workers, "cores": os.cpu_count(), "load_avg": os.getloadavg(),
-               "rows": rows, "skipped": skipped, "argv": sys.argv}
+               "rows": rows, "skipped": skipped, "lumberyard_commit": commit,
+               "argv": sys.argv}
     for path in write(results, a.out, ROOT / "BENCHMARKS.md" if a.publish else None):
         print(f"wrote {path}")
     return 0

@@ -61,6 +61,10 @@ function process(event) {
 }
 """
 
+SERVE_WORKERS = int(os.environ.get("BENCH_SERVE_WORKERS") or os.cpu_count() or 1)
+"""``serve --workers`` (one per core, its default), and as many Filebeat connections
+(``output.logstash.worker``) so that each worker process gets one (SO_REUSEPORT)."""
+
 MULTILINE = {"pattern": "^[ \\t]", "negate": False, "match": "after"}
 
 
@@ -81,11 +85,9 @@ def available() -> str | None:
 
 def serve_available() -> str | None:
     """Why Filebeat -> ``lumberyard serve`` cannot run here, or None."""
-    import importlib.util
+    from bench.lumber_targets import serve_missing
 
-    if importlib.util.find_spec("pipeline.cli._serve") is None:
-        return "lumberyard serve is not available yet (issue #11)"
-    return available()
+    return serve_missing() or available()
 
 
 def launch_es(job: Job) -> Launch:
@@ -152,7 +154,7 @@ def filebeat_config(job: Job, mode: str, target: str) -> dict[str, Any]:
         config.update({"setup.template.enabled": False, "setup.ilm.enabled": False})
     else:
         config["output.logstash"] = {"hosts": [target], "bulk_max_size": 2048,
-                                     "compression_level": 3}
+                                     "compression_level": 3, "worker": SERVE_WORKERS}
     return config
 
 
@@ -236,7 +238,7 @@ def main(argv: list[str]) -> int:
         target = f"127.0.0.1:{start_proxy(job.url).server_address[1]}"
     else:
         port = free_port()
-        workers = int(os.environ.get("BENCH_SERVE_WORKERS", "1"))
+        workers = SERVE_WORKERS
         from bench.peers.lumberyard import lumberyard_head
 
         env = {**os.environ, **lumberyard_head()[1]}
