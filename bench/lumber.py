@@ -196,11 +196,11 @@ def ack_latency(port: int, rate: float, secs: float) -> dict[str, float]:
 
 
 @contextmanager
-def running(argv: list[str], port: int, log: Path,
-            env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def running(argv: list[str], port: int, log: Path, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """A server started from ``argv``, listening on ``port``, stopped at the end."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
                                 env={**os.environ, **(env or {})}, start_new_session=True)
     try:
         wait_port(port, proc)
@@ -216,6 +216,8 @@ class Target:
     name: str
     argv: list[str]
     env: dict[str, str] | None = None
+    cwd: Path | None = None
+    """Where it runs: the snapshot measured, for a ``python -c`` to import it (not the tree)."""
 
 
 def measure_target(target: Target, tst_send: Path, workdir: Path, *, warmup: float,
@@ -226,7 +228,7 @@ def measure_target(target: Target, tst_send: Path, workdir: Path, *, warmup: flo
         port = free_port()
         argv = [a.replace("{port}", str(port)) for a in target.argv]
         log = workdir / f"{target.name}-{phase}.log"
-        with running(argv, port, log, target.env) as proc:
+        with running(argv, port, log, target.env, target.cwd) as proc:
             if phase == "peak":
                 row["peak"] = tst_send_rate(tst_send, port, proc.pid, warmup=warmup,
                                             secs=secs).as_dict()

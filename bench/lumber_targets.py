@@ -57,7 +57,10 @@ def serve_target(name: str, workdir: Path, es_url: str, workers: int, *, setup: 
     """``lumberyard serve`` on 127.0.0.1:{port} writing to ``es_url``."""
     argv = serve_argv(serve_config(workdir, PREFIX, flush_secs), es_url, "{port}", workers,
                       workdir / f"data-{name}")
-    return Target(name, argv if setup else [*argv, "--no-setup"], lumberyard_head()[1])
+    from bench.peers import lumberyard
+
+    return Target(name, argv if setup else [*argv, "--no-setup"], lumberyard_head()[1],
+                  lumberyard.SOURCE)
 
 
 @contextmanager

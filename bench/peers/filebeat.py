@@ -101,9 +101,13 @@ def launch_lumberyard(job: Job) -> Launch:
 
 
 def _launch(mode: str, job: Job) -> Launch:
+    from bench.peers import lumberyard
+
     spec = job.workdir / "job.json"
-    spec.write_text(json.dumps({k: str(v) if isinstance(v, Path) else v
-                                for k, v in asdict(job).items()}), encoding="utf-8")
+    fields = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(job).items()}
+    source = lumberyard.SOURCE  # the snapshot being measured travels to the driver
+    spec.write_text(json.dumps({"job": fields, "source": source and str(source)}),
+                    encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
     code = "import sys; from bench.peers.filebeat import main; sys.exit(main(sys.argv[1:]))"
     return Launch([sys.executable, "-c", code, mode, str(spec)], daemon=True, cwd=root)
@@ -225,11 +229,14 @@ def serve_argv(job: Job, port: int, workers: int) -> list[str]:
 
 def main(argv: list[str]) -> int:
     """The driver: start the path's processes, wait for SIGTERM, stop them."""
+    from bench.peers import lumberyard
     from pipeline.stack import free_port, port_open
 
     mode, spec = argv
+    loaded = json.loads(Path(spec).read_text(encoding="utf-8"))
     job = Job(**{k: Path(v) if k in ("corpus", "corpus_gz", "workdir") else v
-                 for k, v in json.loads(Path(spec).read_text(encoding="utf-8")).items()})
+                 for k, v in loaded["job"].items()})
+    lumberyard.SOURCE = Path(loaded["source"]) if loaded["source"] else None
     children: list[subprocess.Popen[bytes]] = []
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -239,12 +246,13 @@ def main(argv: list[str]) -> int:
     else:
         port = free_port()
         workers = SERVE_WORKERS
-        from bench.peers.lumberyard import lumberyard_head
-
-        env = {**os.environ, **lumberyard_head()[1]}
+        env = {**os.environ, **lumberyard.lumberyard_head()[1]}
         with (job.workdir / "lumberyard.log").open("wb") as out:
+            # cwd: a ``python -c`` puts its working directory first on sys.path, so it runs
+            # in the snapshot for the snapshot to be what is imported
             children.append(subprocess.Popen(serve_argv(job, port, workers), stdout=out,
-                                             stderr=subprocess.STDOUT, env=env))
+                                             stderr=subprocess.STDOUT, env=env,
+                                             cwd=lumberyard.SOURCE))
         for _ in range(600):
             if port_open(port) or children[0].poll() is not None:
                 break
