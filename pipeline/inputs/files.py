@@ -37,7 +37,7 @@ from pipeline.inputs._events import (
     split_lines,
     truncated_event,
 )
-from pipeline.inputs._units import FileUnit
+from pipeline.inputs._units import STREAM, FileUnit
 from pipeline.runtime import Batch, Event, read_ahead
 
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
@@ -91,7 +91,7 @@ class _Ignore:
 
 def stdin_unit() -> FileUnit:
     """The unit for ``-``: stdin, not resumable, size unknown."""
-    return FileUnit(path=STDIN, codec="sniff", size=0, fingerprint="")
+    return FileUnit(path=STDIN, codec=STREAM, size=0, fingerprint="")
 
 
 class FileInput:
@@ -201,19 +201,25 @@ class _UnitReader:
             self.listener.on_problem(self.unit, f"{self.unit.path}: cannot read: {exc}")
 
     def _open(self) -> AbstractContextManager[BinaryIO]:
-        if self.unit.path != STDIN:
-            return open(self.unit.path, "rb")
-        stream = self.owner._stdin or sys.stdin.buffer
+        if self.unit.path == STDIN:
+            return nullcontext(self._sniffed(self.owner._stdin or sys.stdin.buffer, "stdin"))
+        if self.unit.codec == STREAM:  # a FIFO given by path: one stream, like stdin
+            return self._sniffed(open(self.unit.path, "rb"), self.unit.path)
+        return open(self.unit.path, "rb")
+
+    def _sniffed(self, stream: BinaryIO, name: str) -> BinaryIO:
+        """Sniff a stream's codec from its first bytes (peeked, not consumed); its ids are
+        scoped by that head, as the stream has no file to fingerprint."""
         peek = getattr(stream, "peek", None)
         head: bytes = peek(8192) if peek is not None else b""
-        self.id_path = "stdin:" + hashlib.blake2b(head, digest_size=8).hexdigest()
+        self.id_path = f"{name}:" + hashlib.blake2b(head, digest_size=8).hexdigest()
         self.codec = sniff(head)
-        return nullcontext(stream)
+        return stream
 
     def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
         """Content blocks from the resume offset (to the range end), with their offsets and
         the raw bytes read so far (runs in a thread: blocking reads and decompression)."""
-        unit, seekable = self.unit, self.codec == "plain" and self.unit.path != STDIN
+        unit, seekable = self.unit, self.codec == "plain" and self.unit.codec != STREAM
         base = 0
         if seekable and unit.resume > 0:
             base = unit.resume - 1  # one byte early: is the resume point a line start?
