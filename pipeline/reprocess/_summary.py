@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.inputs import Problem
+from pipeline.redact import redact
 from pipeline.reprocess._worker import Tally
 
 
@@ -90,13 +91,13 @@ def render(summary: Summary, console: Console) -> None:
         if counts:
             console.print(_counts(title, counts))
     for problem in summary.problems:  # one greppable line each, never wrapped
-        line = f"skipped: {problem.path}: {problem.reason}"
+        line = redact(f"skipped: {problem.path}: {problem.reason}")
         console.print(line, soft_wrap=True, markup=False, highlight=False)
     for notice in summary.notices:
         console.print(f"dead letter queue: {notice}", soft_wrap=True, markup=False,
                       highlight=False)
     for message in fatal_lines(summary.fatal):
-        console.print(message, soft_wrap=True, markup=False, highlight=False)
+        console.print(redact(message), soft_wrap=True, markup=False, highlight=False)
 
 
 def fatal_lines(fatal: list[str]) -> list[str]:
