@@ -41,6 +41,15 @@ class Summary:
     duration_secs: float = 0.0
     interrupted: bool = False
 
+    def add_problem(self, problem: Problem) -> None:
+        """Record an input that could not be read to its end, once: the ranges of one
+        archive that all meet its truncation make one problem (the path is not repeated)."""
+        path, reason = problem.path, problem.reason
+        if reason.startswith(f"{path}: "):
+            problem = Problem(path, reason[len(path) + 2 :])
+        if problem not in self.problems:
+            self.problems.append(problem)
+
     def add(self, tally: Tally) -> None:
         """Fold one worker's tally in."""
         self.lines += tally.lines
@@ -67,6 +76,11 @@ class Summary:
     def reconciles(self) -> bool:
         """in = delivered + dead-lettered + dropped."""
         return self.undelivered == 0
+
+    @property
+    def all_dead_lettered(self) -> bool:
+        """Events were sent and every one of them went to the dead letter queue."""
+        return self.dead_lettered > 0 and self.delivered == 0
 
     @property
     def docs_per_sec(self) -> float:
