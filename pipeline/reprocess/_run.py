@@ -227,7 +227,7 @@ def _handle(
         state.units_finished += 1
         display.finished(message[1])
     elif kind == "problem":
-        summary.problems.append(Problem(message[1], message[2]))
+        summary.add_problem(Problem(message[1], message[2]))
     elif kind == "fatal":
         summary.fatal.append(f"worker {message[1]}: {message[2]}")
     elif kind == "tally":
