@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from pipeline.reprocess import Display, Target
 
 EXIT_INTERRUPTED = 130
+EXIT_ALL_DEAD_LETTERED = 3
+"""Every event went to the dead letter queue: most likely a mapping or template problem."""
 MIB = 1024 * 1024
 SPLIT_MIN_MIB_DEFAULT = 4
 """``pipeline.reprocess.DEFAULT_SPLIT_BYTES`` in MiB, written out so that building the
@@ -101,6 +103,10 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--config", envvar="LUMBERYARD_CONFIG", help="Config file.")
         ] = None,
         data_dir: DataDir = DATA_DIR_DEFAULT,
+        no_setup: Annotated[
+            bool, typer.Option("--no-setup", help="Do not install the index template when it "
+                               "is missing (it is checked and installed by default).")
+        ] = False,
     ) -> None:
         """Reprocess archived logs (plain, gz, bz2, xz, zst; Filebeat NDJSON) into
         Elasticsearch exactly as the live pipeline would: resumable, parallel, idempotent.
@@ -130,6 +136,7 @@ def register(app: typer.Typer) -> None:
             topic=to_kafka,
             data_dir=str(data_dir),
             state_path=None if dry_run else str(data_dir / STATE_FILE),
+            setup=not no_setup,
         )
         err = Console(stderr=True)
         summary = reprocess(
@@ -147,3 +154,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INTERRUPTED)
         if not summary.ok:
             raise typer.Exit(1)
+        if summary.all_dead_lettered:
+            typer.echo("every event was dead-lettered, none indexed: check the index template "
+                       "(lumberyard setup) and the reasons (lumberyard dlq list)", err=True)
+            raise typer.Exit(EXIT_ALL_DEAD_LETTERED)

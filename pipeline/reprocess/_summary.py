@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.inputs import Problem
+from pipeline.redact import redact
 from pipeline.reprocess._worker import Tally
 
 
@@ -39,6 +40,15 @@ class Summary:
     """Repairs made on the way (a torn dead letter queue tail cut off and kept aside)."""
     duration_secs: float = 0.0
     interrupted: bool = False
+
+    def add_problem(self, problem: Problem) -> None:
+        """Record an input that could not be read to its end, once: the ranges of one
+        archive that all meet its truncation make one problem (the path is not repeated)."""
+        path, reason = problem.path, problem.reason
+        if reason.startswith(f"{path}: "):
+            problem = Problem(path, reason[len(path) + 2 :])
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def add(self, tally: Tally) -> None:
         """Fold one worker's tally in."""
@@ -68,6 +78,11 @@ class Summary:
         return self.undelivered == 0
 
     @property
+    def all_dead_lettered(self) -> bool:
+        """Events were sent and every one of them went to the dead letter queue."""
+        return self.dead_lettered > 0 and self.delivered == 0
+
+    @property
     def docs_per_sec(self) -> float:
         return self.delivered / self.duration_secs if self.duration_secs > 0 else 0.0
 
@@ -90,13 +105,13 @@ def render(summary: Summary, console: Console) -> None:
         if counts:
             console.print(_counts(title, counts))
     for problem in summary.problems:  # one greppable line each, never wrapped
-        line = f"skipped: {problem.path}: {problem.reason}"
+        line = redact(f"skipped: {problem.path}: {problem.reason}")
         console.print(line, soft_wrap=True, markup=False, highlight=False)
     for notice in summary.notices:
         console.print(f"dead letter queue: {notice}", soft_wrap=True, markup=False,
                       highlight=False)
     for message in fatal_lines(summary.fatal):
-        console.print(message, soft_wrap=True, markup=False, highlight=False)
+        console.print(redact(message), soft_wrap=True, markup=False, highlight=False)
 
 
 def fatal_lines(fatal: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ a run over a small file.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -119,3 +120,42 @@ def test_fifos_one_in_a_directory_skipped_one_given_read_as_a_stream(
     out = " ".join(run.stdout.split())
     assert (1, 50, True) == (
         run.returncode, count, f"{logs / 'syslog.pipe'}: FIFO inside a directory" in out), out
+
+
+def test_a_run_where_every_event_is_dead_lettered_exits_3(
+    es_client: Elasticsearch, es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """An index whose mapping refuses every document: nothing in ES, every line in the DLQ,
+    and the exit status says so (3) instead of success."""
+    es_client.indices.create(index=f"{unique_name}2025.09.12", mappings={
+        "dynamic": "strict", "properties": {"message": {"type": "long"}}})
+    log = tmp_path / "app.log"
+    log.write_bytes(b"".join(
+        b'{"@timestamp":"2025-09-12T10:00:00.000Z","message":"line %d"}\n' % n
+        for n in range(20)))
+    run = subprocess.run(
+        [LUMBERYARD, "reprocess", str(log), "--workers", "1", "--index-prefix", unique_name,
+         "--es-url", es_url, "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, check=False)
+    es_client.indices.refresh(index=f"{unique_name}*")
+    count = es_client.count(index=f"{unique_name}*")["count"]
+    listed = subprocess.run([LUMBERYARD, "dlq", "list", "--data-dir", str(tmp_path / "data")],
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert (3, 0, 20, True) == (
+        run.returncode, count, len(listed.stdout.splitlines()),
+        "every event was dead-lettered" in run.stderr), run.stdout + run.stderr
+
+
+def test_a_truncated_gz_read_in_two_ranges_is_reported_once(tmp_path: Path) -> None:
+    """Two workers split a cut archive (its size trailer is garbage, so both ranges read to
+    the cut): one skipped input, one line naming the file once."""
+    body = b"".join(b'{"level":"info","message":"line %d"}\n' % n for n in range(300_000))
+    cut = tmp_path / "cut.log.gz"
+    cut.write_bytes(gzip.compress(body)[:-2000])
+    run = subprocess.run(
+        [LUMBERYARD, "reprocess", str(cut), "--dry-run", "--workers", "2",
+         "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, check=False)
+    skipped = [line for line in run.stdout.splitlines() if line.startswith("skipped: ")]
+    assert (1, [f"skipped: {cut}: gzip stream truncated at byte {cut.stat().st_size}"]) == (
+        run.returncode, skipped), run.stdout
