@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import queue
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -77,7 +78,8 @@ def reprocess(options: Options, display: Display) -> Summary:
     )
     if plan.units or plan.stdin:
         if job.target == "elasticsearch":
-            check_elasticsearch(job)
+            for line in check_elasticsearch(job)[1:]:  # what became of the template
+                print(f"setup: {line}", file=sys.stderr)
         state = RunState(total_bytes=plan.raw_bytes, units_total=len(plan.units) + plan.stdin)
         _follow(_start(plan, options), plan, state, summary, display)
     summary.duration_secs = time.monotonic() - started
@@ -100,22 +102,28 @@ def _plan(options: Options) -> Plan:
             store.close()
 
 
-def check_elasticsearch(job: Job) -> None:
+def check_elasticsearch(job: Job) -> list[str]:
     """Fail fast, before reading anything, when Elasticsearch cannot be reached, is not 8.x or
     refuses the credentials on ``_bulk``: the sink's own health check over its own aiohttp
-    service (the elasticsearch client would cost ~0.3 CPU-s of imports)."""
-    from pipeline.outputs.elasticsearch import BulkService, check_health  # noqa: PLC0415
+    service (the elasticsearch client would cost ~0.3 CPU-s of imports); then, unless
+    ``--no-setup``, install the index template when it is missing (``serve`` does the same).
+    What was found, one line each."""
+    from pipeline.outputs.elasticsearch import BulkService  # noqa: PLC0415
     from pipeline.reprocess._job import load  # noqa: PLC0415 - a local edit of this function
+    from pipeline.serve import check_elasticsearch as check_output  # noqa: PLC0415
 
-    service = BulkService(EsConnection(**(job.es or {})), load(job).elasticsearch)
+    config = load(job)
+    connection = EsConnection(**(job.es or {}))
+    service = BulkService(connection, config.elasticsearch)
 
-    async def check() -> None:
+    async def check() -> list[str]:
         try:
-            await check_health(service)
+            return await check_output(connection, service, config.enrich.index_prefix,
+                                      setup=job.setup)
         finally:
             await service.close()
 
-    asyncio.run(check())
+    return asyncio.run(check())
 
 
 def _start(plan: Plan, options: Options) -> tuple[_Fleet, Any]:

@@ -4,10 +4,11 @@ A record's value is either one raw log line or a Filebeat event as JSON. The eve
 the file input / ``reprocess`` (raw line) or the Beats input (Filebeat event) gives for the same
 line, so the same steps make the same document. Its source identity, in order:
 
-1. a Filebeat event's own identity (host + file + offset, as the Beats input computes it);
-2. the record key, when it is a lumberyard source identity (``reprocess --to-kafka`` keys each
-   line by its file path + offset): a resend at a new offset is still the same ``_id``; such a
-   key also gives back ``log.file.path`` / ``log.offset``;
+1. the record key, when it is a lumberyard source identity (``reprocess --to-kafka`` keys each
+   line by its file path + offset, the Beats -> Kafka mode each event by its Beats identity):
+   a resend at a new offset is still the same ``_id``; a file key also gives back
+   ``log.file.path`` / ``log.offset``;
+2. a Filebeat event's own identity (host + file + offset, as the Beats input computes it);
 3. topic + partition + offset.
 
 Kafka's own metadata (topic, partition, offset, key, timestamp) travels under
@@ -80,7 +81,10 @@ def record_event(record: Record, received_at: str, max_value_bytes: int) -> Even
     doc = _beat_doc(text)
     if doc is not None:
         event = beat_event(doc, value, INPUT_NAME, received_at)
-        event[METADATA]["raw"] = text  # as the file input keeps it (what --to-kafka publishes)
+        meta = event[METADATA]
+        meta["raw"] = text  # as the file input keeps it (what --to-kafka publishes)
+        if _is_source_key(record.key):  # published by lumberyard (Beats -> Kafka): its id
+            meta["source_id"] = record.key
     else:
         event = line_event(record, text, received_at)
     event[METADATA]["kafka"] = kafka_metadata(record)
@@ -102,7 +106,7 @@ def line_event(record: Record, text: str, received_at: str) -> Event:
     """A raw log line: identified by a lumberyard key when it has one, else by its offset."""
     event: Event = {"message": text}
     key = record.key
-    if key is not None and key.startswith(_LUMBERYARD_KEYS):
+    if key is not None and _is_source_key(key):
         source_id = key
         parts = key.split(b"\x00")
         if len(parts) == 3 and parts[0] == b"file" and parts[2].isdigit():
@@ -112,6 +116,11 @@ def line_event(record: Record, text: str, received_at: str) -> Event:
         source_id = kafka_source_id(record.topic, record.partition, record.offset)
     event[METADATA] = {"source_id": source_id, "input": INPUT_NAME, "received_at": received_at}
     return event
+
+
+def _is_source_key(key: bytes | None) -> bool:
+    """A key that is a source identity built by pipeline.ids (lumberyard published it)."""
+    return key is not None and key.startswith(_LUMBERYARD_KEYS)
 
 
 def kafka_metadata(record: Record) -> dict[str, Any]:
