@@ -15,12 +15,17 @@ import typer
 
 from pipeline.cli.common import (
     DATA_DIR_DEFAULT,
+    DEFAULT_HTTP_HOST,
+    DEFAULT_HTTP_PORT,
     DataDir,
     EsApiKey,
     EsCa,
     EsPassword,
     EsPasswordFile,
     EsUser,
+    HttpHost,
+    HttpPort,
+    NoHttp,
 )
 
 if TYPE_CHECKING:
@@ -36,7 +41,7 @@ ConfigPath = Annotated[
 ]
 ServeEsUrl = Annotated[
     str | None,
-    typer.Option("--es-url", envvar="ES_URL",
+    typer.Option("--es-url", envvar=["LUMBERYARD_ELASTICSEARCH_URL", "ES_URL"],
                  help="Elasticsearch URL (default: [elasticsearch] url of the config)."),
 ]
 IndexPrefix = Annotated[
@@ -100,6 +105,14 @@ def _overridden(config: LumberyardConfig, options: dict[str, Any]) -> Lumberyard
     })
 
 
+def _observe(config: LumberyardConfig, host: str, port: int, workers: int,
+             data_dir: Path) -> Any:
+    """Start /metrics and /health (before forking: workers inherit where to beat)."""
+    from pipeline.observe import start_endpoint  # noqa: PLC0415 - aiohttp only with it on
+
+    return start_endpoint(config, host=host, port=port, workers=workers, data_dir=data_dir)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_command(  # noqa: PLR0917 - one parameter per CLI option
@@ -118,6 +131,9 @@ def register(app: typer.Typer) -> None:
         drain_timeout_secs: DrainTimeout = DEFAULT_DRAIN_TIMEOUT_SECS,
         no_setup: NoSetup = False,
         data_dir: DataDir = DATA_DIR_DEFAULT,
+        http_host: HttpHost = DEFAULT_HTTP_HOST,
+        http_port: HttpPort = DEFAULT_HTTP_PORT,
+        no_http: NoHttp = False,
     ) -> None:
         """Receive live events (Filebeat's output.logstash on :5044; Kafka when enabled) and
         index them into Elasticsearch until SIGTERM/SIGINT, then drain."""
@@ -125,9 +141,10 @@ def register(app: typer.Typer) -> None:
         import logging  # noqa: PLC0415
 
         from pipeline.config import load_config  # noqa: PLC0415
+        from pipeline.observe import configure_logging  # noqa: PLC0415
         from pipeline.serve import run_fleet, run_worker, startup  # noqa: PLC0415
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        configure_logging()  # structlog: JSON lines off a terminal
         logging.getLogger("elastic_transport").setLevel(logging.WARNING)  # a line per request
         settings = _overridden(load_config(config), {
             "url": es_url, "api_key": es_api_key, "user": es_user, "password": es_password,
@@ -136,12 +153,19 @@ def register(app: typer.Typer) -> None:
             "index_prefix": index_prefix,
         })
         startup(settings, setup=not no_setup)
-        if workers == 1:
-            status = run_worker(settings, data_dir, drain_timeout_secs)
-            if status:
-                raise typer.Exit(status)
-            return
-        failures = run_fleet(settings, data_dir, drain_timeout_secs, workers)
-        if failures:
-            typer.secho("serve: " + "; ".join(failures), err=True, fg=typer.colors.RED)
-            raise typer.Exit(1)
+        endpoint = None if no_http else _observe(settings, http_host, http_port, workers, data_dir)
+        try:
+            if workers == 1:
+                status = run_worker(settings, data_dir, drain_timeout_secs)
+                if status:
+                    raise typer.Exit(status)
+                return
+            failures = run_fleet(settings, data_dir, drain_timeout_secs, workers)
+            if failures:
+                typer.secho("serve: " + "; ".join(failures), err=True, fg=typer.colors.RED)
+                raise typer.Exit(1)
+        finally:
+            if endpoint is not None:
+                from pipeline.observe import stop_endpoint  # noqa: PLC0415
+
+                stop_endpoint(endpoint)

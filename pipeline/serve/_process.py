@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline.config import LumberyardConfig
 from pipeline.dlq import DeadLetterQueue
 from pipeline.errors import ConfigError
+from pipeline.observe import TaggingProcessor, worker_heartbeat
 from pipeline.outputs.elasticsearch import BulkService, ElasticsearchOutput
 from pipeline.runtime import Chain, Input, Outcome, Runtime, run_until_signalled
 from pipeline.serve._template import check_elasticsearch
@@ -70,12 +71,20 @@ async def serve_once(
     output = ElasticsearchOutput(config.elasticsearch, config.elasticsearch.connection(), dlq)
     try:
         inputs = build_inputs(config, dlq)
-        runtime = Runtime(inputs, Chain(build_steps(config)), output,
-                          drain_timeout_secs=drain_timeout_secs)
+        processor = TaggingProcessor(Chain(build_steps(config)))  # counts parse-failure tags
+        runtime = Runtime(inputs, processor, output, drain_timeout_secs=drain_timeout_secs)
+        heartbeat = worker_heartbeat(worker, runtime=runtime, processor=processor,
+                                     output=output, dlq=dlq, inputs=inputs)
         log.info("worker %d: serving %s into %s", worker,
                  ", ".join(_describe(source) for source in inputs),
                  config.elasticsearch.connection().describe())
-        outcome = await run_until_signalled(runtime)
+        if heartbeat is not None:
+            heartbeat.start()
+        try:
+            outcome = await run_until_signalled(runtime)
+        finally:
+            if heartbeat is not None:
+                await heartbeat.stop()
     finally:
         dlq.close()
     for state in outcome.inputs.values():
