@@ -8,6 +8,7 @@ what was left unacknowledged; its sources send it again).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -72,6 +73,26 @@ DrainTimeout = Annotated[
                  help="On SIGTERM/SIGINT, how long to wait for in-flight events to be "
                  "acknowledged before exiting non-zero."),
 ]
+Kafka = Annotated[
+    bool, typer.Option("--kafka", help="Run the Kafka input (\\[inputs.kafka] enabled).")
+]
+KafkaBootstrap = Annotated[
+    str | None,
+    typer.Option("--kafka-bootstrap",
+                 help="Kafka host:port list (default: \\[inputs.kafka], else \\[kafka] "
+                 "bootstrap_servers, env KAFKA_BOOTSTRAP, else 127.0.0.1:9092)."),
+]
+KafkaTopic = Annotated[
+    list[str] | None,
+    typer.Option("--kafka-topic",
+                 help="Topic to consume (repeatable; default logs-raw). A value with a "
+                 "character no topic name has (e.g. '^logs-.*') is a pattern."),
+]
+KafkaGroup = Annotated[
+    str | None,
+    typer.Option("--kafka-group", help="Consumer group (default lumberyard); every worker and "
+                 "every machine with the same group splits the partitions."),
+]
 NoSetup = Annotated[
     bool,
     typer.Option("--no-setup", help="Do not check (and install when missing) the index template "
@@ -91,9 +112,10 @@ def _overridden(config: LumberyardConfig, options: dict[str, Any]) -> Lumberyard
         beats["enabled"] = False
     if given.get("workers", 1) > 1:
         beats["reuse_port"] = True
-    inputs = config.inputs.model_copy(
-        update={"beats": config.inputs.beats.model_copy(update=beats)}
-    )
+    inputs = config.inputs.model_copy(update={
+        "beats": config.inputs.beats.model_copy(update=beats),
+        "kafka": _kafka_overridden(config, given),
+    })
     enrich = config.enrich
     if "index_prefix" in given:  # validated like the file's value (the steps derive from it)
         enrich = enrich.model_validate(
@@ -111,6 +133,31 @@ def _observe(config: LumberyardConfig, host: str, port: int, workers: int,
     from pipeline.observe import start_endpoint  # noqa: PLC0415 - aiohttp only with it on
 
     return start_endpoint(config, host=host, port=port, workers=workers, data_dir=data_dir)
+
+
+_TOPIC_NAME = re.compile(r"[A-Za-z0-9._-]+")
+"""What a Kafka topic name may hold; a ``--kafka-topic`` with anything else is a pattern."""
+
+
+def _kafka_overridden(config: LumberyardConfig, given: dict[str, Any]) -> Any:
+    """``[inputs.kafka]`` with ``--kafka``, ``--kafka-bootstrap/-topic/-group`` over it."""
+    kafka: dict[str, Any] = {}
+    if given.get("kafka"):
+        kafka["enabled"] = True
+    if "kafka_bootstrap" in given:
+        kafka["bootstrap_servers"] = given["kafka_bootstrap"]
+    if "kafka_group" in given:
+        kafka["group"] = given["kafka_group"]
+    topics = given.get("kafka_topic") or []
+    patterns = [t for t in topics if not _TOPIC_NAME.fullmatch(t)]
+    if len(patterns) > 1 or (patterns and len(topics) > 1):
+        raise typer.BadParameter("give either topic names or one pattern",
+                                 param_hint="--kafka-topic")
+    if patterns:
+        kafka.update(topic_pattern=patterns[0], topics=[])
+    elif topics:
+        kafka.update(topics=topics, topic_pattern=None)
+    return config.inputs.kafka.model_validate({**config.inputs.kafka.model_dump(), **kafka})
 
 
 def register(app: typer.Typer) -> None:
@@ -134,6 +181,10 @@ def register(app: typer.Typer) -> None:
         http_host: HttpHost = DEFAULT_HTTP_HOST,
         http_port: HttpPort = DEFAULT_HTTP_PORT,
         no_http: NoHttp = False,
+        kafka: Kafka = False,
+        kafka_bootstrap: KafkaBootstrap = None,
+        kafka_topic: KafkaTopic = None,
+        kafka_group: KafkaGroup = None,
     ) -> None:
         """Receive live events (Filebeat's output.logstash on :5044; Kafka when enabled) and
         index them into Elasticsearch until SIGTERM/SIGINT, then drain."""
@@ -150,7 +201,8 @@ def register(app: typer.Typer) -> None:
             "url": es_url, "api_key": es_api_key, "user": es_user, "password": es_password,
             "password_file": es_password_file, "ca": es_ca, "host": beats_host,
             "port": beats_port, "no_beats": no_beats, "workers": workers,
-            "index_prefix": index_prefix,
+            "index_prefix": index_prefix, "kafka": kafka, "kafka_bootstrap": kafka_bootstrap,
+            "kafka_topic": kafka_topic, "kafka_group": kafka_group,
         })
         startup(settings, setup=not no_setup)
         endpoint = None if no_http else _observe(settings, http_host, http_port, workers, data_dir)

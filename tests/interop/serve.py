@@ -56,7 +56,8 @@ class Serve:
         if importlib.util.find_spec("pipeline.cli._serve") is None:  # not on main yet
             return [sys.executable, "-c", HARNESS, str(cfg), str(self.workdir / "data")]
         return [sys.executable, "-c", MAIN, "serve", "--config", str(cfg), "--workers", "1",
-                "--http-port", str(free_port())]  # never the shared default 9600
+                "--data-dir", str(self.workdir / "data"),
+                "--http-port", str(free_port())]  # never the shared default 9600; fmt: skip
 
     def start(self) -> Serve:
         """Start and wait until the Beats port accepts connections."""
