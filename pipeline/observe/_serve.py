@@ -46,15 +46,22 @@ def start_endpoint(
     else:
         _memory = MemorySink()
         board = WorkerBoard.in_memory(_memory)
-    kafka = None
-    if config.inputs.kafka.enabled:
-        kafka = kafka_probe(config.inputs.kafka.bootstrap_servers
-                            or config.kafka.bootstrap_servers)
-    probes = Probes(elasticsearch=elasticsearch_probe(config.elasticsearch.connection()),
-                    kafka=kafka)
-    endpoint = Endpoint(board, probes, host, port)
+    endpoint = Endpoint(board, _probes(config), host, port)
     endpoint.start()
     return endpoint
+
+
+def _probes(config: LumberyardConfig) -> Probes:
+    """Elasticsearch unless Beats events go to Kafka instead; Kafka when a Kafka input or
+    output is on."""
+    bootstrap = None
+    if config.beats_to_kafka.enabled:
+        bootstrap = config.beats_to_kafka.bootstrap_servers or config.kafka.bootstrap_servers
+    elif config.inputs.kafka.enabled:
+        bootstrap = config.inputs.kafka.bootstrap_servers or config.kafka.bootstrap_servers
+    es = None if config.beats_to_kafka.enabled else config.elasticsearch.connection()
+    return Probes(elasticsearch=None if es is None else elasticsearch_probe(es),
+                  kafka=None if bootstrap is None else kafka_probe(bootstrap))
 
 
 def stop_endpoint(endpoint: Endpoint) -> None:
