@@ -40,6 +40,11 @@ class Summary:
     """Repairs made on the way (a torn dead letter queue tail cut off and kept aside)."""
     duration_secs: float = 0.0
     interrupted: bool = False
+    unknown_workers: list[int] = field(default_factory=list)
+    """Workers stopped (Ctrl-C) or crashed before reporting their counts."""
+    events_read: int = 0
+    """Events read by all workers as their progress reported them (known even when a
+    worker's own counts are not)."""
 
     def add_problem(self, problem: Problem) -> None:
         """Record an input that could not be read to its end, once: the ranges of one
@@ -74,8 +79,8 @@ class Summary:
 
     @property
     def reconciles(self) -> bool:
-        """in = delivered + dead-lettered + dropped."""
-        return self.undelivered == 0
+        """in = delivered + dead-lettered + dropped (never claimed while counts are missing)."""
+        return self.undelivered == 0 and not self.unknown_workers
 
     @property
     def all_dead_lettered(self) -> bool:
@@ -107,6 +112,12 @@ def render(summary: Summary, console: Console) -> None:
     for problem in summary.problems:  # one greppable line each, never wrapped
         line = redact(f"skipped: {problem.path}: {problem.reason}")
         console.print(line, soft_wrap=True, markup=False, highlight=False)
+    if summary.unknown_workers:
+        who = ", ".join(map(str, summary.unknown_workers))
+        console.print(f"counts unknown for worker{'s' if len(summary.unknown_workers) > 1 else ''}"
+                      f" {who}: stopped before reporting them (the totals above leave them out);"
+                      " what Elasticsearch acknowledged is checkpointed: run again to finish",
+                      soft_wrap=True, markup=False, highlight=False)
     for notice in summary.notices:
         console.print(f"dead letter queue: {notice}", soft_wrap=True, markup=False,
                       highlight=False)
@@ -147,8 +158,10 @@ def _totals(s: Summary) -> Table:
         ("skipped inputs", len(s.problems)),
         ("duration", f"{s.duration_secs:.1f} s"),
         ("docs/s", f"{s.docs_per_sec:,.0f}"),
-        ("reconciled", "yes" if s.reconciles else "NO"),
+        ("reconciled", "yes" if s.reconciles else "unknown" if s.unknown_workers else "NO"),
     ]
+    if s.unknown_workers:
+        rows.insert(4, ("events read (from progress)", s.events_read))
     for name, value in rows:
         table.add_row(name, f"{value:,}" if isinstance(value, int) else value)
     return table

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +21,15 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
+from pipeline.reprocess import STATE_FILE
 from tests.pipeline.inputs.test_inputs_memory import GROWTH_BOUND_MIB, lines, write_gzip_members
 from tests.pipeline.inputs.test_inputs_special_files import feed
-from tests.pipeline.reprocess.test_reprocess_integration import LUMBERYARD
+from tests.pipeline.reprocess.archives import ArchiveSet
+from tests.pipeline.reprocess.gate import BulkGate
+from tests.pipeline.reprocess.test_reprocess_integration import (
+    LUMBERYARD,
+    _wait_for_a_checkpoint,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -159,3 +166,28 @@ def test_a_truncated_gz_read_in_two_ranges_is_reported_once(tmp_path: Path) -> N
     skipped = [line for line in run.stdout.splitlines() if line.startswith("skipped: ")]
     assert (1, [f"skipped: {cut}: gzip stream truncated at byte {cut.stat().st_size}"]) == (
         run.returncode, skipped), run.stdout
+
+
+def test_after_ctrl_c_the_summary_says_which_counts_are_unknown(
+    es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """Ctrl-C stops the workers before they report: the summary does not claim "events in 0,
+    reconciled yes"; it shows the events read (from progress) and names the workers whose
+    counts are unknown."""
+    archives = ArchiveSet(tmp_path / "logs")
+    archives.write("big.log", 40000)
+    data = tmp_path / "data"
+    with BulkGate(es_url) as gate:
+        args = [LUMBERYARD, "reprocess", str(archives.root), "--index-prefix", unique_name,
+                "--workers", "2", "--es-url", gate.url, "--data-dir", str(data)]
+        with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True) as running:
+            _wait_for_a_checkpoint(data / STATE_FILE, running)
+            os.killpg(running.pid, signal.SIGINT)
+            stdout, _ = running.communicate(timeout=120)
+        gate.release()
+    out = " ".join(stdout.split())
+    read = int(out.split("events read (from progress) │ ")[1].split()[0].replace(",", ""))
+    assert (130, True, True, True) == (
+        running.returncode, "reconciled │ unknown" in out,
+        "counts unknown for worker 0: stopped before reporting them" in out, read > 0), out
