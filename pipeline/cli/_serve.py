@@ -83,6 +83,13 @@ KafkaTopic = Annotated[
                  help="Topic to consume (repeatable; default logs-raw). A value with a "
                  "character no topic name has (e.g. '^logs-.*') is a pattern."),
 ]
+BeatsToKafka = Annotated[
+    str | None,
+    typer.Option("--beats-to-kafka", metavar="TOPIC",
+                 help="Publish what the Beats input receives to this Kafka topic (idempotent, "
+                 "acks=all; a window is ACKed once Kafka has it) instead of indexing it; "
+                 "`serve --kafka` workers index the topic."),
+]
 KafkaGroup = Annotated[
     str | None,
     typer.Option("--kafka-group", help="Consumer group (default lumberyard); every worker and "
@@ -116,9 +123,12 @@ def _overridden(config: LumberyardConfig, options: dict[str, Any]) -> Lumberyard
         enrich = enrich.model_validate(
             {**enrich.model_dump(), "index_prefix": given["index_prefix"]}
         )
+    to_kafka = config.beats_to_kafka
+    if "beats_to_kafka" in given:
+        to_kafka = to_kafka.model_copy(update={"enabled": True, "topic": given["beats_to_kafka"]})
     return config.model_copy(update={
         "elasticsearch": config.elasticsearch.model_copy(update=es), "inputs": inputs,
-        "enrich": enrich,
+        "enrich": enrich, "beats_to_kafka": to_kafka,
     })
 
 
@@ -169,6 +179,7 @@ def register(app: typer.Typer) -> None:
         kafka_bootstrap: KafkaBootstrap = None,
         kafka_topic: KafkaTopic = None,
         kafka_group: KafkaGroup = None,
+        beats_to_kafka: BeatsToKafka = None,
     ) -> None:
         """Receive live events (Filebeat's output.logstash on :5044; Kafka when enabled) and
         index them into Elasticsearch until SIGTERM/SIGINT, then drain."""
@@ -186,6 +197,7 @@ def register(app: typer.Typer) -> None:
             "port": beats_port, "no_beats": no_beats, "workers": workers,
             "index_prefix": index_prefix, "kafka": kafka, "kafka_bootstrap": kafka_bootstrap,
             "kafka_topic": kafka_topic, "kafka_group": kafka_group,
+            "beats_to_kafka": beats_to_kafka,
         })
         startup(settings, setup=not no_setup)
         if workers == 1:
