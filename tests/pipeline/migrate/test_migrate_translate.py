@@ -65,6 +65,18 @@ def test_date_sets_the_grammars_timestamp_field_and_formats() -> None:
     assert [] == _unsupported(notes)
 
 
+def test_grok_and_date_under_a_field_condition() -> None:
+    """The grammar gets the condition as `when` (tested on the arriving event); the date
+    under the same condition sets that grammar's stamp."""
+    data, notes = _toml('filter { if [fields][kind] == "web" {\n'
+                        ' grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA:rest}" } }\n'
+                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z"] } } }')
+    (grammar,) = data["parsers"]["grammars"]
+    assert ('[fields][kind] == "web"', "ts", ["dd/MMM/yyyy:HH:mm:ss Z"]) == (
+        grammar["when"], grammar["timestamp_field"], grammar["timestamp_formats"])
+    assert [] == _unsupported(notes)
+
+
 def test_conditional_mutate_and_drop_become_field_rules() -> None:
     """if / else if / else arms get conditions that exclude the arms before them."""
     data, notes = _toml('filter {\n if [level] == "debug" { drop {} }\n'
@@ -134,7 +146,7 @@ def test_inputs() -> None:
 
 @pytest.mark.parametrize(("text", "line"), [
     ("filter {\n\n  geoip { source => \"ip\" } }", 3),
-    ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"message\" => \"%{WORD}\" } }\n"
+    ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"log\" => \"%{WORD}\" } }\n"
      "  } }", 3),
     ("output {\n  kafka { topic_id => \"x\" } }", 2),
     ("filter {\n  mutate {\n    split => { \"a\" => \",\" } } }", 3),
