@@ -9,7 +9,6 @@ truncated) go to the listener with the path and reason; the input then moves on.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
 
 from pipeline.errors import InputError, TruncatedArchive
+from pipeline.ids import FINGERPRINT_BYTES, ContentIdentity
 from pipeline.inputs._acks import OffsetTracker
 from pipeline.inputs._bounds import EventClip, StartsEvent, Window
 from pipeline.inputs._compression import Position, decompressed_chunks, sniff
@@ -119,7 +119,8 @@ class _UnitReader:
         multiline = owner._joiner_factory is not None and not unit.filebeat
         self.joiner = owner._joiner_factory() if multiline and owner._joiner_factory else None
         self.tracker = OffsetTracker(unit.resume, self._checkpoint)
-        self.id_path = unit.path
+        self.id_path = "stdin" if unit.path == STDIN else unit.path
+        self.identity = ContentIdentity(unit.head)
         self.codec = unit.codec
         self.position = Position()
         self.open_seq: int | None = None
@@ -156,8 +157,7 @@ class _UnitReader:
         stream = self.owner._stdin or sys.stdin.buffer
         peek = getattr(stream, "peek", None)
         head: bytes = peek(8192) if peek is not None else b""
-        self.id_path = "stdin:" + hashlib.blake2b(head, digest_size=8).hexdigest()
-        self.codec = sniff(head)
+        self.codec = sniff(head)  # its ids come from the content read, not from this peek
         return nullcontext(stream)
 
     def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int]]:
@@ -169,13 +169,29 @@ class _UnitReader:
             raw.seek(base)
             self.position.raw = base
         window = Window(unit.resume, unit.end if self.clip is None else None)
-        for chunk in decompressed_chunks(raw, self.codec, unit.path, self.position):
+        chunks = decompressed_chunks(raw, self.codec, unit.path, self.position)
+        if unit.path == STDIN:
+            chunks = self._head_first(chunks)
+        for chunk in chunks:
             block, start = window.cut(chunk, base)
             base += len(chunk)
             if block:
                 yield block, start
             if window.done:
                 return
+
+    def _head_first(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """stdin: hold the first chunks until they make the content head that identifies its
+        lines (or the stream ends), so how the producer's writes were timed decides no id."""
+        held = b""
+        for chunk in chunks:
+            held += chunk
+            if len(held) >= FINGERPRINT_BYTES:
+                break
+        self.identity = ContentIdentity(held)
+        if held:
+            yield held
+        yield from chunks
 
     def _block_batch(self, block: bytes, base: int) -> Iterator[Batch]:
         data = self.carry + block if self.carry else block
@@ -204,8 +220,9 @@ class _UnitReader:
         self.received_at = at = datetime.now(UTC).isoformat(timespec="milliseconds")
         path = self.id_path
         if self.unit.filebeat:
-            return [filebeat_event(path, text, off, at) for text, off in pairs]
-        return plain_events(path, pairs, at)
+            identity = self.identity
+            return [filebeat_event(path, identity, text, off, at) for text, off in pairs]
+        return plain_events(path, self.identity, pairs, at)
 
     def _batch(self, pairs: list[tuple[str, int]], end: int, nbytes: int) -> Batch:
         """A batch; with multiline its end is only known once the next event starts."""
@@ -241,7 +258,9 @@ class _UnitReader:
         if self.carry.strip():
             text = last_line(self.carry)
             at = self.received_at or datetime.now(UTC).isoformat(timespec="milliseconds")
-            events.append(truncated_event(self.id_path, text, self.carry_offset, at))
+            events.append(
+                truncated_event(self.id_path, self.identity, text, self.carry_offset, at)
+            )
             self.owner.lines += 1
         if events:
             self.owner.events += len(events)
