@@ -80,7 +80,17 @@ class GrammarSpec(BaseModel):
     )
     timestamp_field: str = Field(
         default="timestamp",
-        description="Captured field holding the event time (ISO 8601)."
+        description="Captured field holding the event time (ISO 8601 unless timestamp_formats)."
+    )
+    timestamp_formats: list[str] = Field(
+        default_factory=lambda: ["ISO8601"],
+        description="Formats of that field, tried in order as Logstash's date filter does: "
+        "ISO8601, UNIX, UNIX_MS or a Joda pattern such as 'dd/MMM/yyyy:HH:mm:ss Z'.",
+    )
+    tag_on_failure: list[str] = Field(
+        default_factory=list,
+        description="Tags a line gets when this grammar applied to it (its when_* held) but no "
+        "user grammar matched (Logstash grok's tag_on_failure, e.g. _grokparsefailure).",
     )
 
 

@@ -24,10 +24,11 @@ from pipeline.errors import GrammarError
 from ._builtin import bracketed_matcher
 from ._compile import Matcher
 from ._config import GrammarSpec, ParsersConfig
+from ._dates import date_parser
 from ._grok import compile_grok
 from ._library import Flavour, read_pattern_files
 from ._multiline import MultilineJoiner
-from ._timestamps import TimestampParser
+from ._timestamps import TimestampParser, zone
 
 __all__ = ["BLANK", "ParseCounts", "ParseResult", "Parsers"]
 
@@ -102,6 +103,8 @@ class _UserGrammar:
     matcher: Matcher
     applies: Callable[[str], bool]
     timestamp_field: str
+    stamp: Callable[[str], datetime | None]
+    tag_on_failure: tuple[str, ...] = ()
 
 
 def _cut(raw: bytes, limit: int) -> bytes:
@@ -146,7 +149,11 @@ class Parsers:
                                    f"{exc.msg} at position {exc.pos}") from exc
             first = applies
             applies = lambda text: first(text) and found(text) is not None  # noqa: E731
-        return _UserGrammar(spec.name, matcher, applies, spec.timestamp_field)
+        stamp: Callable[[str], datetime | None] = self._stamp
+        if spec.timestamp_formats != ["ISO8601"]:
+            stamp = date_parser(spec.timestamp_formats, zone(self.config.timezone), self._stamp)
+        return _UserGrammar(spec.name, matcher, applies, spec.timestamp_field, stamp,
+                            tuple(spec.tag_on_failure))
 
     @property
     def grammar_names(self) -> list[str]:
@@ -266,16 +273,20 @@ class Parsers:
         return self._plain(text, tags, first)
 
     def _try_user(self, text: str, tags: list[str]) -> ParseResult | None:
-        """The first user grammar that applies and matches, or ``None``."""
+        """The first user grammar that applies and matches, or ``None`` (then the failure tags
+        of the grammars that applied are added)."""
+        failed: list[str] = []
         for grammar in self._user:
             if grammar.applies(text):
                 found = grammar.matcher.match(text)
                 if found is not None:
                     stamp = found.get(grammar.timestamp_field)
-                    when = self._stamp(stamp) if isinstance(stamp, str) else None
+                    when = grammar.stamp(stamp) if isinstance(stamp, str) else None
                     if stamp is not None and when is None:
                         tags.append("_dateparsefailure")
                     return ParseResult(text, found, when, tags, grammar.name)
+                failed += grammar.tag_on_failure
+        tags.extend(dict.fromkeys(t for t in failed if t not in tags))
         return None
 
     def _grok_failure(self, text: str, tags: list[str]) -> ParseResult:

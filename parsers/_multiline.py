@@ -98,6 +98,11 @@ class MultilineJoiner(Generic[T]):
         return self._take()
 
     @property
+    def open_token(self) -> T | None:
+        """The token of the event in progress (its first line's), ``None`` when none is."""
+        return self._token if self._lines else None
+
+    @property
     def pending(self) -> bool:
         """True while lines are buffered (the caller may want to flush after a timeout)."""
         return bool(self._lines)

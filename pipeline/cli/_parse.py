@@ -129,7 +129,8 @@ def run_parse(
     joiner: Callable[[], Joiner] | None = None
     if config.parsers.multiline is not None:
         joiner = _joiner_factory(parsers)
-    reader = FileInput([unit], _Problems(summary), joiner, stdin=stdin)
+    reader = FileInput([unit], _Problems(summary), joiner, stdin=stdin,
+                       max_line_bytes=config.parsers.max_line_bytes)
     option = orjson.OPT_INDENT_2 if pretty else 0
 
     def write(doc: dict[str, Any]) -> None:

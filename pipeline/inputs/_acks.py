@@ -1,8 +1,12 @@
-"""Out-of-order acknowledgements in, an in-order checkpoint out.
+"""Acknowledgements in, a checkpoint out: the contiguous acknowledged prefix of a file.
 
-The sink may finish batch 3 before batch 2 when it has several bulk requests in flight. A
-file's checkpoint may only move to the end of the contiguous acknowledged prefix: everything
-before it is in Elasticsearch (or the DLQ), so a resumed run that starts there loses nothing.
+A file unit is one stream (``Batch.stream``), and outputs acknowledge in write order per
+stream (the Output contract), even when the sink finished batch 3 before batch 2 with several
+bulk requests in flight. The tracker does not rely on that order, though: a batch's end may
+only be known after it was issued (a multiline event still being joined), so the checkpoint
+moves to the end of the contiguous acknowledged prefix whose ends are known, whatever order
+acks come in. Everything before it is in Elasticsearch (or the DLQ), so a resumed run that
+starts there loses nothing.
 """
 
 from __future__ import annotations

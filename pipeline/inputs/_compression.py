@@ -13,7 +13,7 @@ import lzma
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import zstandard
 
@@ -21,6 +21,10 @@ from pipeline.errors import InputError, TruncatedArchive
 
 RAW_CHUNK_BYTES = 256 * 1024
 """Compressed bytes read per step: small enough that 20x log compression stays bounded."""
+OUT_CHUNK_BYTES = 1024 * 1024
+"""Decompressed bytes handed on at most per piece (gzip, bz2, xz): a run of zeros compresses
+~1000x, so 256 KiB read could otherwise become 256 MB at once. zstd offers no output bound
+in its streaming decoder and keeps whole pieces."""
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip"),
@@ -52,6 +56,7 @@ _FACTORIES: dict[str, Callable[[], _Decompressor]] = {
     "zstd": _zstd,
 }
 
+_ZLIB_TYPE = type(zlib.decompressobj())
 _CODEC_ERRORS = (zlib.error, OSError, EOFError, lzma.LZMAError, zstandard.ZstdError, ValueError)
 
 
@@ -91,14 +96,11 @@ def decompressed_chunks(
     if codec == "plain":
         yield from _plain_chunks(raw, pos)
         return
-    factory = _FACTORIES[codec]
-    decoder = factory()
+    stream = _Stream(_FACTORIES[codec], name, pos, codec)
     while chunk := raw.read(RAW_CHUNK_BYTES):
         pos.raw += len(chunk)
-        out, decoder = _feed(decoder, factory, chunk, name=name, pos=pos, codec=codec)
-        if out:
-            yield out
-    if not decoder.eof:
+        yield from stream.feed(chunk)
+    if not stream.decoder.eof:
         raise TruncatedArchive(f"{name}: {codec} stream truncated at byte {pos.raw}")
 
 
@@ -108,25 +110,53 @@ def _plain_chunks(raw: BinaryIO, pos: Position) -> Iterator[bytes]:
         yield chunk
 
 
-def _feed(
-    decoder: _Decompressor,
-    factory: Callable[[], _Decompressor],
-    data: bytes,
-    *,
-    name: str,
-    pos: Position,
-    codec: str,
-) -> tuple[bytes, _Decompressor]:
-    """Feed ``data``; a finished member followed by more data starts the next member."""
-    parts: list[bytes] = []
-    try:
-        while data:
-            if decoder.eof:
-                if not data.strip(b"\x00"):
-                    break  # zero padding after the last member (tar-style blocks) is allowed
-                decoder = factory()
-            parts.append(decoder.decompress(data))
-            data = decoder.unused_data if decoder.eof else b""
-    except _CODEC_ERRORS as exc:
-        raise InputError(f"{name}: corrupt {codec} data near byte {pos.raw}: {exc}") from exc
-    return b"".join(parts), decoder
+class _Stream:
+    """One compressed stream of members/frames: compressed bytes in, bounded pieces out."""
+
+    def __init__(
+        self, factory: Callable[[], _Decompressor], name: str, pos: Position, codec: str
+    ) -> None:
+        self.factory = factory
+        self.decoder = factory()
+        self.name = name
+        self.pos = pos
+        self.codec = codec
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Decompress ``data``; a finished member followed by more data starts the next."""
+        try:
+            while data:
+                if self.decoder.eof:
+                    if not data.strip(b"\x00"):
+                        break  # zero padding after the last member (tar-style blocks) is allowed
+                    self.decoder = self.factory()
+                yield from _pieces(self.decoder, data)
+                data = self.decoder.unused_data if self.decoder.eof else b""
+        except _CODEC_ERRORS as exc:
+            raise InputError(f"{self.name}: corrupt {self.codec} data near byte "
+                             f"{self.pos.raw}: {exc}") from exc
+
+
+def _pieces(decoder: Any, data: bytes) -> Iterator[bytes]:
+    """Everything ``data`` decompresses to, in pieces of at most :data:`OUT_CHUNK_BYTES`."""
+    limit = OUT_CHUNK_BYTES
+    if isinstance(decoder, _ZLIB_TYPE):  # the rest waits in unconsumed_tail
+        while True:
+            out = decoder.decompress(data, limit)
+            if out:
+                yield out
+            data = decoder.unconsumed_tail
+            if decoder.eof or (not data and len(out) < limit):
+                return
+    elif hasattr(decoder, "needs_input"):  # bz2, lzma: output pending until needs_input
+        out = decoder.decompress(data, max_length=limit)
+        while True:
+            if out:
+                yield out
+            if decoder.eof or decoder.needs_input:
+                return
+            out = decoder.decompress(b"", max_length=limit)
+    else:
+        out = decoder.decompress(data)
+        if out:
+            yield out

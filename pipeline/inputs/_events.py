@@ -22,6 +22,11 @@ from pipeline.runtime import METADATA, Event
 INPUT_NAME = "files"
 TRUNCATED_TAG = "_archive_truncated"
 """Tag of the partial last line of a truncated archive (its id differs from the full line's)."""
+LINE_TRUNCATED_TAG = "_truncated"
+"""Tag of a line longer than ``max_line_bytes``: its first bytes are kept, the rest skipped
+while reading (as Filebeat's ``max_bytes``), so memory is bounded by the cap, not the line."""
+INVALID_UTF8_TAG = "_invalid_utf8"
+"""Tag of a line that is not valid UTF-8: kept with U+FFFD in place of the bad bytes."""
 FILEBEAT_DECODE_TAG = "_filebeat_decode_failure"
 """Tag of a line in a Filebeat NDJSON file that is not a Filebeat event: kept as a plain line."""
 
@@ -34,6 +39,8 @@ class Lines:
     offsets: list[int]
     rest: bytes
     rest_offset: int
+    invalid: list[int] | None = None
+    """Offsets of the lines that were not valid UTF-8 (decoded with replacement)."""
 
 
 def split_lines(block: bytes, base: int) -> Lines:
@@ -46,9 +53,10 @@ def split_lines(block: bytes, base: int) -> Lines:
         return Lines([], [], rest, base)
     if body.isascii():  # one decode, and character offsets are byte offsets
         texts, offsets = _ascii_lines(body.decode("ascii").split("\n"), base)
-    else:
-        texts, offsets = _utf8_lines(body.split(b"\n"), base)
-    return Lines(texts, offsets, rest, base + cut)
+        return Lines(texts, offsets, rest, base + cut)
+    invalid: list[int] = []
+    texts, offsets = _utf8_lines(body.split(b"\n"), base, invalid)
+    return Lines(texts, offsets, rest, base + cut, invalid)
 
 
 def _ascii_lines(parts: list[str], base: int) -> tuple[list[str], list[int]]:
@@ -65,7 +73,9 @@ def _ascii_lines(parts: list[str], base: int) -> tuple[list[str], list[int]]:
     return texts, offsets
 
 
-def _utf8_lines(parts: list[bytes], base: int) -> tuple[list[str], list[int]]:
+def _utf8_lines(
+    parts: list[bytes], base: int, invalid: list[int]
+) -> tuple[list[str], list[int]]:
     parts.pop()
     texts: list[str] = []
     offsets: list[int] = []
@@ -73,10 +83,32 @@ def _utf8_lines(parts: list[bytes], base: int) -> tuple[list[str], list[int]]:
     for raw in parts:
         line = raw[:-1] if raw[-1:] == b"\r" else raw
         if line:
-            texts.append(line.decode("utf-8", "replace"))
+            try:
+                texts.append(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                texts.append(line.decode("utf-8", "replace"))
+                invalid.append(position)
             offsets.append(position)
         position += len(raw) + 1
     return texts, offsets
+
+
+def decode_line(raw: bytes) -> tuple[str, bool]:
+    """One line's text, and whether it was valid UTF-8 (invalid bytes become U+FFFD)."""
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace"), False
+
+
+def cut_utf8(raw: bytes, limit: int) -> bytes:
+    """``raw`` cut to at most ``limit`` bytes, not splitting a UTF-8 sequence."""
+    if len(raw) <= limit:
+        return raw
+    end = limit
+    while end > limit - 3 and end > 0 and (raw[end] & 0xC0) == 0x80:
+        end -= 1
+    return raw[:end] if (raw[end] & 0xC0) != 0x80 else raw[:limit]
 
 
 def last_line(rest: bytes) -> str:

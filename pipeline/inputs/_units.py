@@ -97,10 +97,16 @@ def _content_head(path: str, codec: str, raw_head: bytes) -> bytes:
     return bytes(out[:HEAD_BYTES])
 
 
+BINARY_NUL_SHARE = 0.1
+"""A head with more NUL bytes than this share is binary (an image, a core dump), not a log
+with a stray NUL: a line with a few NULs is read and tagged ``_nul_removed``."""
+
+
 def _refuse_binary(path: str, content: bytes) -> None:
-    nul = content.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"{path}: binary content (NUL byte at offset {nul}), not a log file")
+    nuls = content.count(b"\x00")
+    if nuls and nuls > BINARY_NUL_SHARE * len(content):
+        raise InputError(f"{path}: binary content (NUL byte at offset {content.find(0)}; "
+                         f"{nuls} of its first {len(content)} bytes are NUL), not a log file")
 
 
 def split_ranges(unit: FileUnit, parts: int, min_bytes: int) -> list[FileUnit]:

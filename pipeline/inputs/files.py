@@ -1,6 +1,7 @@
 """FileInput: archived log files (plain or compressed, or stdin) as batches of events.
 
-Reads each :class:`FileUnit` in large blocks, turns complete lines into Filebeat-shaped
+Reads each :class:`FileUnit` in large blocks (in a thread, one block ahead, so neither the
+reads nor the decompression ever block the event loop), turns complete lines into Filebeat-shaped
 events (optionally joined into multiline events first) and yields one :class:`Batch` per
 block. Each batch's ack feeds an :class:`OffsetTracker`; the listener hears the
 checkpoint move only over the contiguous acknowledged prefix. Problems with a file (corrupt,
@@ -9,9 +10,11 @@ truncated) go to the listener with the path and reason; the input then moves on.
 
 from __future__ import annotations
 
+import asyncio
+import bisect
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, aclosing, nullcontext
 from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
 
@@ -23,7 +26,11 @@ from pipeline.inputs._compression import Position, decompressed_chunks, sniff
 from pipeline.inputs._discovery import STDIN
 from pipeline.inputs._events import (
     INPUT_NAME,
+    INVALID_UTF8_TAG,
+    LINE_TRUNCATED_TAG,
     Lines,
+    cut_utf8,
+    decode_line,
     filebeat_event,
     last_line,
     plain_events,
@@ -31,8 +38,10 @@ from pipeline.inputs._events import (
     truncated_event,
 )
 from pipeline.inputs._units import FileUnit
-from pipeline.runtime import Batch, Event
+from pipeline.runtime import Batch, Event, read_ahead
 
+DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+"""Bytes of a line kept at most (``parsers.max_line_bytes``'s default)."""
 BATCH_EVENTS = 1024
 """Events per batch at most: a block of content (often 10k lines) is handed on in parts this
 size, so the chain, the encoder and the output each walk a batch that stays in the CPU cache
@@ -47,6 +56,9 @@ class Joiner(Protocol):
     def feed_many(self, lines: list[str], tokens: list[int]) -> list[tuple[str, int]]: ...
 
     def flush(self) -> list[tuple[str, int]]: ...
+
+    @property
+    def open_token(self) -> int | None: ...
 
 
 class UnitListener(Protocol):
@@ -89,21 +101,40 @@ class FileInput:
         joiner_factory: Callable[[], Joiner] | None = None,
         stdin: BinaryIO | None = None,
         starts_event: StartsEvent | None = None,
+        *,
+        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     ) -> None:
         self._units = units
+        self.max_line_bytes = max_line_bytes
+        """A longer line keeps its first bytes (tagged ``_truncated``); the rest is skipped
+        while reading, so memory stays bounded by this cap whatever the input."""
         self._listener = listener or _Ignore()
         self._joiner_factory = joiner_factory
         self._starts_event = starts_event
         """With multiline: which lines begin an event (lets ranges split on event bounds)."""
         self._stdin = stdin
+        self._stopped = False
         self.lines = 0
         self.events = 0
 
     async def batches(self) -> AsyncIterator[Batch]:
-        """Batches of every unit in turn; a unit with a problem is reported and left."""
-        for unit in self._units:
-            for batch in _UnitReader(unit, self).batches():
+        """Batches of every unit in turn; a unit with a problem is reported and left.
+
+        Taking the next unit (a queue shared by workers), opening, reading and decompressing
+        run in a thread, never on the event loop; lines, events and acks stay on the loop.
+        """
+        units = iter(self._units)
+        while not self._stopped:
+            unit = await asyncio.to_thread(next, units, None)
+            if unit is None:
+                return
+            async for batch in _UnitReader(unit, self).batches():
                 yield batch
+
+    async def stop(self) -> None:
+        """Read no further: the unit being read ends after the block in hand (its checkpoint
+        stays at the acknowledged prefix, so a resumed run reads the rest), no unit starts."""
+        self._stopped = True
 
     async def close(self) -> None:
         """Nothing stays open between batches."""
@@ -119,6 +150,8 @@ class _UnitReader:
         multiline = owner._joiner_factory is not None and not unit.filebeat
         self.joiner = owner._joiner_factory() if multiline and owner._joiner_factory else None
         self.tracker = OffsetTracker(unit.resume, self._checkpoint)
+        self.stream = f"file:{unit.key}"
+        """Each unit is its own ack stream: a slow file never holds back another's checkpoint."""
         self.id_path = "stdin" if unit.path == STDIN else unit.path
         self.identity = ContentIdentity(unit.head)
         self.codec = unit.codec
@@ -127,6 +160,12 @@ class _UnitReader:
         self.received_at = ""
         self.carry = b""
         self.carry_offset = unit.resume
+        self.long: bytes | None = None
+        """The kept head of an over-long line whose rest is being skipped."""
+        self.long_to = 0
+        """With :attr:`long`: how far the skipping has read (the line's end at end of file)."""
+        self.marks: dict[int, str] = {}
+        """Tags for the lines at these offsets (truncated, invalid UTF-8)."""
         self.clip: EventClip | None = None
         if self.joiner is not None and owner._starts_event is not None:
             head = unit.start > 0 and unit.resume == unit.start  # a checkpoint is an event start
@@ -135,17 +174,23 @@ class _UnitReader:
     def _checkpoint(self, offset: int, finished: bool) -> None:
         self.listener.on_checkpoint(self.unit, offset, finished)
 
-    def batches(self) -> Iterator[Batch]:
+    async def batches(self) -> AsyncIterator[Batch]:
         """Every batch of the unit; problems are reported to the listener, never raised."""
         try:
-            with self._open() as raw:
-                for block, base in self._blocks(raw):
-                    yield from self._block_batch(block, base)
-                    if self.clip is not None and self.clip.stop_offset is not None:
-                        break
-                yield from self._final()
+            with await asyncio.to_thread(self._open) as raw:
+                async with aclosing(read_ahead(self._blocks(raw))) as blocks:
+                    async for block, base, raw_done in blocks:
+                        for batch in self._block_batch(block, base, raw_done):
+                            yield batch
+                        if self.clip is not None and self.clip.stop_offset is not None:
+                            break
+                        if self.owner._stopped:
+                            return  # not finished: the rest is read again from the checkpoint
+                for batch in self._final():
+                    yield batch
         except TruncatedArchive as exc:
-            yield from self._truncated_tail(str(exc))
+            for batch in self._truncated_tail(str(exc)):
+                yield batch
         except InputError as exc:
             self.listener.on_problem(self.unit, str(exc))
         except OSError as exc:
@@ -160,8 +205,9 @@ class _UnitReader:
         self.codec = sniff(head)  # its ids come from the content read, not from this peek
         return nullcontext(stream)
 
-    def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int]]:
-        """Content blocks from the resume offset (to the range end), with their offsets."""
+    def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
+        """Content blocks from the resume offset (to the range end), with their offsets and
+        the raw bytes read so far (runs in a thread: blocking reads and decompression)."""
         unit, seekable = self.unit, self.codec == "plain" and self.unit.path != STDIN
         base = 0
         if seekable and unit.resume > 0:
@@ -176,7 +222,7 @@ class _UnitReader:
             block, start = window.cut(chunk, base)
             base += len(chunk)
             if block:
-                yield block, start
+                yield block, start, self.position.raw
             if window.done:
                 return
 
@@ -193,23 +239,88 @@ class _UnitReader:
             yield held
         yield from chunks
 
-    def _block_batch(self, block: bytes, base: int) -> Iterator[Batch]:
+    def _block_batch(self, block: bytes, base: int, raw_position: int) -> Iterator[Batch]:
+        ended: tuple[str, int] | None = None
+        if self.long is not None:  # skipping the rest of an over-long line
+            newline = block.find(b"\n")
+            self.long_to = base + (len(block) if newline < 0 else newline + 1)
+            if newline < 0:
+                self.listener.on_progress(self.unit, self._raw_done(raw_position), 0, 0)
+                return
+            ended = self._end_long()
+            block, base = block[newline + 1 :], base + newline + 1
         data = self.carry + block if self.carry else block
         lines = split_lines(data, base - len(self.carry))
+        if ended is not None:
+            lines.texts.insert(0, ended[0])
+            lines.offsets.insert(0, ended[1])
+        if lines.invalid:
+            self.marks.update(dict.fromkeys(lines.invalid, INVALID_UTF8_TAG))
+        if len(data) > self.owner.max_line_bytes:
+            self._cap_lines(lines)
         self.carry, self.carry_offset = lines.rest, lines.rest_offset
+        if len(self.carry) > self.owner.max_line_bytes:
+            self.long, self.carry = cut_utf8(self.carry, self.owner.max_line_bytes), b""
+            self.long_to = self.carry_offset + len(lines.rest)
         if self.clip is not None:
             lines.texts, lines.offsets = self.clip.clip(lines.texts, lines.offsets)
             if self.clip.stop_offset is not None:
                 self.carry, self.carry_offset = b"", self.clip.stop_offset
         self.owner.lines += len(lines.texts)
         pairs = self._join(lines)
-        raw_done = self.position.raw - (self.unit.start if self.codec == "plain" else 0)
+        raw_done = self._raw_done(raw_position)
         self.listener.on_progress(self.unit, raw_done, len(lines.texts), len(pairs))
         for start in range(0, len(pairs), BATCH_EVENTS):
             part = pairs[start : start + BATCH_EVENTS]
             after = start + BATCH_EVENTS
             end = pairs[after][1] if after < len(pairs) else lines.rest_offset
-            yield self._batch(part, end, len(block) * len(part) // len(pairs))
+            yield self._batch(part, end)
+
+    def _cap_lines(self, lines: Lines) -> None:
+        """Cut the complete lines of a block that are over the cap (the same cut and tag as a
+        line too long to be held; a block is bounded, so these were never a memory risk)."""
+        cap = self.owner.max_line_bytes
+        texts = lines.texts
+        for i, text in enumerate(texts):
+            if len(text) * 4 > cap:
+                raw = text.encode("utf-8", "surrogatepass")
+                if len(raw) > cap:
+                    texts[i] = cut_utf8(raw, cap).decode("utf-8", "replace")
+                    self.marks[lines.offsets[i]] = LINE_TRUNCATED_TAG
+
+    def _raw_done(self, raw_position: int) -> int:
+        """Raw bytes of the unit read up to a block (``raw_position`` read with it: the
+        thread reading ahead has moved ``self.position`` on already)."""
+        return raw_position - (self.unit.start if self.codec == "plain" else 0)
+
+    def _end_long(self) -> tuple[str, int]:
+        """The kept head of the over-long line that just ended, marked ``_truncated``."""
+        assert self.long is not None
+        text, valid = decode_line(self.long.removesuffix(b"\r"))
+        self.long = None
+        self.owner.lines += 1
+        self.marks[self.carry_offset] = LINE_TRUNCATED_TAG
+        if not valid:
+            self.marks[self.carry_offset + 1] = INVALID_UTF8_TAG  # same line: see _mark
+        return text, self.carry_offset
+
+    def _mark(self, events: list[Event], pairs: list[tuple[str, int]]) -> None:
+        """Tag the events holding marked lines. A joined event holds the lines from its own
+        offset up to the next event's; marks of the event the joiner still holds wait."""
+        offsets = [offset for _, offset in pairs]
+        open_from = self.joiner.open_token if self.joiner is not None else None
+        waiting: dict[int, str] = {}
+        for offset, tag in self.marks.items():
+            if open_from is not None and offset >= open_from:
+                waiting[offset] = tag
+                continue
+            at = bisect.bisect_right(offsets, offset) - 1
+            if at < 0:
+                continue
+            tags = events[at].setdefault("tags", [])
+            if tag not in tags:
+                tags.append(tag)
+        self.marks = waiting
 
     def _join(self, lines: Lines) -> list[tuple[str, int]]:
         if self.joiner is None:
@@ -220,11 +331,14 @@ class _UnitReader:
         self.received_at = at = datetime.now(UTC).isoformat(timespec="milliseconds")
         path = self.id_path
         if self.unit.filebeat:
-            identity = self.identity
-            return [filebeat_event(path, identity, text, off, at) for text, off in pairs]
-        return plain_events(path, self.identity, pairs, at)
+            events = [filebeat_event(path, self.identity, text, off, at) for text, off in pairs]
+        else:
+            events = plain_events(path, self.identity, pairs, at)
+        if self.marks:
+            self._mark(events, pairs)
+        return events
 
-    def _batch(self, pairs: list[tuple[str, int]], end: int, nbytes: int) -> Batch:
+    def _batch(self, pairs: list[tuple[str, int]], end: int) -> Batch:
         """A batch; with multiline its end is only known once the next event starts."""
         events = self._make(pairs)
         if self.joiner is None:
@@ -234,18 +348,28 @@ class _UnitReader:
                 self.tracker.set_end(self.open_seq, pairs[0][1])
             self.open_seq, ack = self.tracker.issue(None)
         self.owner.events += len(events)
-        return Batch(events=events, ack=ack, input_name=INPUT_NAME, nbytes=nbytes)
+        return Batch(events=events, ack=ack, input_name=INPUT_NAME, stream=self.stream)
 
     def _final(self) -> Iterator[Batch]:
         """Flush the multiline joiner and a last line without newline; then finish."""
         end = self.carry_offset + len(self.carry)
+        if self.long is not None:  # an over-long last line without its newline
+            end = self.long_to
+            text, offset = self._end_long()
+            self.carry = b""
+            pairs = self._join(Lines([text], [offset], b"", end))
+            pairs += self.joiner.flush() if self.joiner is not None else []
+            if pairs:
+                yield self._batch(pairs, end)
+            self.tracker.finish(end)
+            return
         pairs = self.joiner.flush() if self.joiner is not None else []
         if self.carry.strip():
             pairs.append((last_line(self.carry), self.carry_offset))
             self.owner.lines += 1
         self.carry = b""
         if pairs:
-            yield self._batch(pairs, end, 0)
+            yield self._batch(pairs, end)
         self.tracker.finish(end)
 
     def _truncated_tail(self, reason: str) -> Iterator[Batch]:
@@ -253,14 +377,19 @@ class _UnitReader:
         (with an id of its own). The checkpoint stays before the cut line and the unit is
         not finished, so a repaired archive is read again from there."""
         self.listener.on_problem(self.unit, reason)
+        cut_long = self.long is not None
+        if self.long is not None:  # the archive ends inside an over-long line: keep its head
+            self.carry, self.long = self.long, None
         pairs = self.joiner.flush() if self.joiner is not None else []
         events = self._make(pairs) if pairs else []
         if self.carry.strip():
             text = last_line(self.carry)
             at = self.received_at or datetime.now(UTC).isoformat(timespec="milliseconds")
-            events.append(
-                truncated_event(self.id_path, self.identity, text, self.carry_offset, at)
-            )
+            events.append(truncated_event(
+                self.id_path, self.identity, text, self.carry_offset, at
+            ))
+            if cut_long:
+                events[-1]["tags"].append(LINE_TRUNCATED_TAG)
             self.owner.lines += 1
         if events:
             self.owner.events += len(events)
@@ -268,6 +397,6 @@ class _UnitReader:
                 self.tracker.set_end(self.open_seq, self.carry_offset)
                 self.open_seq = None
             _, ack = self.tracker.issue(self.carry_offset)
-            yield Batch(events=events, ack=ack, input_name=INPUT_NAME, nbytes=len(self.carry))
+            yield Batch(events=events, ack=ack, input_name=INPUT_NAME, stream=self.stream)
         elif self.joiner is not None and self.open_seq is not None:
             self.tracker.set_end(self.open_seq, self.carry_offset)

@@ -40,7 +40,7 @@ from ._ast import (
     Value,
 )
 
-__all__ = ["read_config", "read_config_file", "unescape"]
+__all__ = ["read_condition", "read_config", "read_config_file", "unescape", "values_of"]
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
 _PRECEDENCE = (("and", "nand"), ("xor",), ("or",))
@@ -62,6 +62,16 @@ def unescape(text: str) -> str:
 
 
 def _line(source: str, loc: int) -> int:
+    """The line where the token at ``loc`` starts (pyparsing may hand the position before the
+    spaces and comments that precede it)."""
+    while loc < len(source):
+        if source[loc] in " \t\r\n":
+            loc += 1
+        elif source[loc] == "#":
+            end = source.find("\n", loc)
+            loc = len(source) if end < 0 else end
+        else:
+            break
     return pp.lineno(loc, source)
 
 
@@ -96,8 +106,8 @@ def _fold(source: str, loc: int, tokens: pp.ParseResults) -> Condition:
     return cast(Condition, items[0])
 
 
-def _grammar() -> pp.ParserElement:  # noqa: PLR0915 - one grammar, read top to bottom
-    """The whole config grammar (built once per call; cheap next to reading a file)."""
+def _grammar() -> tuple[pp.ParserElement, pp.ParserElement]:  # noqa: PLR0915 - one grammar
+    """The whole config grammar, and the condition grammar on its own (for field rules)."""
     lbrace, rbrace = pp.Suppress("{"), pp.Suppress("}")
     lbrack, rbrack = pp.Suppress("["), pp.Suppress("]")
     arrow = pp.Suppress("=>")
@@ -171,10 +181,19 @@ def _grammar() -> pp.ParserElement:  # noqa: PLR0915 - one grammar, read top to 
     section.set_parse_action(lambda s, loc, t: Section(str(t[0]), tuple(t[1]), _line(s, loc)))
     config = pp.ZeroOrMore(section) + pp.StringEnd().set_name("end of the config")
     config.ignore(pp.Regex(r"#[^\n]*"))
-    return config
+    return config, condition + pp.StringEnd().set_name("end of the condition")
 
 
-_GRAMMAR = _grammar()
+_GRAMMAR, _CONDITION = _grammar()
+
+
+def read_condition(text: str, source: str = "<condition>") -> Condition:
+    """One condition (``[level] == "debug" and "x" in [tags]``); errors name the column."""
+    try:
+        return cast(Condition, _CONDITION.parse_string(text, parse_all=True)[0])
+    except pp.ParseBaseException as exc:
+        raise ConfigError(f"{source}: syntax error at column {exc.column} of {text!r}: "
+                          f"{_expected(exc)}") from None
 
 
 def read_config(text: str, source: str = "<config>") -> Config:

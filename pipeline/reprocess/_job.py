@@ -127,6 +127,11 @@ def event_starts(job: Job) -> StartsEvent | None:
     return starts
 
 
+def max_line_bytes(job: Job) -> int:
+    """The line cap the file input applies while reading (``parsers.max_line_bytes``)."""
+    return load(job).parsers.max_line_bytes
+
+
 def splittable(job: Job) -> bool:
     """Whether files may be cut into ranges: no multiline, or multiline with event bounds."""
     return load(job).parsers.multiline is None or event_starts(job) is not None

@@ -35,6 +35,8 @@ class Summary:
     errors: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     fatal: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Repairs made on the way (a torn dead letter queue tail cut off and kept aside)."""
     duration_secs: float = 0.0
     interrupted: bool = False
 
@@ -45,6 +47,7 @@ class Summary:
         self.delivered += tally.delivered
         self.already_there += tally.already_there
         self.dead_lettered += tally.dead_lettered
+        self.notices.extend(tally.notices)
         for mine, theirs in (
             (self.dropped, tally.dropped),
             (self.indices, tally.indices),
@@ -89,6 +92,9 @@ def render(summary: Summary, console: Console) -> None:
     for problem in summary.problems:  # one greppable line each, never wrapped
         line = f"skipped: {problem.path}: {problem.reason}"
         console.print(line, soft_wrap=True, markup=False, highlight=False)
+    for notice in summary.notices:
+        console.print(f"dead letter queue: {notice}", soft_wrap=True, markup=False,
+                      highlight=False)
     for message in fatal_lines(summary.fatal):
         console.print(message, soft_wrap=True, markup=False, highlight=False)
 

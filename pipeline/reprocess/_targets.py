@@ -3,7 +3,8 @@
 Both implement the Output contract. The dry run delivers nothing and acknowledges at once
 (counts are kept by the worker). The Kafka target publishes each event's raw line with the
 kafka-python producer (``acks=all``) and acknowledges a batch only when the broker has
-confirmed every record of it, so the file checkpoint advances only on delivery.
+confirmed every record of it, in write order per stream (the Output contract), so the file
+checkpoint advances only on delivery.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.errors import DeliveryError, NotConnected
-from pipeline.runtime import METADATA, Batch, Counters
+from pipeline.runtime import METADATA, AckOrder, Batch, Counters
 
 
 class DryRunOutput:
@@ -48,11 +49,12 @@ def raw_line(event: dict[str, Any]) -> bytes:
 class _Ticket:
     """Records of one batch still waiting for the broker."""
 
-    __slots__ = ("ack", "remaining")
+    __slots__ = ("ack", "remaining", "stream")
 
-    def __init__(self, ack: Callable[[], None], remaining: int) -> None:
+    def __init__(self, ack: Callable[[], None], remaining: int, stream: str) -> None:
         self.ack = ack
         self.remaining = remaining
+        self.stream = stream
 
 
 class KafkaLinesOutput:
@@ -71,6 +73,7 @@ class KafkaLinesOutput:
         self._outstanding = 0
         self._idle: asyncio.Event | None = None
         self._failure: str | None = None
+        self._order: AckOrder[_Ticket] = AckOrder()
         try:
             self._producer = KafkaProducer(
                 bootstrap_servers=bootstrap.split(","),
@@ -91,10 +94,10 @@ class KafkaLinesOutput:
         self._raise_if_failed()
         self._loop = asyncio.get_running_loop()
         self.counters.received += len(batch.events)
+        ticket = _Ticket(batch.ack, len(batch.events), batch.ack_stream)
+        self._order.enqueue(ticket.stream, ticket)
         if not batch.events:
-            batch.ack()
             return
-        ticket = _Ticket(batch.ack, len(batch.events))
         self._outstanding += len(batch.events)
         for event in batch.events:
             key = event.get(METADATA, {}).get("source_id")
@@ -119,7 +122,7 @@ class KafkaLinesOutput:
         self._outstanding -= 1
         ticket.remaining -= 1
         if ticket.remaining == 0:
-            ticket.ack()
+            self._order.release(ticket.stream)
         self._wake()
 
     def _failed(self, reason: str) -> None:

@@ -23,7 +23,14 @@ from typing import Any, Protocol
 
 from pipeline.errors import DeliveryError, LumberyardError, StateError
 from pipeline.inputs import FileInput, FileUnit
-from pipeline.reprocess._job import Job, build_chain, build_joiner, build_output, event_starts
+from pipeline.reprocess._job import (
+    Job,
+    build_chain,
+    build_joiner,
+    build_output,
+    event_starts,
+    max_line_bytes,
+)
 from pipeline.reprocess._state import CheckpointStore
 from pipeline.runtime import (
     METADATA,
@@ -31,6 +38,7 @@ from pipeline.runtime import (
     Chain,
     Event,
     Output,
+    Runtime,
     count_failure_tags,
     tune_gc_for_throughput,
 )
@@ -67,6 +75,8 @@ class Tally:
     already_there: int = 0
     dead_lettered: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    notices: list[str] = field(default_factory=list)
+    """What the dead letter queue repaired on open (a torn tail cut off and kept aside)."""
 
     def count(self, events: list[Event]) -> None:
         """Count the events that go to the target, per index, type and failure tag."""
@@ -148,7 +158,8 @@ def queued(units: Units, reporter: Reporter) -> Iterator[FileUnit]:
 
 
 async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
-    """Run units through the chain into the job's target until the queue is empty."""
+    """Run units through the chain into the job's target until the queue is empty: the one
+    long-running runtime, with one input (the files of the shared queue)."""
     tally = Tally()
     store = CheckpointStore(Path(job.state_path), job.job) if job.state_path else None
     reporter = Reporter(worker, reports, store)
@@ -156,15 +167,19 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
     try:
         chain, sink = build_chain(job), build_output(job)
         joiner, starts = build_joiner(job), event_starts(job)
-        source = FileInput(queued(units, reporter), reporter, joiner, starts_event=starts)
+        source = FileInput(queued(units, reporter), reporter, joiner, starts_event=starts,
+                           max_line_bytes=max_line_bytes(job))
         tune_gc_for_throughput()  # after start-up: what it built is frozen out of collection
         saver = asyncio.create_task(_save_periodically(reporter))
         try:
-            await _pump(source, chain, sink, tally, job)
+            outcome = await Runtime([source], _Steps(chain, tally, job), sink).run()
         finally:
             saver.cancel()
-            await sink.close()
             _collect(tally, source, chain, sink)
+        if outcome.output_error is not None:
+            fatal = outcome.output_error  # one line, as when the sink raised it
+        elif not outcome.ok:
+            reports.put(("fatal", worker, outcome.describe()))
     except LumberyardError as exc:
         fatal = exc
     finally:
@@ -193,16 +208,24 @@ async def _save_periodically(reporter: Reporter) -> None:
                 reporter.save()
 
 
-async def _pump(source: FileInput, chain: Chain, sink: Output, tally: Tally, job: Job) -> None:
-    raw_lines = job.target == "kafka"
-    async for batch in source.batches():
-        if job.filtering or not raw_lines:
-            if raw_lines:
+class _Steps:
+    """The runtime's processor in a reprocess: the chain (for the Kafka target only when
+    filtering: it gets the lines as read), then the tally of what goes to the target."""
+
+    def __init__(self, chain: Chain, tally: Tally, job: Job) -> None:
+        self.counters = chain.counters
+        self._chain = chain
+        self._tally = tally
+        self._raw_lines = job.target == "kafka"
+        self._run_chain = job.filtering or not self._raw_lines
+
+    def apply(self, batch: Batch) -> Batch:
+        if self._run_chain:
+            if self._raw_lines:
                 _keep_raw(batch)
-            chain.apply(batch)
-            tally.count(batch.events)
-        await sink.write(batch)
-    await sink.flush()
+            self._chain.apply(batch)
+            self._tally.count(batch.events)
+        return batch
 
 
 def _keep_raw(batch: Batch) -> None:
@@ -219,6 +242,9 @@ def _collect(tally: Tally, source: FileInput, chain: Chain, sink: Output) -> Non
         tally.delivered = counters.sent
         tally.dead_lettered = counters.dead_lettered
         tally.errors.update(counters.errors)
+    dlq = getattr(sink, "dlq", None)
+    if dlq is not None:
+        tally.notices.extend(dlq.notices)
     ledger = getattr(sink, "ledger", None)
     if ledger is not None:
         tally.already_there = sum(ledger.already_indexed.values())

@@ -9,7 +9,7 @@ calls upstream except through that acknowledgement.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 Event = dict[str, Any]
@@ -33,28 +33,55 @@ def _noop() -> None:
 
 @dataclass(slots=True)
 class Batch:
-    """Events an input read together, and the handle that releases them at their source."""
+    """Events an input read together, and the handle that releases them at their source.
+
+    ``input_name`` is who counts them (counters are per input); ``stream`` is the order they
+    are acknowledged in: one Beats connection, one Kafka partition, one file (range). Acks are
+    released in write order within a stream and independently across streams, so one slow
+    connection never holds back another's acknowledgements. An empty ``stream`` means the
+    input is one stream (:attr:`ack_stream` is then ``input_name``).
+    """
 
     events: list[Event]
     ack: Ack = _noop
     input_name: str = "unknown"
-    nbytes: int = 0
-    """Raw bytes the events took at the source: what the bounded buffers account."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    stream: str = ""
+
+    @property
+    def ack_stream(self) -> str:
+        """The key acknowledgements are ordered by: ``stream``, or the input when unset."""
+        return self.stream or self.input_name
 
 
 @runtime_checkable
 class Input(Protocol):
-    """A source of batches. Ends its iterator at end of input (finite sources only).
+    """A source of batches, driven by the runtime (:mod:`pipeline.runtime._runtime`).
 
-    May raise :class:`pipeline.errors.NotConnected` (caller retries with backoff) or
-    :class:`pipeline.errors.InputError` (names the source). Must stop reading while the
-    consumer of :meth:`batches` is not asking for more: that is how backpressure reaches it.
+    Lifecycle, in this order:
+
+    1. :meth:`batches` -- an async iterator of batches. A finite input (files, stdin) ends
+       it at end of input; a live one (Beats, Kafka) runs until :meth:`stop`. The input
+       reads only while its consumer asks for the next batch (the runtime does not while
+       the output's byte budget is spent): that is how backpressure reaches the source. It
+       never blocks the event loop (blocking reads and decompression go to a thread).
+    2. :meth:`stop` -- stop accepting and reading (close the listening socket, pause the
+       consumer); :meth:`batches` then ends once what was already read has been yielded.
+       Called on SIGTERM/SIGINT; may come before :meth:`batches` starts or after it ended,
+       and more than once.
+    3. :meth:`close` -- called after the output has flushed and every ack of this input
+       has fired (or the drain timed out): release sockets, consumers, files.
+
+    :meth:`batches` may raise :class:`pipeline.errors.NotConnected` (its server is
+    unreachable right now): the runtime calls :meth:`batches` again after an exponential
+    backoff, until :meth:`stop`. Any other :class:`pipeline.errors.LumberyardError` ends that
+    input (reported by name); the other inputs carry on.
     """
 
     name: str
 
     def batches(self) -> AsyncIterator[Batch]: ...
+
+    async def stop(self) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -86,7 +113,16 @@ class BatchStep(Step, Protocol):
 
 @runtime_checkable
 class Output(Protocol):
-    """Writes batches. :meth:`write` may wait (backpressure) and calls ``batch.ack`` later."""
+    """Writes batches and acknowledges them.
+
+    :meth:`write` may wait (backpressure: the output's byte budget is spent) and calls
+    ``batch.ack`` later, exactly once, when every event of the batch is delivered (indexed,
+    already there, or durably dead-lettered). Acknowledgements come back **in write order
+    per stream** (:attr:`Batch.ack_stream`): a batch is acked only after every batch written
+    before it with the same stream; batches of different streams never wait for each other.
+    A source may thus release "everything up to here" (a Beats window, a Kafka offset, a
+    file checkpoint) on each ack.
+    """
 
     name: str
 

@@ -91,4 +91,9 @@ def build_steps(config: LumberyardConfig, parser: LineParser | None = None) -> l
         parser if parser is not None else Parsers(config.parsers),
         keep_original=config.enrich.keep_original,
     )
-    return [parse, *enrich_steps(config.enrich)]
+    rules: list[Step] = []
+    if config.enrich.field_rules:  # no cost at all without rules
+        from pipeline.steps._rules import ApplyFieldRules  # noqa: PLC0415 - only with rules
+
+        rules.append(ApplyFieldRules(config.enrich.field_rules))
+    return [parse, *rules, *enrich_steps(config.enrich)]

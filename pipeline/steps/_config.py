@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pipeline.steps._rules import FieldRule
+
 APP_EVENT_TYPES = ("business_event", "security_event", "performance_event")
 """What the application's structured logger writes in its ``type`` field."""
 
@@ -105,6 +107,11 @@ class EnrichConfig(BaseModel):
     )
     duration_unit: str = Field(
         default="ms", description="Unit of a bare `duration` key in logs: ns, us, ms or s."
+    )
+    field_rules: list[FieldRule] = Field(
+        default_factory=list,
+        description="Conditional edits and drops (Logstash mutate/drop), run in order right "
+        "after parsing on the log's own keys; see docs/migrate.md.",
     )
 
     @field_validator("index_prefix")

@@ -322,7 +322,8 @@ class Decoder:
     def _parse_inner(self) -> None:
         """Every complete frame in the inflated bytes becomes an event of the open window."""
         inner = self._inner
-        position, end = 0, len(inner)
+        position = self._json_run(inner)
+        end = len(inner)
         while end - position >= _HEADER:
             self._version_of(inner[position])
             if inner[position + 1] in (WINDOW, COMPRESSED):
@@ -335,6 +336,33 @@ class Decoder:
         if end - position == 1:
             self._version_of(inner[position])
         del inner[:position]
+
+    def _json_run(self, inner: bytearray) -> int:
+        """The hot path: complete v2 JSON frames from the start of ``inner``, parsed in one
+        loop with the checks of :meth:`_frame_size` and :meth:`_add_event` written out.
+        Returns where it stopped; anything else (a partial frame, v1, an error to describe)
+        is left to the general loop."""
+        window = self._window
+        if window is None or window.version != 2:
+            return 0
+        events, raws, unpack = window.events, window.raws, _U32X2.unpack_from
+        position, end, room = 0, len(inner), self._count - len(events)
+        highest, nbytes, max_event = window.highest_seq, 0, self.max_event_bytes
+        while end - position >= 10 and inner[position] == V2 and inner[position + 1] == JSON:
+            seq, length = unpack(inner, position + 2)
+            stop = position + 10 + length
+            if length > max_event or stop > end or room == 0:
+                break  # the general loop raises or waits
+            raw = bytes(inner[position + 10 : stop])
+            events.append(_json_object(raw, seq))
+            raws.append(raw)
+            nbytes += length
+            room -= 1
+            highest = max(highest, seq)
+            position = stop
+        window.highest_seq = highest
+        window.nbytes += nbytes
+        return position
 
     # -- events -----------------------------------------------------------------------------
 

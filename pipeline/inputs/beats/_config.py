@@ -94,8 +94,10 @@ class BeatsInputConfig(BaseModel):
     max_memory_bytes: int = Field(
         default=256 * MIB,
         gt=0,
-        description="Bytes of received events held across every connection until they are "
-        "acknowledged; when full, sockets are not read (backpressure).",
+        description="Bytes of received events (as sent, inflated JSON) held across every "
+        "connection until they are acknowledged; when full, sockets are not read "
+        "(backpressure). Decoded events take a few times their JSON size in memory. At least "
+        "max_window_bytes + 1 MiB.",
     )
     max_windows_in_flight: int = Field(
         default=2,
@@ -118,6 +120,11 @@ class BeatsInputConfig(BaseModel):
 
     @model_validator(mode="after")
     def _window_fits(self) -> Self:
+        if self.max_memory_bytes < self.max_window_bytes + MIB:
+            raise ValueError(
+                f"max_memory_bytes ({self.max_memory_bytes}) must be at least max_window_bytes "
+                f"({self.max_window_bytes}) + 1 MiB, or a window could never be read whole"
+            )
         if self.max_event_bytes > self.max_window_bytes:
             raise ValueError(
                 f"max_event_bytes ({self.max_event_bytes}) must not exceed max_window_bytes "

@@ -31,14 +31,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.errors import LimitExceeded, ProtocolError
+from pipeline.errors import InputError, LimitExceeded, ProtocolError
 from pipeline.inputs.beats._codec import DEFAULT_STEP_BYTES, Decoder, Window, encode_ack
 from pipeline.inputs.beats._config import BeatsInputConfig
 from pipeline.inputs.beats._events import window_events
 from pipeline.inputs.beats._tls import server_context
 from pipeline.runtime import Batch, ByteBudget
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("lumberyard.beats")
 
 READ_BYTES = 64 * 1024
 """Most bytes taken from a socket at once."""
@@ -76,6 +76,9 @@ class BeatsInput:
         )
         self.peak_memory = 0
         """Highest budget use seen (bytes): what the thundering-herd test reads."""
+        self.read_buffer = bytearray(READ_BYTES)
+        """One buffer every connection reads into: the transport fills it and the protocol
+        copies the bytes into its decoder in the same callback, so no connection keeps one."""
         self._ssl = server_context(config.tls)
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._server: asyncio.Server | None = None
@@ -92,18 +95,23 @@ class BeatsInput:
         return int(self._server.sockets[0].getsockname()[1])
 
     async def start(self) -> None:
-        """Bind and listen (``batches`` calls it when needed)."""
-        if self._server is not None:
+        """Bind and listen (``batches`` calls it when needed); not once stopped. An address
+        that cannot be bound is an :class:`InputError` naming it."""
+        if self._server is not None or self._stopping:
             return
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(
-            self._protocol,
-            self.config.host,
-            self.config.port,
-            ssl=self._ssl,
-            reuse_port=self.config.reuse_port or None,
-            backlog=1024,
-        )
+        try:
+            self._server = await loop.create_server(
+                self._protocol,
+                self.config.host,
+                self.config.port,
+                ssl=self._ssl,
+                reuse_port=self.config.reuse_port or None,
+                backlog=1024,
+            )
+        except OSError as exc:
+            where = f"{self.config.host}:{self.config.port}"
+            raise InputError(f"{self.name}: cannot listen on {where}: {exc}") from exc
         self._keepalive = asyncio.create_task(self._keepalives(), name=f"{self.name}-keepalive")
 
     async def batches(self) -> AsyncIterator[Batch]:
@@ -209,7 +217,7 @@ class _Connection(asyncio.BufferedProtocol):
         self.peer = "?"
         self.stream = f"beats:?#{serial}"
         self.transport: asyncio.Transport | None = None
-        self._buffer = bytearray(READ_BYTES)
+        self._buffer = owner.read_buffer
         self._want = 0
         self._got = 0
         self._arrived = asyncio.Event()
@@ -394,7 +402,7 @@ class _Connection(asyncio.BufferedProtocol):
                 events=events,
                 ack=lambda: self._acknowledge(pending),
                 input_name=self.owner.name,
-                nbytes=window.nbytes,
+                stream=self.stream,
             )
         )
 

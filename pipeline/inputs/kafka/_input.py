@@ -59,7 +59,8 @@ class KafkaInput:
         self.dlq = dlq
         self.counters = counters or Counters(config.name)
         self.book = CommitBook()
-        self._queue: deque[tuple[Partition, Batch, int]] = deque()
+        self._queue: deque[tuple[Partition, Batch, int, int]] = deque()
+        """Fetched batches not yet handed on: partition, batch, end offset, record bytes."""
         self.queued_bytes = 0
         self._consumer: Any = None
         self._fetcher: asyncio.Task[None] | None = None
@@ -77,8 +78,8 @@ class KafkaInput:
         await self._start()
         while True:
             while self._queue:
-                partition, batch, end = self._queue.popleft()
-                self.queued_bytes -= batch.nbytes
+                partition, batch, end, nbytes = self._queue.popleft()
+                self.queued_bytes -= nbytes
                 self.book.handed(partition, end)
                 yield batch
             if self._failure is not None:
@@ -88,7 +89,7 @@ class KafkaInput:
             self._wakeup = asyncio.Event()
             await self._wakeup.wait()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         """Stop fetching; :meth:`batches` ends once what was fetched is handed on."""
         self._stopping = True
 
@@ -190,9 +191,8 @@ class KafkaInput:
             self.book.handed(partition, end)
             ack()
             return
-        batch = Batch(events, ack, self.name, nbytes)
-        batch.extra["stream"] = stream_name(*partition)
-        self._queue.append((partition, batch, end))
+        batch = Batch(events, ack, self.name, stream_name(*partition))
+        self._queue.append((partition, batch, end, nbytes))
         self.queued_bytes += nbytes
         self._wake()
 
@@ -228,7 +228,7 @@ class KafkaInput:
         kept = [entry for entry in self._queue if entry[0] not in revoked]
         for entry in self._queue:
             if entry[0] in revoked:
-                self.queued_bytes -= entry[1].nbytes
+                self.queued_bytes -= entry[3]
         self._queue = deque(kept)
         deadline = time.monotonic() + self.config.revoke_wait_secs
         while not self.book.settled(partitions) and time.monotonic() < deadline:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pipeline.outputs.elasticsearch._encoder import BulkEncoder, BulkItem, join
     from pipeline.outputs.elasticsearch._health import ClusterInfo, check_health
     from pipeline.outputs.elasticsearch._ledger import Ledger
-    from pipeline.outputs.elasticsearch._output import ElasticsearchOutput, backoff_delay
+    from pipeline.outputs.elasticsearch._output import ElasticsearchOutput
     from pipeline.outputs.elasticsearch._service import BulkService, gzip_body
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "ItemOutcome",
     "Ledger",
     "Verdict",
-    "backoff_delay",
     "check_health",
     "classify_item",
     "classify_response",
@@ -59,7 +58,6 @@ _WHERE = {
     "check_health": "_health",
     "Ledger": "_ledger",
     "ElasticsearchOutput": "_output",
-    "backoff_delay": "_output",
     "BulkService": "_service",
     "gzip_body": "_service",
 }

@@ -1,17 +1,19 @@
 """Who is owed an acknowledgement, and the per-input counters that must reconcile.
 
 Each written batch gets a :class:`BatchTicket` counting its undelivered events. Tickets are
-acknowledged in write order per input, so an input that releases "everything up to here"
-(a Kafka offset commit, a Beats window ACK, a file checkpoint) never releases an event that
-is still undelivered behind one that was delivered.
+acknowledged in write order per stream (:class:`pipeline.runtime.AckOrder`: a Beats
+connection, a Kafka partition, a file range), so a source that releases "everything up to
+here" (a Beats window ACK, a Kafka offset commit, a file checkpoint) never releases an event
+that is still undelivered behind one that was delivered, and one slow stream never holds back
+another's acknowledgements. Counters are kept per input name.
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.runtime import Ack, Counters
+from pipeline.runtime import Ack, AckOrder, Counters
 
 
 @dataclass(slots=True, eq=False)
@@ -21,16 +23,17 @@ class BatchTicket:
     ack: Ack
     input_name: str
     remaining: int
+    stream: str
 
 
 class Ledger:
-    """Per-input counters and in-order acknowledgement of :class:`BatchTicket` s."""
+    """Per-input counters and acknowledgement of :class:`BatchTicket` s in order per stream."""
 
     def __init__(self, total: Counters) -> None:
         self.total = total
         self.per_input: dict[str, Counters] = {}
         self.already_indexed: Counter[str] = Counter()
-        self._queues: dict[str, deque[BatchTicket]] = {}
+        self._order: AckOrder[BatchTicket] = AckOrder()
         self.outstanding = 0
 
     def stats(self, input_name: str) -> Counters:
@@ -40,15 +43,14 @@ class Ledger:
             found = self.per_input[input_name] = Counters(input_name)
         return found
 
-    def open(self, ack: Ack, input_name: str, n_events: int) -> BatchTicket:
-        """A batch arrives: count it received and queue its ticket (acked at once if empty)."""
-        ticket = BatchTicket(ack, input_name, n_events)
+    def open(self, ack: Ack, input_name: str, n_events: int, stream: str = "") -> BatchTicket:
+        """A batch arrives: count it received and queue its ticket on its stream (``stream``,
+        or the input name when empty); an empty batch is acked as soon as its turn comes."""
+        ticket = BatchTicket(ack, input_name, n_events, stream or input_name)
         self.stats(input_name).received += n_events
         self.total.received += n_events
         self.outstanding += n_events
-        self._queues.setdefault(input_name, deque()).append(ticket)
-        if n_events == 0:
-            self._release(input_name)
+        self._order.enqueue(ticket.stream, ticket)
         return ticket
 
     def indexed(self, ticket: BatchTicket, count: int = 1, duplicates: int = 0) -> None:
@@ -77,12 +79,7 @@ class Ledger:
         ticket.remaining -= count
         self.outstanding -= count
         if ticket.remaining == 0:
-            self._release(ticket.input_name)
-
-    def _release(self, input_name: str) -> None:
-        queue = self._queues[input_name]
-        while queue and queue[0].remaining == 0:
-            queue.popleft().ack()
+            self._order.release(ticket.stream)
 
     def summary(self) -> dict[str, dict[str, object]]:
         """Per input: received / indexed / already indexed / dead-lettered / pending / errors."""

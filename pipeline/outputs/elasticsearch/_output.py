@@ -37,7 +37,7 @@ from pipeline.outputs.elasticsearch._encoder import BulkEncoder, BulkItem, join
 from pipeline.outputs.elasticsearch._health import ClusterInfo, check_health
 from pipeline.outputs.elasticsearch._ledger import BatchTicket, Ledger
 from pipeline.outputs.elasticsearch._service import BulkService
-from pipeline.runtime import METADATA, Batch, ByteBudget, Counters, Event
+from pipeline.runtime import METADATA, Batch, ByteBudget, Counters, Event, backoff_delay
 
 
 @dataclass(slots=True)
@@ -82,7 +82,7 @@ class ElasticsearchOutput:
         """Take ``batch``; waits while the buffer is full; ``batch.ack`` is called on delivery."""
         self._raise_if_failed()
         self._start_ticker()
-        ticket = self.ledger.open(batch.ack, batch.input_name, len(batch.events))
+        ticket = self.ledger.open(batch.ack, batch.input_name, len(batch.events), batch.stream)
         items, letters = self._encode(batch.events, ticket)
         if letters:
             await self._store_letters(letters)
@@ -268,13 +268,6 @@ class ElasticsearchOutput:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._ticker = None
         await self.service.close()
-
-
-def backoff_delay(attempt: int, initial: float, maximum: float, rng: random.Random) -> float:
-    """Exponential backoff with 'equal jitter': the step doubles per attempt up to ``maximum``;
-    half of it is waited for sure, half at random, so retrying clients spread out."""
-    step = min(maximum, initial * 2 ** min(attempt - 1, 30))
-    return float(step / 2 + rng.uniform(0, step / 2))
 
 
 def _snake(name: str) -> str:

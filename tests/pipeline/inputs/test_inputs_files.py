@@ -70,6 +70,43 @@ def test_plain_file_becomes_one_event_per_line_and_finishes(tmp_path: Path) -> N
     assert {f"{path}#0": (14, True)} == listener.checkpoints
 
 
+def test_each_unit_is_its_own_ack_stream(tmp_path: Path) -> None:
+    """Batches of one file share a stream, another file (or range) has its own: a slow file
+    never holds back another's checkpoint. Counters stay under the one input name."""
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_bytes(_lines(1500))
+    second.write_bytes(_lines(3))
+    batches = _drain(FileInput([inspect(str(first)), inspect(str(second))]))
+    expected = [f"file:{first}#0", f"file:{first}#0", f"file:{second}#0"]
+    assert (expected, {"files"}) == (
+        [b.stream for b in batches], {b.input_name for b in batches})
+
+
+def test_stop_ends_after_the_block_in_hand_and_leaves_the_unit_unfinished(
+    tmp_path: Path,
+) -> None:
+    """stop(): the batches of the block already read are still yielded, no further unit is
+    started, and the unit is not finished, so a resumed run reads on from its checkpoint."""
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_bytes(_lines(1500) + b"a last line without its newline")
+    second.write_bytes(_lines(3))
+    listener = Listener()
+    source = FileInput([inspect(str(first)), inspect(str(second))], listener)
+
+    async def run() -> list[Batch]:
+        batches = []
+        async for batch in source.batches():
+            batches.append(batch)
+            await source.stop()
+        return batches
+
+    batches = asyncio.run(run())
+    for batch in batches:
+        batch.ack()
+    expected = ([BATCH_EVENTS, 1500 - BATCH_EVENTS], {f"{first}#0": (len(_lines(1500)), False)})
+    assert expected == ([len(b.events) for b in batches], listener.checkpoints)
+
+
 def test_unacknowledged_batches_do_not_move_the_checkpoint(tmp_path: Path) -> None:
     """Without acks nothing is checkpointed (a kill now loses nothing: it re-reads all)."""
     path = tmp_path / "app.log"
@@ -173,10 +210,11 @@ def test_stdin_is_sniffed_and_read(tmp_path: Path) -> None:
 
 
 def test_inspect_refuses_binary_files(tmp_path: Path) -> None:
-    """A file with NUL bytes in its head is not a log file: the error says so and where."""
+    """A file whose head is largely NUL bytes is not a log file: the error says so and where."""
     path = tmp_path / "core.dump"
     path.write_bytes(b"ELF\x00\x01\x02")
-    with pytest.raises(InputError, match=r"binary content \(NUL byte at offset 3\)"):
+    with pytest.raises(InputError,
+                       match=r"binary content \(NUL byte at offset 3; 1 of its first 6 bytes"):
         inspect(str(path))
 
 

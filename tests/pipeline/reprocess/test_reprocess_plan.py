@@ -98,7 +98,8 @@ def test_bad_inputs_become_problems_and_the_rest_is_planned(tmp_path: Path) -> N
     reasons = {p.path: p.reason for p in plan.problems}
     assert [str(good)] == [u.path for u in plan.units]
     assert {
-        str(binary): "binary content (NUL byte at offset 4), not a log file",
+        str(binary): "binary content (NUL byte at offset 4; 2 of its first 6 bytes are NUL), "
+                     "not a log file",
         str(cut): f"gzip stream truncated at byte {cut.stat().st_size}",
         str(tmp_path / "gone.log"): "no such file or directory",
     } == reasons

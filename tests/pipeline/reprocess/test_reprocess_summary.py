@@ -101,3 +101,19 @@ def test_raw_line_prefers_the_line_as_read() -> None:
     """--to-kafka publishes the Filebeat JSON as read, else the message."""
     beat = {"message": "m", "@metadata": {"raw": '{"message":"m"}'}}
     assert (b'{"message":"m"}', b"plain") == (raw_line(beat), raw_line({"message": "plain"}))
+
+
+def test_workers_failing_on_the_same_error_make_one_line() -> None:
+    """Every worker meets the same full disk: one line names them all; other failures and
+    the dead letter queue's repairs get a line each."""
+    summary = Summary(target="elasticsearch", fatal=[
+        "worker 0: StateError: disk full", "worker 1: StateError: disk full",
+        "worker 2 died (exit code -9)"])
+    tally = Tally()
+    tally.notices.append("segment-000001.ndjson: cut a torn last entry of 9 bytes")
+    summary.add(tally)
+    out = io.StringIO()
+    render(summary, Console(file=out, width=200))
+    assert ["dead letter queue: segment-000001.ndjson: cut a torn last entry of 9 bytes",
+            "workers 0, 1 failed: StateError: disk full", "worker 2 died (exit code -9)"] == (
+        out.getvalue().splitlines()[-3:])

@@ -22,7 +22,9 @@ def test_section_is_read() -> None:
     text = """
 [inputs.beats]
 port = 5055
-max_memory_bytes = 1048576
+max_memory_bytes = 3145728
+max_window_bytes = 2097152
+max_event_bytes = 1048576
 [inputs.beats.tls]
 certificate = "/etc/ly/cert.pem"
 key = "/etc/ly/key.pem"
@@ -30,7 +32,7 @@ certificate_authorities = ["/etc/ly/ca.pem"]
 client_authentication = "required"
 """
     beats = parse_config(text).inputs.beats
-    assert (5055, 1048576, "required", True) == (
+    assert (5055, 3145728, "required", True) == (
         beats.port, beats.max_memory_bytes, beats.tls.client_authentication, beats.tls.enabled,
     )
 
@@ -45,6 +47,7 @@ client_authentication = "required"
             "needs certificate_authorities",
         ),
         ("[inputs.beats]\nmax_event_bytes = 10\nmax_window_bytes = 5\n", "must not exceed"),
+        ("[inputs.beats]\nmax_memory_bytes = 1048576\n", "could never be read whole"),
         ('[inputs.beats.tls]\nmin_version = "1.1"\n', "inputs.beats.tls.min_version"),
     ],
 )

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from pylogbeat import PyLogBeatClient
 
+from pipeline.errors import InputError
 from pipeline.inputs.beats import BeatsInput, BeatsInputConfig, BeatsTlsConfig
 from pipeline.runtime import METADATA, Batch
 from tests.pipeline.inputs.beats.certs import Certs, make_certs
@@ -28,7 +29,7 @@ DOCS = [
 
 
 def config(**settings: Any) -> BeatsInputConfig:
-    return BeatsInputConfig(host="127.0.0.1", port=0, **settings)
+    return BeatsInputConfig(**({"host": "127.0.0.1", "port": 0} | settings))
 
 
 class Harness:
@@ -210,7 +211,7 @@ def test_a_protocol_error_closes_only_that_connection(
             await good.close()
             await bad.close()
 
-    with caplog.at_level(logging.WARNING, logger="pipeline.inputs.beats._server"):
+    with caplog.at_level(logging.WARNING, logger="lumberyard.beats"):
         run(scenario)
 
 
@@ -360,3 +361,63 @@ def test_tls_required_refuses_a_client_without_a_certificate(certs: Certs) -> No
     run(scenario)
 
 
+
+
+def test_each_connection_is_its_own_stream() -> None:
+    """Batches carry `beats:PEER#N`: one ack-ordering stream per connection."""
+
+    async def scenario() -> None:
+        async with Harness(BeatsInput(config())) as h:
+            clients = [await Client.connect(h.beats.port) for _ in range(2)]
+            streams = []
+            for client in clients:
+                sending = asyncio.ensure_future(client.send_window(DOCS))
+                batch = await h.next_batch()
+                streams.append(batch.stream)
+                batch.ack()
+                await sending
+            expected = [
+                f"beats:127.0.0.1:{c.writer.get_extra_info('sockname')[1]}#{n}"
+                for n, c in enumerate(clients, start=1)
+            ]
+            assert expected == streams
+            for client in clients:
+                await client.close()
+
+    run(scenario)
+
+
+def test_reuse_port_lets_two_inputs_share_the_port() -> None:
+    """With reuse_port (serve --workers) a second input binds the same port; without it the
+    second one fails with an InputError naming the address."""
+
+    async def scenario() -> None:
+        first = BeatsInput(config(reuse_port=True))
+        await first.start()
+        second = BeatsInput(config(reuse_port=True, port=first.port))
+        third = BeatsInput(config(port=first.port))
+        try:
+            await second.start()
+            with pytest.raises(InputError) as error:
+                await third.start()
+            assert first.port == second.port
+            assert f"beats: cannot listen on 127.0.0.1:{first.port}: " in str(error.value)
+        finally:
+            for beats in (first, second, third):
+                await beats.close()
+
+    run(scenario)
+
+
+def test_stop_before_batches_never_listens() -> None:
+    """A stop that comes before `batches` starts leaves nothing bound; `batches` just ends."""
+
+    async def scenario() -> None:
+        beats = BeatsInput(config())
+        await beats.stop()
+        assert [] == [batch async for batch in beats.batches()]
+        await beats.close()
+        with pytest.raises(RuntimeError):
+            _ = beats.port
+
+    run(scenario)

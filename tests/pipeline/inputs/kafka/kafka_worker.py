@@ -21,7 +21,7 @@ from pipeline.connections import EsConnection
 from pipeline.dlq import DeadLetterQueue
 from pipeline.inputs.kafka import KafkaInput, KafkaInputConfig
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
-from pipeline.runtime import Chain, run
+from pipeline.runtime import Chain, Runtime
 from pipeline.steps import build_steps
 
 
@@ -49,16 +49,17 @@ async def work(
     if started is not None:
         started.append(source)
 
+    runtime = Runtime([source], chain, sink)
+
     async def stop_when_told() -> None:
         await until.wait()
-        source.stop()
+        runtime.stop()
 
     stopper = asyncio.ensure_future(stop_when_told())
     try:
-        await run(source, chain, sink)
+        await runtime.run()  # drains on stop: input stopped, output flushed, then closed
     finally:
         stopper.cancel()
-        await sink.close()
         dlq.close()
     return source
 

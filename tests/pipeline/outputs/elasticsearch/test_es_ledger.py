@@ -18,6 +18,43 @@ def test_batches_are_acked_in_write_order_per_input() -> None:
     assert ([], ["first", "second"]) == (before, acked)
 
 
+def test_streams_of_one_input_do_not_wait_for_each_other() -> None:
+    """Ordering is per stream: one slow Beats connection does not hold back another's ack,
+    while both count under the one input."""
+    ledger = Ledger(Counters("es"))
+    acked: list[str] = []
+    slow = ledger.open(lambda: acked.append("slow"), "beats", 1, "beats:10.0.0.1:5000#1")
+    fast = ledger.open(lambda: acked.append("fast"), "beats", 2, "beats:10.0.0.2:5000#2")
+    ledger.indexed(fast, 2)
+    early = list(acked)
+    ledger.indexed(slow)
+    assert (["fast"], ["fast", "slow"], 3) == (early, acked, ledger.summary()["beats"]["indexed"])
+
+
+def test_batches_of_one_stream_are_acked_in_write_order() -> None:
+    """Within a stream, a batch finished early waits for the one written before it."""
+    ledger = Ledger(Counters("es"))
+    acked: list[int] = []
+    tickets = [ledger.open(lambda i=i: acked.append(i), "kafka", 1, "kafka:t/0") for i in range(3)]
+    ledger.indexed(tickets[2])
+    ledger.indexed(tickets[1])
+    before = list(acked)
+    ledger.indexed(tickets[0])
+    assert ([], [0, 1, 2]) == (before, acked)
+
+
+def test_empty_stream_orders_by_input_name() -> None:
+    """No stream given: the input is one stream, as before streams existed."""
+    ledger = Ledger(Counters("es"))
+    acked: list[str] = []
+    first = ledger.open(lambda: acked.append("first"), "files", 1)
+    ledger.open(lambda: acked.append("second"), "files", 1, "files")
+    ledger.indexed(ledger.open(lambda: acked.append("third"), "files", 1))
+    before = list(acked)
+    ledger.indexed(first)
+    assert ([], ["first"]) == (before, acked)
+
+
 def test_inputs_do_not_wait_for_each_other() -> None:
     """Ordering is per input: a slow beats batch does not hold back a kafka ack."""
     ledger = Ledger(Counters("es"))

@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 
 from pipeline.connections import EsConnection
 from pipeline.dlq import DeadLetterQueue
-from pipeline.outputs.elasticsearch import (
-    ElasticsearchOutput,
-    ElasticsearchOutputConfig,
-    backoff_delay,
-)
-from pipeline.runtime import Batch
+from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
+from pipeline.runtime import Batch, backoff_delay
 from pipeline.stack import free_port
 
 

@@ -1,0 +1,556 @@
+"""Logstash pipeline (read by :mod:`._reader`) -> lumberyard config, plus a report.
+
+What lumberyard does by itself (Filebeat's ``fields.service``/``fields.environment``, JSON
+lines, the ``[ts] LEVEL message`` grok, ISO 8601 ``date``, the daily index) is recognised and
+needs no config; grok becomes ``[[parsers.grammars]]``, ``date`` their timestamp formats,
+``mutate``/``drop`` under conditions ``[[enrich.field_rules]]``, inputs and the Elasticsearch
+output their sections. Everything else is a :class:`Note` with its line, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ._ast import (
+    Bareword,
+    BoolOp,
+    Branch,
+    Compare,
+    Condition,
+    Config,
+    FieldRef,
+    Hash,
+    Method,
+    Not,
+    Number,
+    Plugin,
+    Regexp,
+    String,
+    Value,
+)
+from ._reader import values_of
+
+__all__ = ["Note", "Translation", "condition_text", "translate"]
+
+NoteKind = Literal["unsupported", "builtin", "info"]
+BUILTIN_GROK = r"\[%{TIMESTAMP_ISO8601:timestamp}\] %{WORD:level} %{GREEDYDATA:log_message}"
+"""The grok of the pipeline lumberyard replaces: its bracketed grammar does this (and more)."""
+_MUTATE_OPS = ("rename", "replace", "convert", "gsub", "uppercase", "lowercase", "strip")
+_COMMON_OPS = ("add_field", "add_tag", "remove_field", "remove_tag")
+_IGNORED = frozenset({"id", "enable_metric", "periodic_flush"})
+_CONVERT = {"integer": "integer", "integer_eu": "integer", "float": "float", "float_eu": "float",
+            "string": "string", "boolean": "boolean"}
+
+
+@dataclass(frozen=True)
+class Note:
+    """One line of the report: what happened to a piece of the Logstash config."""
+
+    line: int
+    kind: NoteKind
+    text: str
+
+
+@dataclass
+class Translation:
+    """The lumberyard config (a TOML-ready dict) and the report."""
+
+    config: dict[str, Any] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    fields: dict[str, int] = field(default_factory=dict)
+    """Field names the pipeline writes (grok captures, add_field, rename targets) -> line."""
+    files: list[str] = field(default_factory=list)
+    """Paths of ``file`` inputs: ``lumberyard reprocess`` reads them."""
+    ecs: str = "disabled"
+    """The grok library's capture names when a grok does not say (Logstash's
+    ``ecs_compatibility``)."""
+
+    @property
+    def unsupported(self) -> list[Note]:
+        """What must be done by hand."""
+        return [n for n in self.notes if n.kind == "unsupported"]
+
+    def note(self, line: int, kind: NoteKind, text: str) -> None:
+        self.notes.append(Note(line, kind, text))
+
+    def section(self, *path: str) -> dict[str, Any]:
+        node = self.config
+        for part in path:
+            node = node.setdefault(part, {})
+        return node
+
+    def append(self, item: dict[str, Any], *path: str) -> None:
+        parent = self.section(*path[:-1])
+        parent.setdefault(path[-1], []).append(item)
+
+
+def translate(config: Config, ecs_compatibility: str = "disabled") -> Translation:
+    """The translation of a whole pipeline; grok's capture names follow the pipeline's
+    ``ecs_compatibility``, else ``ecs_compatibility`` here (``disabled`` or ``v1``)."""
+    out = Translation()
+    out.ecs = ecs_compatibility
+    for item in config.body("input"):
+        _input(out, item)
+    _filters(out, config.body("filter"), None)
+    for item in config.body("output"):
+        _output(out, item)
+    _dates_to_grammars(out)
+    return out
+
+
+# ---- text of values and conditions -------------------------------------------------------
+
+def text_of(value: Value | None) -> str | None:
+    """A scalar value as text (strings as written, numbers, barewords); else ``None``."""
+    if isinstance(value, String):
+        return value.text
+    if isinstance(value, Bareword):
+        return value.word
+    if isinstance(value, Number):
+        return str(value.value)
+    return None
+
+
+def _texts(value: Value | None) -> list[str]:
+    if value is None:
+        return []
+    return [t for v in values_of(value) if (t := text_of(v)) is not None]
+
+
+def _pairs(value: Value | None) -> list[tuple[str, str]]:
+    """A hash (``{a => b}``) or a flat array (``[a, b, c, d]``) as pairs of texts."""
+    if isinstance(value, Hash):
+        out = []
+        for key, item in value.entries:
+            out += [(key, t) for t in _texts(item)]
+        return out
+    items = _texts(value)
+    return list(zip(items[::2], items[1::2], strict=False))
+
+
+def condition_text(node: Condition) -> str:  # noqa: PLR0911 - one case per node kind
+    """A condition written back in Logstash syntax (what ``field_rules.when`` reads)."""
+    if isinstance(node, BoolOp):
+        return f"({condition_text(node.left)} {node.op} {condition_text(node.right)})"
+    if isinstance(node, Not):
+        return f"!({condition_text(node.operand)})"
+    if isinstance(node, Compare):
+        return f"{condition_text(node.left)} {node.op} {condition_text(node.right)}"
+    if isinstance(node, FieldRef):
+        return "".join(f"[{p}]" for p in node.path)
+    if isinstance(node, String):
+        quoted = re.sub(r'(?<!\\)"', r'\\"', node.text)  # a '...' string may hold "
+        return f'"{quoted}"'  # the text as written: its escapes are still there
+    if isinstance(node, Number):
+        return str(node.value)
+    if isinstance(node, Regexp):
+        return f"/{node.pattern}/"
+    if isinstance(node, Method):
+        return f"{node.name}(" + ", ".join(condition_text(a) for a in node.args) + ")"
+    return "[" + ", ".join(condition_text(v) for v in node) + "]"  # type: ignore[arg-type]
+
+
+def _and(a: str | None, b: str) -> str:
+    return b if a is None else f"({a}) and ({b})"
+
+
+# ---- inputs -------------------------------------------------------------------------------
+
+def _input(out: Translation, item: Plugin | Branch) -> None:
+    if isinstance(item, Branch):
+        out.note(item.line, "unsupported", "a conditional in the input section")
+        return
+    handler = {"beats": _beats, "kafka": _kafka, "file": _file}.get(item.name)
+    if handler is None:
+        out.note(item.line, "unsupported", f"input plugin {item.name!r} (lumberyard reads "
+                 "Beats, Kafka and files)")
+        return
+    handler(out, item)
+
+
+def _beats(out: Translation, plugin: Plugin) -> None:
+    beats = out.section("inputs", "beats")
+    tls: dict[str, Any] = {}
+    for attr in plugin.attributes:
+        text = text_of(attr.value)
+        if attr.name == "port" and isinstance(attr.value, Number):
+            beats["port"] = int(attr.value.value)
+        elif attr.name == "host" and text is not None:
+            beats["host"] = text
+        elif attr.name in ("ssl", "ssl_enabled"):
+            out.note(attr.line, "info", "beats TLS is on when [inputs.beats.tls] has a "
+                     "certificate and key")
+        elif attr.name == "ssl_certificate" and text:
+            tls["certificate"] = text
+        elif attr.name == "ssl_key" and text:
+            tls["key"] = text
+        elif attr.name == "ssl_key_passphrase" and text:
+            tls["key_passphrase"] = text
+        elif attr.name == "ssl_certificate_authorities":
+            tls["certificate_authorities"] = _texts(attr.value)
+        elif attr.name in ("ssl_verify_mode", "ssl_client_authentication") and text:
+            tls["client_authentication"] = {"force_peer": "required", "peer": "optional"}.get(
+                text, text)
+        elif attr.name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"beats option {attr.name!r}")
+    if tls:
+        beats["tls"] = tls
+
+
+def _kafka(out: Translation, plugin: Plugin) -> None:
+    for attr in plugin.attributes:
+        text = text_of(attr.value)
+        if attr.name == "bootstrap_servers" and text:
+            out.section("kafka")["bootstrap_servers"] = text
+        elif attr.name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"kafka input option {attr.name!r} (the Kafka "
+                     "input's own section is issue #13; only the bootstrap servers carry over)")
+
+
+def _file(out: Translation, plugin: Plugin) -> None:
+    paths = _texts(plugin.get("path"))
+    out.files += paths
+    out.note(plugin.line, "info", "file input: run `lumberyard reprocess "
+             + " ".join(repr(p) for p in paths) + "` (it checkpoints what it read itself)")
+    for attr in plugin.attributes:
+        if attr.name not in ("path", "start_position", "sincedb_path", *_IGNORED):
+            out.note(attr.line, "unsupported", f"file input option {attr.name!r}")
+
+
+# ---- filters ------------------------------------------------------------------------------
+
+def _filters(out: Translation, body: tuple[Plugin | Branch, ...], when: str | None) -> None:
+    for item in body:
+        if isinstance(item, Branch):
+            _branch(out, item, when)
+        else:
+            _filter(out, item, when)
+
+
+def _branch(out: Translation, branch: Branch, when: str | None) -> None:
+    if _builtin_branch(out, branch):
+        return
+    earlier: list[str] = []
+    for clause in branch.clauses:
+        parts = [f"!({c})" for c in earlier]
+        if clause.condition is not None:
+            own = condition_text(clause.condition)
+            parts.append(own)
+            earlier.append(own)
+        condition = " and ".join(parts) if parts else None
+        clause_when = when if condition is None else _and(when, condition)
+        message_regex = _message_regex(clause.condition) if not earlier[:-1] else None
+        for item in clause.body:
+            if isinstance(item, Plugin) and item.name in ("grok", "json") and (
+                    message_regex is not None and when is None):
+                _filter(out, item, None, message_regex)
+            elif isinstance(item, Branch):
+                _branch(out, item, clause_when)
+            else:
+                _filter(out, item, clause_when)
+
+
+def _message_regex(condition: Condition | None) -> str | None:
+    """``[message] =~ /re/`` -> ``re`` (a grammar's ``when_regex``)."""
+    if isinstance(condition, Compare) and condition.op == "=~" and (
+            condition.left == FieldRef(("message",), condition.left.line)  # type: ignore[union-attr]
+    ):
+        right = condition.right
+        return right.pattern if isinstance(right, Regexp) else text_of(right)  # type: ignore[arg-type]
+    return None
+
+
+def _builtin_branch(out: Translation, branch: Branch) -> bool:
+    """``if [fields][service] { mutate { add_field => { "service" => "%{[fields][service]}" }}}``
+    (and environment): lumberyard reads ``fields.*`` itself."""
+    if len(branch.clauses) != 1:
+        return False
+    clause = branch.clauses[0]
+    cond = clause.condition
+    if not (isinstance(cond, FieldRef) and len(cond.path) == 2 and cond.path[0] == "fields"
+            and cond.path[1] in ("service", "environment") and len(clause.body) == 1):
+        return False
+    plugin = clause.body[0]
+    name = cond.path[1]
+    if not (isinstance(plugin, Plugin) and plugin.name == "mutate"
+            and [a.name for a in plugin.attributes] == ["add_field"]
+            and _pairs(plugin.get("add_field")) == [(name, f"%{{[fields][{name}]}}")]):
+        return False
+    out.note(branch.line, "builtin", f"{name} from [fields][{name}]: lumberyard sets "
+             f"service.{'name' if name == 'service' else 'environment'} from Filebeat's "
+             f"fields.{name} (then the log's own key, then [enrich] defaults)")
+    out.fields.setdefault(name, branch.line)
+    return True
+
+
+def _filter(out: Translation, plugin: Plugin | Branch, when: str | None,
+            message_regex: str | None = None) -> None:
+    assert isinstance(plugin, Plugin)
+    handler = _FILTERS.get(plugin.name)
+    if handler is None:
+        out.note(plugin.line, "unsupported", f"filter plugin {plugin.name!r}")
+        return
+    handler(out, plugin, when, message_regex)
+
+
+def _json(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
+    source = text_of(plugin.get("source"))
+    others = [a for a in plugin.attributes if a.name not in (
+        "source", "skip_on_invalid_json", "tag_on_failure", *_IGNORED)]
+    if source == "message" and when is None and not others:
+        out.note(plugin.line, "builtin", "json on message: lumberyard's built-in JSON grammar "
+                 "parses '{...}' lines (tag _jsonparsefailure)")
+        return
+    out.note(plugin.line, "unsupported", "json filter other than on [message] without target "
+             f"and condition (source={source!r}, options {[a.name for a in others]})")
+
+
+def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
+    match = plugin.get("match")
+    pairs = _pairs(match) if match is not None else []
+    fields = {f for f, _ in pairs}
+    if when is not None or fields - {"message"} or not pairs:
+        why = "under a condition on fields other than [message] =~" if when else (
+            "no match" if not pairs else f"matching {sorted(fields - {'message'})}")
+        out.note(plugin.line, "unsupported", f"grok {why}: lumberyard's grammars read the line")
+        return
+    patterns = [p for _, p in pairs]
+    if patterns == [BUILTIN_GROK]:
+        out.note(plugin.line, "builtin", "grok '[ts] LEVEL message': lumberyard's built-in "
+                 "bracketed grammar (also '[ts] [LEVEL] msg', loggers, trailing k=v)")
+        for name in ("timestamp", "level", "log_message"):
+            out.fields.setdefault(name, plugin.line)
+        return
+    _grok_options(out, plugin)
+    flavour = out.config.get("parsers", {}).get("ecs_compatibility", out.ecs)
+    if flavour != "disabled":
+        out.section("parsers")["ecs_compatibility"] = "v1"
+    base = text_of(plugin.get("id")) or f"grok_line{plugin.line}"
+    tags = _texts(plugin.get("tag_on_failure")) if plugin.get("tag_on_failure") is not None \
+        else ["_grokparsefailure"]
+    for index, pattern in enumerate(patterns):
+        grammar: dict[str, Any] = {
+            "__comment__": f"grok at line {plugin.line}",
+            "name": base if len(patterns) == 1 else f"{base}_{index + 1}",
+            "pattern": _unanchored(pattern),
+            "tag_on_failure": tags,
+        }
+        if regex is not None:
+            grammar["when_regex"] = regex
+        out.append(grammar, "parsers", "grammars")
+        for name in _captures(pattern, out.config["parsers"], plugin.line, out):
+            out.fields.setdefault(name, plugin.line)
+
+
+def _grok_options(out: Translation, plugin: Plugin) -> None:
+    parsers = out.section("parsers")
+    for attr in plugin.attributes:
+        if attr.name == "patterns_dir":
+            parsers.setdefault("patterns_dir", []).extend(_texts(attr.value))
+        elif attr.name == "pattern_definitions":
+            parsers.setdefault("pattern_definitions", {}).update(dict(_pairs(attr.value)))
+        elif attr.name == "ecs_compatibility":
+            flavour = text_of(attr.value)
+            parsers["ecs_compatibility"] = "disabled" if flavour == "disabled" else "v1"
+        elif attr.name == "overwrite":
+            if set(_texts(attr.value)) - {"message"}:
+                out.note(attr.line, "unsupported", "grok overwrite of fields other than message")
+            else:
+                out.note(attr.line, "builtin", "overwrite message: a grammar's 'message' "
+                         "capture replaces the line as the event's message")
+        elif attr.name == "break_on_match":
+            if text_of(attr.value) == "false":
+                out.note(attr.line, "unsupported", "break_on_match => false (lumberyard "
+                         "stops at the first grammar that matches)")
+        elif attr.name in ("add_field", "add_tag", "remove_field", "remove_tag"):
+            out.note(attr.line, "unsupported", f"grok {attr.name} (applied only on a match; "
+                     "write an [[enrich.field_rules]] entry)")
+        elif attr.name not in ("match", "tag_on_failure", "named_captures_only", *_IGNORED):
+            out.note(attr.line, "unsupported", f"grok option {attr.name!r}")
+
+
+def _unanchored(pattern: str) -> str:
+    """Logstash's grok searches the line; lumberyard's grammars match all of it."""
+    head = "" if pattern.startswith("^") else "(?s:.*?)"
+    tail = "" if pattern.endswith("$") and not pattern.endswith("\\$") else "(?s:.*)"
+    return f"{head}{pattern}{tail}"
+
+
+def _captures(pattern: str, parsers: dict[str, Any], line: int, out: Translation) -> list[str]:
+    """The field names a grok pattern captures, library patterns expanded."""
+    from parsers import compile_grok  # noqa: PLC0415 - the grammars load only to translate grok
+    from pipeline.errors import GrammarError  # noqa: PLC0415
+
+    flavour = "v1" if parsers.get("ecs_compatibility") == "v1" else "legacy"
+    try:
+        matcher = compile_grok("grok", pattern, parsers.get("pattern_definitions", {}),
+                               flavour)  # type: ignore[arg-type]
+    except GrammarError as exc:
+        if "patterns_dir" not in parsers:  # with pattern files, their names are unknown here
+            out.note(line, "unsupported", f"grok pattern does not compile: {exc}")
+        names = re.findall(r"%\{\w+:([^:}=]+)", pattern) + re.findall(r"\(\?<([^>=!]+)>",
+                                                                     pattern)
+        return list(dict.fromkeys(names))
+    return list(dict.fromkeys(c.field for c in matcher.captures if c.field))
+
+
+_DATE_FORMATS: list[tuple[int, str, list[str], str | None]] = []
+
+
+def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
+    match = _texts(plugin.get("match"))
+    target = text_of(plugin.get("target"))
+    if when is not None or not match or target not in (None, "@timestamp"):
+        out.note(plugin.line, "unsupported", "date under a condition, without match or with a "
+                 "target other than @timestamp")
+        return
+    zone = text_of(plugin.get("timezone"))
+    if zone is not None:
+        out.section("parsers")["timezone"] = zone
+    for attr in plugin.attributes:
+        if attr.name not in ("match", "target", "timezone", "tag_on_failure", "locale",
+                             *_IGNORED):
+            out.note(attr.line, "unsupported", f"date option {attr.name!r}")
+    out.config.setdefault("__dates__", []).append((plugin.line, match[0], match[1:]))
+
+
+def _dates_to_grammars(out: Translation) -> None:
+    """The date filter reads a captured field: it sets the grammars' timestamp field/formats."""
+    dates = out.config.pop("__dates__", [])
+    grammars = out.config.get("parsers", {}).get("grammars", [])
+    for line, name, formats in dates:
+        if not grammars:
+            if name == "timestamp" and formats == ["ISO8601"]:
+                out.note(line, "builtin", "date ISO8601 on timestamp: lumberyard sets "
+                         "@timestamp (UTC) from the log's stamp, tag _dateparsefailure")
+            else:
+                out.note(line, "unsupported", f"date on {name!r} with {formats}: no grok "
+                         "grammar of this pipeline captures it (built-in grammars read ISO 8601)")
+            continue
+        for grammar in grammars:
+            grammar["timestamp_field"] = name
+            if formats != ["ISO8601"]:
+                grammar["timestamp_formats"] = formats
+        out.note(line, "info", f"date on {name!r} ({', '.join(formats)}): the grammars' "
+                 "timestamp_field/timestamp_formats")
+
+
+def _mutate(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
+    rule: dict[str, Any] = {"__comment__": f"mutate at line {plugin.line}"}
+    if when is not None:
+        rule["when"] = when
+    for attr in plugin.attributes:
+        name = attr.name
+        if name in ("rename", "replace", "add_field"):
+            rule[name] = dict(_pairs(attr.value))
+            targets = rule[name].values() if name == "rename" else rule[name].keys()
+            for target in targets:
+                out.fields.setdefault(target, attr.line)
+        elif name == "convert":
+            pairs = dict(_pairs(attr.value))
+            bad = {k: v for k, v in pairs.items() if v not in _CONVERT}
+            if bad:
+                out.note(attr.line, "unsupported", f"mutate convert to {sorted(set(bad.values()))}")
+            rule["convert"] = {k: _CONVERT[v] for k, v in pairs.items() if v in _CONVERT}
+        elif name == "gsub":
+            items = _texts(attr.value)
+            rule["gsub"] = [list(items[i:i + 3]) for i in range(0, len(items) - 2, 3)]
+        elif name in ("uppercase", "lowercase", "strip", "add_tag", "remove_field", "remove_tag"):
+            rule[name] = _texts(attr.value)
+        elif name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"mutate {name!r}")
+    if len(rule) > (2 if when is not None else 1):
+        out.append(rule, "enrich", "field_rules")
+
+
+def _drop(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
+    rule: dict[str, Any] = {"__comment__": f"drop at line {plugin.line}", "drop": True}
+    if when is not None:
+        rule["when"] = when
+    else:
+        out.note(plugin.line, "info", "drop without a condition drops every event")
+    for attr in plugin.attributes:
+        if attr.name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"drop option {attr.name!r}")
+    out.append(rule, "enrich", "field_rules")
+
+
+def _kv(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
+    source = text_of(plugin.get("source")) or "message"
+    known = {"source", *_IGNORED}
+    extra = [a.name for a in plugin.attributes if a.name not in known]
+    if source == "message" and when is None and not extra:
+        out.note(plugin.line, "builtin", "kv on message: lumberyard's bracketed grammar splits "
+                 "trailing key=value pairs into fields; in a grok use %{KV}")
+        return
+    out.note(plugin.line, "unsupported", f"kv on {source!r} with options {extra}"
+             + (" under a condition" if when else ""))
+
+
+_FILTERS = {"json": _json, "grok": _grok, "date": _date, "mutate": _mutate, "drop": _drop,
+            "kv": _kv}
+
+
+# ---- outputs ------------------------------------------------------------------------------
+
+def _output(out: Translation, item: Plugin | Branch) -> None:
+    if isinstance(item, Branch):
+        out.note(item.line, "unsupported", "a conditional in the output section (lumberyard "
+                 "has one Elasticsearch output)")
+        return
+    if item.name == "stdout":
+        out.note(item.line, "info", "stdout: `lumberyard parse --pretty FILE` prints the "
+                 "documents")
+        return
+    if item.name != "elasticsearch":
+        out.note(item.line, "unsupported", f"output plugin {item.name!r}")
+        return
+    _elasticsearch(out, item)
+
+
+def _elasticsearch(out: Translation, plugin: Plugin) -> None:
+    es = out.section("elasticsearch")
+    for attr in plugin.attributes:
+        name, text = attr.name, text_of(attr.value)
+        if name == "hosts":
+            es["hosts"] = [h if "://" in h else f"http://{h}" for h in _texts(attr.value)]
+        elif name == "index" and text is not None:
+            _index(out, attr.line, text)
+        elif name in ("user", "password", "api_key") and text is not None:
+            if text.startswith("${"):
+                env = text.strip("${}").split(":")[0]
+                out.note(attr.line, "info", f"{name} from ${{{env}}}: set "
+                         f"LUMBERYARD_ELASTICSEARCH_{name.upper()} (or a *_file option)")
+            else:
+                es[name] = text
+        elif name in ("cacert", "ssl_certificate_authorities") and _texts(attr.value):
+            es["ca"] = _texts(attr.value)[0]
+        elif name == "cloud_id" and text:
+            es["cloud_id"] = text
+        elif name == "document_id":
+            out.note(attr.line, "unsupported", "document_id: lumberyard writes a deterministic "
+                     "_id from where each event came from (replays never duplicate)")
+        elif name in ("manage_template", "template", "template_name", "ilm_enabled",
+                      "ilm_policy", "ilm_rollover_alias"):
+            out.note(attr.line, "info", f"{name}: `lumberyard setup` installs the index "
+                     "templates (and --retention-days a delete policy)")
+        elif name in ("ssl", "ssl_enabled"):
+            out.note(attr.line, "info", "TLS follows the https:// in hosts")
+        elif name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"elasticsearch option {name!r}")
+
+
+def _index(out: Translation, line: int, index: str) -> None:
+    suffix = "%{+YYYY.MM.dd}"
+    prefix = index[: -len(suffix)] if index.endswith(suffix) else None
+    if prefix is not None and "%{" not in prefix:
+        if prefix != "universal-ai-tools-":
+            out.section("enrich")["index_prefix"] = prefix
+        else:
+            out.note(line, "builtin", "index universal-ai-tools-%{+YYYY.MM.dd}: lumberyard's "
+                     "default daily index (UTC date of @timestamp)")
+        return
+    out.note(line, "unsupported", f"index {index!r}: lumberyard writes to a prefix + the UTC "
+             "date as YYYY.MM.dd ([enrich] index_prefix)")

@@ -1,0 +1,251 @@
+"""``apply_field_rules``: conditional field edits and drops, as Logstash's mutate/drop do them.
+
+Each ``[[enrich.field_rules]]`` entry has an optional ``when`` condition written in Logstash's
+condition syntax (``[level] == "debug" and "x" not in [tags]``) and the mutate operations to
+apply when it holds, in mutate's order: rename, replace, convert, gsub, uppercase, lowercase,
+strip, then add_field, add_tag, remove_field, remove_tag; or ``drop``. The rules run right after
+parsing, on the log's own keys under their Logstash names (``level``, ``service``), so the ECS
+mapping that follows sees the result. A field ``[a][b]`` is looked up in the log's keys first,
+then in the event (``message``, ``tags``, Filebeat's ``fields``).
+Conditions and templates are compiled once, at startup; a bad one names its rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pipeline.errors import ConfigError, DropEvent
+from pipeline.runtime import METADATA, Event
+from pipeline.steps._fields import LOG_FIELDS, add_tag
+
+__all__ = ["ApplyFieldRules", "FieldRule", "field_ref"]
+
+Kind = Literal["integer", "float", "string", "boolean"]
+_REF = re.compile(r"%\{([^}]+)\}")
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+
+
+def field_ref(text: str) -> tuple[str, ...]:
+    """``[a][b]`` -> ``("a", "b")``; ``a`` -> ``("a",)`` (a dotted name is one key, as in
+    Logstash)."""
+    if text.startswith("[") and text.endswith("]"):
+        return tuple(text[1:-1].split("]["))
+    return (text,)
+
+
+class FieldRule(BaseModel):
+    """One conditional edit: when ``when`` holds (or always), apply the operations below."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: str | None = Field(
+        default=None,
+        description="Logstash condition, e.g. '[level] == \"debug\"' or '\"x\" in [tags]'; "
+        "none = always.",
+    )
+    drop: bool = Field(default=False, description="Drop the event (counted as field_rule).")
+    rename: dict[str, str] = Field(default_factory=dict, description="Old field -> new field.")
+    replace: dict[str, str] = Field(
+        default_factory=dict, description="Field -> value (%{[field]} references filled in)."
+    )
+    convert: dict[str, Kind] = Field(
+        default_factory=dict, description="Field -> integer, float, string or boolean."
+    )
+    gsub: list[tuple[str, str, str]] = Field(
+        default_factory=list,
+        description="[field, regex, replacement] triples: every match replaced (\\1 groups).",
+    )
+    uppercase: list[str] = Field(default_factory=list, description="Fields to upper-case.")
+    lowercase: list[str] = Field(default_factory=list, description="Fields to lower-case.")
+    strip: list[str] = Field(default_factory=list, description="Fields to strip of spaces.")
+    add_field: dict[str, str] = Field(
+        default_factory=dict,
+        description="Field -> value (%{[field]} filled in); an existing field becomes a list.",
+    )
+    add_tag: list[str] = Field(default_factory=list, description="Tags to add.")
+    remove_field: list[str] = Field(default_factory=list, description="Fields to remove.")
+    remove_tag: list[str] = Field(default_factory=list, description="Tags to remove.")
+
+    @field_validator("when")
+    @classmethod
+    def _condition(cls, value: str | None) -> str | None:
+        try:  # a syntax error fails the config load, with its column
+            compile_when(value, "condition")
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    @field_validator("gsub")
+    @classmethod
+    def _regexes(cls, value: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        for _, pattern, _ in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"gsub regex {pattern!r}: {exc.msg}") from exc
+        return value
+
+
+class _Fields:
+    """Reads and writes of ``[a][b]`` over the log's keys and the event (see module doc)."""
+
+    __slots__ = ("event", "log")
+
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        meta = event.get(METADATA)
+        log = meta.get(LOG_FIELDS) if isinstance(meta, dict) else None
+        self.log: dict[str, Any] = log if isinstance(log, dict) else {}
+
+    def _root(self, head: str) -> dict[str, Any]:
+        if head in self.log or head in ("message", "tags", "fields", METADATA):
+            return self.log if head in self.log else self.event
+        return self.event if head in self.event else self.log
+
+    def get(self, path: tuple[str, ...]) -> Any:
+        node: Any = self._root(path[0])
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def set(self, path: tuple[str, ...], value: Any) -> None:
+        node = self._root(path[0])
+        for part in path[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[path[-1]] = value
+
+    def pop(self, path: tuple[str, ...]) -> Any:
+        node: Any = self._root(path[0])
+        for part in path[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            return node.pop(path[-1], None)
+        return None
+
+
+def _template(text: str) -> Callable[[_Fields], str]:
+    """``"%{[a][b]} x"`` -> a function filling the references (unknown ones stay as written)."""
+    if "%{" not in text:
+        return lambda fields: text
+
+    def fill(fields: _Fields) -> str:
+        def one(found: re.Match[str]) -> str:
+            value = fields.get(field_ref(found.group(1)))
+            return found.group(0) if value is None else str(value)
+        return _REF.sub(one, text)
+    return fill
+
+
+def _convert(value: Any, kind: Kind) -> Any:
+    """mutate's convert; text that does not convert is kept as it was."""
+    if isinstance(value, list):
+        return [_convert(v, kind) for v in value]
+    text = str(value)
+    try:
+        if kind == "integer":
+            return int(float(text)) if not isinstance(value, bool) else int(value)
+        if kind == "float":
+            return float(text)
+    except ValueError:
+        return value
+    if kind == "boolean":
+        low = text.lower()
+        return True if low in _TRUE else False if low in _FALSE else value
+    return text
+
+
+class _Rule:
+    """One compiled rule: its predicate and its operations, run in mutate's order."""
+
+    def __init__(self, index: int, rule: FieldRule) -> None:
+        self.rule = rule
+        self.when = compile_when(rule.when, f"enrich.field_rules[{index}].when")
+        self.replace = [(field_ref(k), _template(v)) for k, v in rule.replace.items()]
+        self.add = [(field_ref(k), _template(v)) for k, v in rule.add_field.items()]
+        self.gsub = [(field_ref(f), re.compile(p), r.replace("\\0", "\\g<0>"))
+                     for f, p, r in rule.gsub]
+
+    def apply(self, event: Event) -> None:
+        fields = _Fields(event)
+        if self.when is not None and not self.when(fields):
+            return
+        rule = self.rule
+        if rule.drop:
+            raise DropEvent("field_rule")
+        for old, new in rule.rename.items():
+            value = fields.pop(field_ref(old))
+            if value is not None:
+                fields.set(field_ref(new), value)
+        for path, fill in self.replace:
+            fields.set(path, fill(fields))
+        self._edit(fields)
+        for path, fill in self.add:
+            value, old = fill(fields), fields.get(path)
+            if old is None:
+                fields.set(path, value)
+            else:
+                fields.set(path, [*old, value] if isinstance(old, list) else [old, value])
+        for tag in rule.add_tag:
+            add_tag(event, _template(tag)(fields))
+        for name in rule.remove_field:
+            fields.pop(field_ref(name))
+        tags = event.get("tags")
+        if rule.remove_tag and isinstance(tags, list):
+            event["tags"] = [t for t in tags if t not in rule.remove_tag]
+
+    def _edit(self, fields: _Fields) -> None:
+        """convert, gsub, uppercase, lowercase, strip: in place, on fields that exist."""
+        rule = self.rule
+        for name, kind in rule.convert.items():
+            value = fields.get(field_ref(name))
+            if value is not None:
+                fields.set(field_ref(name), _convert(value, kind))
+        for path, pattern, repl in self.gsub:
+            value = fields.get(path)
+            if isinstance(value, str):
+                fields.set(path, pattern.sub(repl, value))
+        for names, change in ((rule.uppercase, str.upper), (rule.lowercase, str.lower),
+                              (rule.strip, str.strip)):
+            for name in names:
+                value = fields.get(field_ref(name))
+                if isinstance(value, str):
+                    fields.set(field_ref(name), change(value))
+
+
+class ApplyFieldRules:
+    """Every rule, in order, on each event (built once; a rule with ``drop`` drops)."""
+
+    name = "apply_field_rules"
+
+    def __init__(self, rules: list[FieldRule]) -> None:
+        self._rules = [_Rule(i, rule) for i, rule in enumerate(rules)]
+
+    def __call__(self, event: Event) -> Event:
+        for rule in self._rules:
+            rule.apply(event)
+        return event
+
+
+def compile_when(text: str | None, where: str) -> Callable[[_Fields], bool] | None:
+    """The predicate of a ``when`` text (``None`` for none); a bad one names ``where``."""
+    if text is None:
+        return None
+    from pipeline.migrate._conditions import compile_condition  # noqa: PLC0415 - only with rules
+    from pipeline.migrate._reader import read_condition  # noqa: PLC0415
+
+    try:
+        return compile_condition(read_condition(text, where))
+    except ConfigError:
+        raise
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc

@@ -1,0 +1,126 @@
+"""Translation of Logstash pipelines into lumberyard config, and the report's notes."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.config import parse_config
+from pipeline.migrate import migrate, read_config, translate
+from pipeline.migrate._toml import dumps
+
+CONFIGS = Path(__file__).parent / "configs"
+
+
+def _toml(text: str) -> tuple[dict[str, Any], list[tuple[int, str, str]]]:
+    """The translated config as TOML data (it must load as a lumberyard config) and the notes."""
+    result = translate(read_config(text))
+    data = tomllib.loads(dumps(result.config)) if result.config else {}
+    parse_config(dumps(result.config) if result.config else "", "<translated>", environ={})
+    return data, [(n.line, n.kind, n.text) for n in result.notes]
+
+
+def _unsupported(notes: list[tuple[int, str, str]]) -> list[int]:
+    return [line for line, kind, _ in notes if kind == "unsupported"]
+
+
+@pytest.mark.parametrize("path", sorted(CONFIGS.glob("*.conf")), ids=lambda p: p.stem)
+def test_every_sample_translates_to_a_loadable_config(path: Path) -> None:
+    """Whatever a sample holds, the translation loads as a lumberyard config."""
+    result = migrate(path)
+    parse_config(result.toml, str(path), environ={})
+
+
+def test_grok_becomes_grammars_in_order_with_their_options() -> None:
+    """Several patterns -> several grammars (first match wins, like break_on_match)."""
+    data, notes = _toml(
+        'filter {\n if [message] =~ /^</ {\n grok {\n id => "sys"\n'
+        ' match => { "message" => ["^%{SYSLOGLINE}$", "%{WORD:w} x"] }\n'
+        ' pattern_definitions => { "X" => "y+" }\n patterns_dir => ["/p"]\n'
+        ' tag_on_failure => ["_sysfail"]\n ecs_compatibility => "v1"\n } } }')
+    expected = [
+        {"name": "sys_1", "pattern": "^%{SYSLOGLINE}$", "tag_on_failure": ["_sysfail"],
+         "when_regex": "^<"},
+        {"name": "sys_2", "pattern": "(?s:.*?)%{WORD:w} x(?s:.*)",
+         "tag_on_failure": ["_sysfail"], "when_regex": "^<"},
+    ]
+    assert expected == data["parsers"]["grammars"]
+    assert ({"X": "y+"}, ["/p"], "v1") == (
+        data["parsers"]["pattern_definitions"], data["parsers"]["patterns_dir"],
+        data["parsers"]["ecs_compatibility"])
+    assert [] == _unsupported(notes)
+
+
+def test_date_sets_the_grammars_timestamp_field_and_formats() -> None:
+    """date { match => [field, formats] } tells the grammars where and how to read the time."""
+    data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA}" } }'
+                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"]'
+                        ' timezone => "Europe/Berlin" } }')
+    (grammar,) = data["parsers"]["grammars"]
+    assert ("ts", ["dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"], "Europe/Berlin") == (
+        grammar["timestamp_field"], grammar["timestamp_formats"], data["parsers"]["timezone"])
+    assert [] == _unsupported(notes)
+
+
+def test_conditional_mutate_and_drop_become_field_rules() -> None:
+    """if / else if / else arms get conditions that exclude the arms before them."""
+    data, notes = _toml('filter {\n if [level] == "debug" { drop {} }\n'
+                        ' else if [env] in ["dev", "test"] { mutate { add_tag => "dev" } }\n'
+                        ' else { mutate { rename => { "lvl" => "level" } lowercase => ["level"] '
+                        'convert => { "n" => "integer" } gsub => ["m", "a", "b"] } } }')
+    assert [
+        {"drop": True, "when": '[level] == "debug"'},
+        {"when": '!([level] == "debug") and [env] in ["dev", "test"]', "add_tag": ["dev"]},
+        {"when": '!([level] == "debug") and !([env] in ["dev", "test"])',
+         "rename": {"lvl": "level"}, "lowercase": ["level"], "convert": {"n": "integer"},
+         "gsub": [["m", "a", "b"]]},
+    ] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)
+
+
+def test_nested_conditions_combine() -> None:
+    """A branch inside a branch: both conditions must hold."""
+    data, _ = _toml('filter { if [a] { if [b] == 1 { mutate { add_tag => "x" } } } }')
+    assert [{"when": "([a]) and ([b] == 1)", "add_tag": ["x"]}] == data["enrich"]["field_rules"]
+
+
+def test_elasticsearch_output_options() -> None:
+    """hosts, a static index prefix, credentials and the CA carry over."""
+    data, notes = _toml('output { elasticsearch { hosts => ["es1:9200", "https://es2:9200"] '
+                        'index => "logs-app-%{+YYYY.MM.dd}" user => "w" password => "p" '
+                        'cacert => "/ca.pem" document_id => "%{id}" } }')
+    assert {"hosts": ["http://es1:9200", "https://es2:9200"], "user": "w", "password": "p",
+            "ca": "/ca.pem"} == data["elasticsearch"]
+    assert "logs-app-" == data["enrich"]["index_prefix"]
+    assert [1] == _unsupported(notes)  # document_id: lumberyard's own deterministic _id
+
+
+def test_inputs() -> None:
+    """beats port/TLS, kafka bootstrap servers; file paths become a reprocess hint."""
+    data, notes = _toml('input { beats { port => 5045 ssl_certificate => "/c" ssl_key => "/k" '
+                        'ssl_certificate_authorities => ["/ca"] ssl_verify_mode => "force_peer" } '
+                        'kafka { bootstrap_servers => "k:9092" topics => ["t"] } '
+                        'file { path => "/var/log/a.log" } }')
+    assert {"port": 5045, "tls": {"certificate": "/c", "key": "/k",
+                                  "certificate_authorities": ["/ca"],
+                                  "client_authentication": "required"}} == data["inputs"]["beats"]
+    assert "k:9092" == data["kafka"]["bootstrap_servers"]
+    assert any("lumberyard reprocess '/var/log/a.log'" in text for _, _, text in notes)
+    assert [1] == _unsupported(notes)  # kafka topics: the Kafka input section is issue #13
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("filter {\n\n  geoip { source => \"ip\" } }", 3),
+    ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"message\" => \"%{WORD}\" } }\n"
+     "  } }", 3),
+    ("output {\n  kafka { topic_id => \"x\" } }", 2),
+    ("filter {\n  mutate {\n    split => { \"a\" => \",\" } } }", 3),
+    ("filter {\n  json { source => \"payload\" } }", 2),
+])
+def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int) -> None:
+    """Never silently dropped: each untranslated piece is a note with its line."""
+    _, notes = _toml(text)
+    assert [line] == _unsupported(notes)

@@ -1,0 +1,61 @@
+"""Hostile input through ``lumberyard reprocess`` into the REAL Elasticsearch.
+
+Counts are taken in Elasticsearch itself. A monster line (2,000 lines, then 10 GiB of NUL
+bytes without a newline, gzipped) no longer takes memory in proportion to the line: every
+line before it is indexed, the monster becomes one cut event (all NULs: once they are removed
+it is a blank line, an intentional drop counted as ``blank_line``), and the run's peak
+memory (the command and its worker, measured by a wrapper process) stays within a few MiB of
+a run over a small file.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from tests.pipeline.inputs.test_inputs_memory import GROWTH_BOUND_MIB, lines, write_gzip_members
+from tests.pipeline.reprocess.test_reprocess_integration import LUMBERYARD
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+MIB = 1024 * 1024
+WRAPPER = """
+import json, resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"rc": done.returncode, "out": done.stdout + done.stderr, "peak_kib": peak}))
+"""
+
+
+def reprocess_measured(path: Path, prefix: str, es_url: str, data: Path) -> dict[str, object]:
+    argv = [LUMBERYARD, "reprocess", str(path), "--workers", "1", "--index-prefix", prefix,
+            "--es-url", es_url, "--data-dir", str(data), "--progress", "plain"]
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *argv], capture_output=True,
+                          text=True, timeout=900, check=True)
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_lines_before_a_10_gb_run_of_zeros_are_indexed_in_bounded_memory(
+    es_client: Elasticsearch, es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """2,000 JSON lines then 10 GiB of zeros: 2,000 documents in ES, the cut zeros dropped as
+    a blank line, reconciled, exit 0; peak memory within GROWTH_BOUND_MIB of reprocessing the
+    2,000 lines alone."""
+    small, monster = tmp_path / "small.log.gz", tmp_path / "zeros.log.gz"
+    write_gzip_members(small, lines(2000), b"", 0)
+    write_gzip_members(monster, lines(2000), b"\x00" * (64 * MIB), 160)
+    base = reprocess_measured(small, f"{unique_name}-small-", es_url, tmp_path / "d1")
+    run = reprocess_measured(monster, f"{unique_name}-big-", es_url, tmp_path / "d2")
+    es_client.indices.refresh(index=f"{unique_name}-big-*")
+    count = es_client.count(index=f"{unique_name}-big-*")["count"]
+    out = " ".join(str(run["out"]).split())
+    growth = (int(str(run["peak_kib"])) - int(str(base["peak_kib"]))) / 1024
+    assert (0, 0, 2000, True, True, True) == (
+        base["rc"], run["rc"], count, "│ blank_line │ 1 │" in out, "reconciled │ yes" in out,
+        growth < GROWTH_BOUND_MIB), (growth, run)

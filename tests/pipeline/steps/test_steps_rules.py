@@ -1,0 +1,95 @@
+"""``apply_field_rules``: Logstash mutate/drop under Logstash conditions, in mutate's order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.errors import ConfigError, DropEvent
+from pipeline.runtime import METADATA
+from pipeline.steps._rules import ApplyFieldRules, FieldRule
+
+
+def _event(log: dict[str, Any], **top: Any) -> dict[str, Any]:
+    return {"message": "m", METADATA: {"log_fields": log}, **top}
+
+
+def _run(rules: list[dict[str, Any]], event: dict[str, Any]) -> dict[str, Any]:
+    return ApplyFieldRules([FieldRule.model_validate(r) for r in rules])(event)
+
+
+@pytest.mark.parametrize(("when", "log", "expected"), [
+    ('[level] == "debug"', {"level": "debug"}, True),
+    ('[level] == "debug"', {"level": "info"}, False),
+    ("[n] >= 500 and [n] < 600", {"n": 503}, True),
+    ("[n] >= 500", {"n": "503"}, False),  # a string is not compared with a number
+    ("[a] or [b]", {"b": ""}, True),  # an empty string is true, as in Ruby
+    ("![a]", {"a": False}, True),
+    ('"x" in [tags]', {}, True),
+    ('"y" not in [tags]', {}, True),
+    ('[level] in ["warn", "error"]', {"level": "error"}, True),
+    ('[msg] =~ /^GET /', {"msg": "GET /a"}, True),
+    ('[msg] !~ "health"', {"msg": "/healthz"}, False),
+    ("[a] xor [b]", {"a": 1, "b": 1}, False),
+    ("[a] nand [b]", {"a": 1}, True),
+    ("[http][status] == 200", {"http": {"status": 200}}, True),
+    ("[fields][service] == \"api\"", {}, True),  # Filebeat's fields live on the event
+])
+def test_conditions_mean_what_logstash_means(when: str, log: dict[str, Any],
+                                             expected: bool) -> None:
+    """A rule with ``when`` applies exactly when Logstash's condition would hold."""
+    event = _event(log, tags=["x"], fields={"service": "api"})
+    out = _run([{"when": when, "add_tag": ["hit"]}], event)
+    assert expected == ("hit" in out["tags"])
+
+
+def test_drop_raises_drop_event() -> None:
+    """drop = true drops the event, counted under field_rule."""
+    with pytest.raises(DropEvent, match="field_rule"):
+        _run([{"when": '[level] == "debug"', "drop": True}], _event({"level": "debug"}))
+
+
+def test_operations_in_mutate_order() -> None:
+    """rename, replace, convert, gsub, case, strip, then add_field/tag, remove_field/tag."""
+    event = _event({"lvl": " WARN ", "bytes": "12.7", "path": "/a?b", "junk": 1,
+                    "env": "x"}, tags=["old", "keep"])
+    out = _run([{
+        "rename": {"lvl": "level"}, "replace": {"kind": "%{[env]}-k"},
+        "convert": {"bytes": "integer"}, "gsub": [["path", "[?]", "_"]],
+        "lowercase": ["level"], "strip": ["level"],
+        "add_field": {"[host][role]": "web %{env}", "env": "y"}, "add_tag": ["new"],
+        "remove_field": ["junk"], "remove_tag": ["old"],
+    }], event)
+    assert {"level": "warn", "bytes": 12, "path": "/a_b", "env": ["x", "y"], "kind": "x-k",
+            "host": {"role": "web x"}} == out[METADATA]["log_fields"]
+    assert ["keep", "new"] == out["tags"]
+
+
+def test_unknown_reference_stays_as_written() -> None:
+    """%{missing} is left in the text, as Logstash's sprintf does."""
+    out = _run([{"add_field": {"a": "%{nope}"}}], _event({}))
+    assert "%{nope}" == out[METADATA]["log_fields"]["a"]
+
+
+@pytest.mark.parametrize(("kind", "value", "expected"), [
+    ("integer", "7", 7), ("integer", "x", "x"), ("float", "1.5", 1.5),
+    ("boolean", "yes", True), ("boolean", "F", False), ("string", 5, "5"),
+])
+def test_convert(kind: str, value: Any, expected: Any) -> None:
+    """mutate's conversions; what does not convert is kept."""
+    out = _run([{"convert": {"v": kind}}], _event({"v": value}))
+    assert expected == out[METADATA]["log_fields"]["v"]
+
+
+def test_bad_condition_fails_at_config_load() -> None:
+    """A syntax error in ``when`` is a config error naming its column."""
+    with pytest.raises(ValueError, match="column 11"):
+        FieldRule.model_validate({"when": "[level] ==", "drop": True})
+
+
+def test_bad_condition_names_the_rule_in_the_step() -> None:
+    """Built from unchecked rules (model_construct), the step names the rule."""
+    rule = FieldRule.model_construct(when="[a] == ", drop=True)
+    with pytest.raises(ConfigError, match=r"enrich.field_rules\[0\].when"):
+        ApplyFieldRules([rule])
