@@ -29,7 +29,8 @@ import orjson
 from pyparsing import ParseException
 
 from bench.corpus import generate
-from parsers import BRACKETED, Parsers, TrailingPairs, compile_grok
+from parsers import BRACKETED, Parsers, ParsersConfig, TrailingPairs, compile_grok
+from parsers._budget import TimedMatcher
 from parsers._builtin import bracketed_matcher
 
 _TS = (r"(?:\d\d){1,2}-(?:0?[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]|[1-9])[T ](?:2[0-3]|[01]?\d)"
@@ -217,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     figures["hand re, apache combined line"] = rate(matcher_loop(hand_apache), apache, args.repeat)
     figures["compiled %{COMBINEDAPACHELOG}"] = rate(matcher_loop(combined.match), apache,
                                                     args.repeat)
+    timed = TimedMatcher(combined, ParsersConfig().pattern_timeout_secs)
+    figures["%{COMBINEDAPACHELOG}, timed (regex)"] = rate(matcher_loop(timed.match), apache,
+                                                          args.repeat)
     few = brackets[:2000]
     figures["pyparsing parse_string, BRACKETED"] = rate(matcher_loop(_pyparsing), few, 1)
     for name, value in figures.items():
@@ -233,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
                    / figures["compiled %{COMBINEDAPACHELOG}"])
     print(f"compiled vs hand re: bracketed {slow:.2f}x, grok line {slow_grok:.2f}x, "
           f"COMBINEDAPACHELOG {slow_apache:.2f}x slower (target <= 1.3)")
+    slow_timed = (figures["hand re, apache combined line"]
+                  / figures["%{COMBINEDAPACHELOG}, timed (regex)"])
+    print(f"user grammars run with a time budget on the regex package: COMBINEDAPACHELOG "
+          f"{slow_timed:.2f}x slower than the hand re")
     return 0
 
 

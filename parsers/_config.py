@@ -107,6 +107,13 @@ class ParsersConfig(BaseModel):
         default=1024 * 1024, ge=16,
         description="Longer lines are cut to this many bytes and tagged _truncated.",
     )
+    pattern_timeout_secs: float = Field(
+        default=1.0, gt=0,
+        description="Time budget per line of each user-supplied pattern (grammars, "
+        "when_regex, multiline.pattern). A line on which a pattern runs longer is tagged "
+        "_groktimeout and goes on without that pattern's fields (Logstash grok's "
+        "timeout_millis, there 30 s).",
+    )
     grammars: list[GrammarSpec] = Field(
         default_factory=list,
         description="User grok grammars, tried in order before the built-in JSON / bracketed "

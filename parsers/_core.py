@@ -10,7 +10,6 @@ skip them and count them (:attr:`ParseCounts.blank`).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import orjson
 
 from pipeline.errors import GrammarError
 
+from ._budget import GROK_TIMEOUT_TAG, PatternTimeout, TimedMatcher, compile_user_pattern
 from ._builtin import bracketed_matcher
 from ._compile import Matcher
 from ._config import GrammarSpec, ParsersConfig
@@ -137,18 +137,19 @@ class Parsers:
         if spec.name in _BUILTIN_NAMES:
             raise GrammarError(f"parsers.grammars[{index}].name: {spec.name!r} is a built-in "
                                f"grammar's name ({', '.join(sorted(_BUILTIN_NAMES))})")
-        matcher = compile_grok(spec.name, spec.pattern, self._definitions, self._flavour)
+        budget = self.config.pattern_timeout_secs
+        inner = compile_grok(spec.name, spec.pattern, self._definitions, self._flavour)
+        matcher: Matcher = TimedMatcher(inner, budget) if hasattr(inner, "_build") else inner
         applies: Callable[[str], bool] = _always
         if spec.when_prefix is not None:
             applies = _prefix(spec.when_prefix)
         if spec.when_regex is not None:
-            try:
-                found = re.compile(spec.when_regex).search
-            except re.error as exc:
-                raise GrammarError(f"parsers.grammars[{index}].when_regex ({spec.name!r}): "
-                                   f"{exc.msg} at position {exc.pos}") from exc
+            search = compile_user_pattern(
+                spec.when_regex, f"parsers.grammars[{index}].when_regex ({spec.name!r})"
+            ).search
             first = applies
-            applies = lambda text: first(text) and found(text) is not None  # noqa: E731
+            applies = lambda text: (  # noqa: E731
+                first(text) and search(text, timeout=budget) is not None)
         stamp: Callable[[str], datetime | None] = self._stamp
         if spec.timestamp_formats != ["ISO8601"]:
             stamp = date_parser(spec.timestamp_formats, zone(self.config.timezone), self._stamp)
@@ -164,7 +165,7 @@ class Parsers:
         """A fresh multiline joiner for one stream, or ``None`` when multiline is off."""
         if self.config.multiline is None:
             return None
-        return MultilineJoiner(self.config.multiline)
+        return MultilineJoiner(self.config.multiline, self.config.pattern_timeout_secs)
 
     @staticmethod
     def is_blank(line: str | bytes) -> bool:
@@ -274,18 +275,25 @@ class Parsers:
 
     def _try_user(self, text: str, tags: list[str]) -> ParseResult | None:
         """The first user grammar that applies and matches, or ``None`` (then the failure tags
-        of the grammars that applied are added)."""
+        of the grammars that applied are added). A grammar that runs out of its time budget
+        tags the line ``_groktimeout`` and ends the user grammars for it (as Logstash's grok
+        does); the built-in ones still parse it."""
         failed: list[str] = []
         for grammar in self._user:
-            if grammar.applies(text):
+            try:
+                if not grammar.applies(text):
+                    continue
                 found = grammar.matcher.match(text)
-                if found is not None:
-                    stamp = found.get(grammar.timestamp_field)
-                    when = grammar.stamp(stamp) if isinstance(stamp, str) else None
-                    if stamp is not None and when is None:
-                        tags.append("_dateparsefailure")
-                    return ParseResult(text, found, when, tags, grammar.name)
-                failed += grammar.tag_on_failure
+            except PatternTimeout:
+                tags.append(GROK_TIMEOUT_TAG)
+                return None
+            if found is not None:
+                stamp = found.get(grammar.timestamp_field)
+                when = grammar.stamp(stamp) if isinstance(stamp, str) else None
+                if stamp is not None and when is None:
+                    tags.append("_dateparsefailure")
+                return ParseResult(text, found, when, tags, grammar.name)
+            failed += grammar.tag_on_failure
         tags.extend(dict.fromkeys(t for t in failed if t not in tags))
         return None
 

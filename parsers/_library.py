@@ -17,7 +17,14 @@ from typing import Literal
 
 from pipeline.errors import GrammarError
 
-from . import _library_apps, _library_core
+from . import (
+    _library_apps,
+    _library_core,
+    _library_ecs,
+    _library_ecs_net,
+    _library_ecs_zeek,
+    _library_infra,
+)
 
 __all__ = ["FLAVOURS", "Flavour", "library", "read_pattern_files"]
 
@@ -31,10 +38,11 @@ _LINE = re.compile(r"(?P<name>[A-Za-z0-9_]+)[ \t]+(?P<pattern>.+)")
 @cache
 def library(flavour: Flavour = "legacy") -> dict[str, str]:
     """Every library name -> grok text, in ``flavour``'s capture names (shared; do not change)."""
-    legacy = {**_library_core.LEGACY, **_library_apps.LEGACY}
+    legacy = {**_library_core.LEGACY, **_library_apps.LEGACY, **_library_infra.LEGACY}
     if flavour == "legacy":
         return legacy
-    ecs = {**_library_core.ECS, **_library_apps.ECS}
+    ecs = {**_library_core.ECS, **_library_apps.ECS, **_library_ecs.ECS, **_library_ecs_net.ECS,
+           **_library_ecs_zeek.ECS, **_library_infra.ECS}
     for name, text in legacy.items():
         if name not in ecs and not _CAPTURES.search(text):
             ecs[name] = text  # captures nothing: the same in both flavours

@@ -262,35 +262,65 @@ _NAGIOS_ORDER = (
 )
 
 
-def _nagios_fields(spec: str) -> str:
+_NAGIOS_ECS = {
+    "hostname": ("DATA", "[host][hostname]"), "service": ("DATA", "[service][name]"),
+    "state": ("DATA", "[service][state]"), "statetype": ("DATA", "[nagios][log][state_type]"),
+    "statelevel": ("DATA", "[nagios][log][state_type]"),
+    "statecode": ("INT", "[nagios][log][attempt]:int"),
+    "attempt": ("INT", "[nagios][log][attempt]:int"), "message": ("GREEDYDATA", "message"),
+    "comment": ("GREEDYDATA", "[nagios][log][comment]"), "notifyname": ("DATA", "[user][name]"),
+    "contact": ("DATA", "[nagios][log][notification_command]"),
+    "event_handler_name": ("DATA", "[nagios][log][event_handler_name]"),
+    "unknown1": ("NUMBER", "[nagios][log][period_from]:int"),
+    "unknown2": ("NUMBER", "[nagios][log][period_to]:int"),
+    "check_result": ("GREEDYDATA", "[nagios][log][check_result]"),
+    "start_time": ("NUMBER", "[nagios][log][start_time]"),
+    "end_time": ("NUMBER", "[nagios][log][end_time]"),
+    "fixed": ("NUMBER", "[nagios][log][fixed]"),
+    "trigger_id": ("NUMBER", "[nagios][log][trigger_id]"),
+    "duration": ("NUMBER", "[nagios][log][duration]:int"), "author": ("DATA", "[user][name]"),
+}
+"""ECS names of the Nagios fields (and the pattern ECS reads them with)."""
+
+
+def _nagios_fields(spec: str, ecs: bool) -> str:
     """``"host ~message"`` -> ``%{DATA:nagios_host};%{GREEDYDATA:nagios_message}``.
 
-    ``~`` greedy, ``#`` a NUMBER, ``@`` a DATA field without the ``nagios_`` prefix.
+    ``~`` greedy, ``#`` a NUMBER, ``@`` a DATA field without the ``nagios_`` prefix; in ECS
+    the names (and some patterns) come from :data:`_NAGIOS_ECS`; a greedy field stays greedy.
     """
     out = []
     for word in spec.split():
         kind = {"~": "GREEDYDATA", "#": "NUMBER"}.get(word[0], "DATA")
-        name = word.lstrip("~#")
-        field = name[1:] if name[0] == "@" else f"nagios_{name}"
+        name = word.lstrip("~#@")
+        if ecs:
+            ecs_kind, field = _NAGIOS_ECS[name]
+            kind = {"~": "GREEDYDATA", "@": "DATA"}.get(word[0], ecs_kind)
+        else:
+            field = name if word[0] == "@" else f"nagios_{name}"
         out.append(f"%{{{kind}:{field}}}")
     return ";".join(out)
 
 
-def _nagios() -> dict[str, str]:
+def _nagios(ecs: bool = False) -> dict[str, str]:
     """Every Nagios name: the type words, the command words, the line kinds, the whole line."""
-    out = {"NAGIOSTIME": r"\[%{NUMBER:nagios_epoch}\]",
-           "NAGIOS_WARNING": "Warning:%{SPACE}%{GREEDYDATA:nagios_message}"}
+    kind_of = "[nagios][log][type]" if ecs else "nagios_type"
+    command_of = "[nagios][log][command]" if ecs else "nagios_command"
+    out = {"NAGIOSTIME": r"\[%{NUMBER:timestamp}\]" if ecs else r"\[%{NUMBER:nagios_epoch}\]",
+           "NAGIOS_WARNING": "Warning:%{SPACE}%{GREEDYDATA:"
+                             + ("message}" if ecs else "nagios_message}")}
     types = [*_NAGIOS_LINES, "EXTERNAL_COMMAND"]
     for kind in types:
         out[f"NAGIOS_TYPE_{kind}"] = kind.replace("_", " ")
     for kind, spec in _NAGIOS_LINES.items():
-        out[f"NAGIOS_{kind}"] = f"%{{NAGIOS_TYPE_{kind}:nagios_type}}: {_nagios_fields(spec)}"
+        out[f"NAGIOS_{kind}"] = (f"%{{NAGIOS_TYPE_{kind}:{kind_of}}}: "
+                                 f"{_nagios_fields(spec, ecs)}")
     for command, fields in _NAGIOS_COMMANDS.items():
         out[f"NAGIOS_EC_{command}"] = command
         if fields is not None:
             out[f"NAGIOS_EC_LINE_{command}"] = (
-                "%{NAGIOS_TYPE_EXTERNAL_COMMAND:nagios_type}: "
-                f"%{{NAGIOS_EC_{command}:nagios_command}};{_nagios_fields(fields)}")
+                f"%{{NAGIOS_TYPE_EXTERNAL_COMMAND:{kind_of}}}: "
+                f"%{{NAGIOS_EC_{command}:{command_of}}};{_nagios_fields(fields, ecs)}")
     alternatives = "|".join(f"%{{NAGIOS_{name}}}" for name in _NAGIOS_ORDER)
     out["NAGIOSLOGLINE"] = f"%{{NAGIOSTIME}} (?:{alternatives})"
     return out
@@ -301,6 +331,7 @@ LEGACY: dict[str, str] = {
 }
 
 ECS: dict[str, str] = {
+    **_nagios(ecs=True),
     "BIND9_TIMESTAMP": _BIND["BIND9_TIMESTAMP"],
     "BIND9_DNSTYPE": "(?:A|AAAA|CAA|CDNSKEY|CDS|CERT|CNAME|CSYNC|DLV|DNAME|DNSKEY|DS|HINFO|LOC"
                      "|MX|NAPTR|NS|NSEC|NSEC3|OPENPGPKEY|PTR|RRSIG|RP|SIG|SMIMEA|SOA|SRV|TSIG"

@@ -6,16 +6,22 @@ marked lines are collected and the next unmarked line ends the event. One joiner
 (file, partition, connection); the caller flushes it at end of input or after a quiet period.
 Caps never drop a line: an event that would exceed ``max_lines``/``max_bytes`` is emitted and
 the line starts the next one (counted in :attr:`MultilineJoiner.splits`).
+
+A user-supplied pattern (anything but the built-in default) gets a time budget per line: a
+line on which it runs longer is taken as starting an event and its token is recorded in
+:attr:`MultilineJoiner.timed_out` (the file input tags that event ``_groktimeout``).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Generic, TypeVar, cast
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, cast
 
 from pipeline.errors import GrammarError
 
-from ._config import MultilineConfig
+from ._budget import PatternTimeout, compile_user_pattern
+from ._config import DEFAULT_CONTINUATION, MultilineConfig
 
 __all__ = ["MultilineJoiner"]
 
@@ -30,27 +36,60 @@ def _nbytes(line: str) -> int:
 class MultilineJoiner(Generic[T]):
     """Stateful joiner: :meth:`feed` lines with a token (e.g. offset); get completed events."""
 
-    def __init__(self, config: MultilineConfig) -> None:
-        try:
-            self._search = re.compile(config.pattern).search
-        except re.error as exc:
-            raise GrammarError(f"multiline.pattern: {exc.msg} at position {exc.pos} of "
-                               f"{config.pattern!r}") from exc
+    def __init__(self, config: MultilineConfig, timeout_secs: float = 1.0) -> None:
+        self.timed_out: list[T] = []
+        """Tokens of the lines on which the pattern ran out of its time budget."""
+        self._token: T | None = None
+        self._current: T | None = None
+        self._search: Callable[[str], Any] = self._builtin_search(config.pattern)
+        if config.pattern != DEFAULT_CONTINUATION:
+            self._search = self._timed_search(config, timeout_secs)
         self._negate = config.negate
         self._after = config.match == "after"
         self._json_whole = config.json_lines_whole
         self._max_lines = config.max_lines
         self._max_bytes = config.max_bytes
         self._lines: list[str] = []
-        self._token: T | None = None
         self._size = 0
         self.splits = 0
         """Events cut in two because they reached a cap."""
+
+    @staticmethod
+    def _builtin_search(pattern: str) -> Callable[[str], Any]:
+        try:
+            return re.compile(pattern).search
+        except re.error as exc:
+            raise GrammarError(f"multiline.pattern: {exc.msg} at position {exc.pos} of "
+                               f"{pattern!r}") from exc
+
+    def _timed_search(self, config: MultilineConfig, timeout_secs: float
+                      ) -> Callable[[str], Any]:
+        """The user's pattern with a budget; a line it times out on starts an event."""
+        search = compile_user_pattern(config.pattern, "multiline.pattern").search
+        starts = object() if config.negate else None  # "marked" comes out False either way
+
+        def timed(line: str) -> Any:
+            try:
+                return search(line, timeout=timeout_secs)
+            except PatternTimeout:
+                self.timed_out.append(cast(T, self._current))
+                return starts
+
+        return timed
+
+    def starts_event(self, line: str) -> bool:
+        """With ``match="after"``: True when ``line`` begins an event (it is not a
+        continuation; a line the pattern times out on begins one too). Meant for a joiner
+        kept for this test alone: it forgets which lines timed out."""
+        starts = (self._search(line) is not None) == self._negate
+        self.timed_out.clear()
+        return starts
 
     def feed(self, line: str, token: T) -> list[tuple[str, T]]:
         """Add one line (without its newline); returns the events it completed, oldest first."""
         if self._json_whole and line[:1] == "{":
             return [*self._take(), (line, token)]
+        self._current = token
         marked = (self._search(line) is not None) != self._negate
         if self._after:
             if marked and self._lines:
@@ -78,6 +117,7 @@ class MultilineJoiner(Generic[T]):
         emit = out.append
         for line, token in zip(lines, tokens, strict=True):
             json_whole = whole and line[:1] == "{"
+            self._current = token
             if not json_whole and (search(line) is not None) != negate:
                 out.extend(self.feed(line, token))  # a continuation line: caps, joining
                 continue

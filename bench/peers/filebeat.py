@@ -10,7 +10,7 @@
 * ``filebeat-lumberyard``: Filebeat ships to ``lumberyard serve`` over Lumberjack, which does
   the parsing and indexes into Elasticsearch.
 
-Each runs as one driver process (``python -m bench.peers.filebeat MODE JOB.json``) whose
+Each runs as one driver process (:func:`main` with ``MODE JOB.json``) whose
 children are Filebeat (and lumberyard), so the harness measures the whole shipping path as one
 process tree. Both read the plain corpus with the same multiline rule as every other peer.
 """
@@ -103,8 +103,8 @@ def _launch(mode: str, job: Job) -> Launch:
     spec.write_text(json.dumps({k: str(v) if isinstance(v, Path) else v
                                 for k, v in asdict(job).items()}), encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
-    return Launch([sys.executable, "-m", "bench.peers.filebeat", mode, str(spec)], daemon=True,
-                  cwd=root)
+    code = "import sys; from bench.peers.filebeat import main; sys.exit(main(sys.argv[1:]))"
+    return Launch([sys.executable, "-c", code, mode, str(spec)], daemon=True, cwd=root)
 
 
 def input_config(job: Job) -> dict[str, Any]:
@@ -127,6 +127,9 @@ def es_processors() -> list[dict[str, Any]]:
                      "target_prefix": "", "ignore_failure": True}},
         {"timestamp": {"field": "ts", "layouts": STAMP_LAYOUTS, "ignore_missing": True,
                        "ignore_failure": True}},
+        # the stamp is in @timestamp now; left as text, dynamic mapping would take the first
+        # one's shape as a date format and refuse the other variants
+        {"drop_fields": {"fields": ["ts"], "ignore_missing": True}},
     ]
     return [{"if": {"regexp": {"message": "^\\{"}}, "then": json_branch,
              "else": bracket_branch}]
@@ -175,7 +178,8 @@ class _Proxy(BaseHTTPRequestHandler):
                    if k.lower() not in ("host", "connection", "content-length")}
         conn.request(self.command, self.path, body=body, headers=headers)
         resp = conn.getresponse()
-        self._answer(resp.status, resp.read(), resp.getheader("Content-Type") or "")
+        self._answer(resp.status, resp.read(), resp.getheader("Content-Type") or "",
+                     resp.getheader("Content-Encoding"))
 
     def finish(self) -> None:
         """Close the upstream connection with the client's."""
@@ -183,10 +187,13 @@ class _Proxy(BaseHTTPRequestHandler):
         if self._conn is not None:
             self._conn.close()
 
-    def _answer(self, status: int, payload: bytes, ctype: str) -> None:
+    def _answer(self, status: int, payload: bytes, ctype: str,
+                encoding: str | None = None) -> None:
         self.send_response(status)
         if ctype:
             self.send_header("Content-Type", ctype)
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -262,7 +269,3 @@ def main(argv: list[str]) -> int:
                 child.kill()
                 child.wait()
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -42,6 +42,8 @@ from pipeline.runtime import Batch, Event, read_ahead
 
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 """Bytes of a line kept at most (``parsers.max_line_bytes``'s default)."""
+GROK_TIMEOUT_TAG = "_groktimeout"
+"""Tag of an event on whose line a user pattern (here: multiline) ran out of its budget."""
 BATCH_EVENTS = 1024
 """Events per batch at most: a block of content (often 10k lines) is handed on in parts this
 size, so the chain, the encoder and the output each walk a batch that stays in the CPU cache
@@ -59,6 +61,9 @@ class Joiner(Protocol):
 
     @property
     def open_token(self) -> int | None: ...
+
+    timed_out: list[int]
+    """Offsets of lines on which a user pattern ran out of its time budget."""
 
 
 class UnitListener(Protocol):
@@ -325,7 +330,11 @@ class _UnitReader:
     def _join(self, lines: Lines) -> list[tuple[str, int]]:
         if self.joiner is None:
             return list(zip(lines.texts, lines.offsets, strict=True))
-        return self.joiner.feed_many(lines.texts, lines.offsets)
+        pairs = self.joiner.feed_many(lines.texts, lines.offsets)
+        if self.joiner.timed_out:
+            self.marks.update(dict.fromkeys(self.joiner.timed_out, GROK_TIMEOUT_TAG))
+            self.joiner.timed_out.clear()
+        return pairs
 
     def _make(self, pairs: list[tuple[str, int]]) -> list[Event]:
         self.received_at = at = datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -477,16 +477,24 @@ def _drop(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
     out.append(rule, "enrich", "field_rules")
 
 
+_KV_OPTIONS = ("source", "target", "prefix", "field_split", "value_split", "include_keys",
+               "exclude_keys")
+
+
 def _kv(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
-    source = text_of(plugin.get("source")) or "message"
-    known = {"source", *_IGNORED}
-    extra = [a.name for a in plugin.attributes if a.name not in known]
-    if source == "message" and when is None and not extra:
-        out.note(plugin.line, "builtin", "kv on message: lumberyard's bracketed grammar splits "
-                 "trailing key=value pairs into fields; in a grok use %{KV}")
-        return
-    out.note(plugin.line, "unsupported", f"kv on {source!r} with options {extra}"
-             + (" under a condition" if when else ""))
+    kv: dict[str, Any] = {}
+    for attr in plugin.attributes:
+        if attr.name in ("include_keys", "exclude_keys"):
+            kv[attr.name] = _texts(attr.value)
+        elif attr.name in _KV_OPTIONS and text_of(attr.value) is not None:
+            kv[attr.name] = text_of(attr.value)
+        elif attr.name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"kv option {attr.name!r}")
+    rule: dict[str, Any] = {"__comment__": f"kv at line {plugin.line}"}
+    if when is not None:
+        rule["when"] = when
+    rule["kv"] = kv
+    out.append(rule, "enrich", "field_rules")
 
 
 _FILTERS = {"json": _json, "grok": _grok, "date": _date, "mutate": _mutate, "drop": _drop,

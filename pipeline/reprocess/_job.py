@@ -8,7 +8,6 @@ their drops are counted intentional drops.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,8 +103,10 @@ def build_joiner(job: Job) -> Callable[[], Joiner] | None:
         return None
     from parsers import MultilineJoiner  # noqa: PLC0415
 
+    budget = load(job).parsers.pattern_timeout_secs
+
     def make() -> Joiner:
-        joiner: Joiner = MultilineJoiner(multiline)
+        joiner: Joiner = MultilineJoiner(multiline, budget)
         return joiner
 
     return make
@@ -118,13 +119,10 @@ def event_starts(job: Job) -> StartsEvent | None:
     multiline = load(job).parsers.multiline
     if multiline is None or multiline.match != "after":
         return None
-    search = re.compile(multiline.pattern).search
-    negate = multiline.negate
+    from parsers import MultilineJoiner  # noqa: PLC0415
 
-    def starts(line: str) -> bool:
-        return (search(line) is not None) == negate
-
-    return starts
+    budget = load(job).parsers.pattern_timeout_secs
+    return MultilineJoiner[int](multiline, budget).starts_event
 
 
 def max_line_bytes(job: Job) -> int:

@@ -1,9 +1,10 @@
 """``apply_field_rules``: conditional field edits and drops, as Logstash's mutate/drop do them.
 
 Each ``[[enrich.field_rules]]`` entry has an optional ``when`` condition written in Logstash's
-condition syntax (``[level] == "debug" and "x" not in [tags]``) and the mutate operations to
-apply when it holds, in mutate's order: rename, replace, convert, gsub, uppercase, lowercase,
-strip, then add_field, add_tag, remove_field, remove_tag; or ``drop``. The rules run right after
+condition syntax (``[level] == "debug" and "x" not in [tags]``) and the operations to apply
+when it holds: a kv split first, then mutate's, in mutate's order (rename, replace, convert,
+gsub, uppercase, lowercase, strip, then add_field, add_tag, remove_field, remove_tag); or
+``drop``. The rules run right after
 parsing, on the log's own keys under their Logstash names (``level``, ``service``), so the ECS
 mapping that follows sees the result. A field ``[a][b]`` is looked up in the log's keys first,
 then in the event (``message``, ``tags``, Filebeat's ``fields``).
@@ -22,7 +23,7 @@ from pipeline.errors import ConfigError, DropEvent
 from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import LOG_FIELDS, add_tag
 
-__all__ = ["ApplyFieldRules", "FieldRule", "field_ref"]
+__all__ = ["ApplyFieldRules", "FieldRule", "KeyValueSplit", "field_ref"]
 
 Kind = Literal["integer", "float", "string", "boolean"]
 _REF = re.compile(r"%\{([^}]+)\}")
@@ -38,6 +39,43 @@ def field_ref(text: str) -> tuple[str, ...]:
     return (text,)
 
 
+class KeyValueSplit(BaseModel):
+    """Logstash's kv filter: ``key=value`` pairs of a field become fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(default="message", description="Field holding the pairs.")
+    target: str | None = Field(default=None, description="Object to put the pairs in; none = "
+                               "next to the log's own keys.")
+    prefix: str = Field(default="", description="Put before every key.")
+    field_split: str = Field(default=" ", min_length=1,
+                             description="Characters that separate pairs.")
+    value_split: str = Field(default="=", min_length=1,
+                             description="Characters that separate a key from its value.")
+    include_keys: list[str] = Field(default_factory=list, description="Only these keys.")
+    exclude_keys: list[str] = Field(default_factory=list, description="Never these keys.")
+
+    def compile(self) -> Callable[[str], dict[str, Any]]:
+        """The splitter: quoted values keep their spaces, a repeated key collects a list."""
+        fs, vs = re.escape(self.field_split), re.escape(self.value_split)
+        pairs = re.compile(rf"([^{fs}{vs}]+)[{vs}](\"[^\"]*\"|'[^']*'|[^{fs}]*)")
+        include, exclude = set(self.include_keys), set(self.exclude_keys)
+
+        def split(text: str) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for key, raw in pairs.findall(text):
+                if (include and key not in include) or key in exclude:
+                    continue
+                value = raw[1:-1] if len(raw) >= 2 and raw[0] in "\"'" and raw[-1] == raw[0] \
+                    else raw
+                name = self.prefix + key
+                old = out.get(name)
+                out[name] = value if old is None else (
+                    [*old, value] if isinstance(old, list) else [old, value])
+            return out
+        return split
+
+
 class FieldRule(BaseModel):
     """One conditional edit: when ``when`` holds (or always), apply the operations below."""
 
@@ -49,6 +87,8 @@ class FieldRule(BaseModel):
         "none = always.",
     )
     drop: bool = Field(default=False, description="Drop the event (counted as field_rule).")
+    kv: KeyValueSplit | None = Field(
+        default=None, description="Split key=value pairs of a field first (Logstash's kv).")
     rename: dict[str, str] = Field(default_factory=dict, description="Old field -> new field.")
     replace: dict[str, str] = Field(
         default_factory=dict, description="Field -> value (%{[field]} references filled in)."
@@ -174,6 +214,9 @@ class _Rule:
         self.add = [(field_ref(k), _template(v)) for k, v in rule.add_field.items()]
         self.gsub = [(field_ref(f), re.compile(p), r.replace("\\0", "\\g<0>"))
                      for f, p, r in rule.gsub]
+        self.kv = None if rule.kv is None else (
+            field_ref(rule.kv.source),
+            None if rule.kv.target is None else field_ref(rule.kv.target), rule.kv.compile())
 
     def apply(self, event: Event) -> None:
         fields = _Fields(event)
@@ -182,6 +225,8 @@ class _Rule:
         rule = self.rule
         if rule.drop:
             raise DropEvent("field_rule")
+        if self.kv is not None:
+            self._split(fields, *self.kv)
         for old, new in rule.rename.items():
             value = fields.pop(field_ref(old))
             if value is not None:
@@ -202,6 +247,20 @@ class _Rule:
         tags = event.get("tags")
         if rule.remove_tag and isinstance(tags, list):
             event["tags"] = [t for t in tags if t not in rule.remove_tag]
+
+    @staticmethod
+    def _split(fields: _Fields, source: tuple[str, ...], target: tuple[str, ...] | None,
+               split: Callable[[str], dict[str, Any]]) -> None:
+        """kv: the pairs of ``source`` next to the log's keys, or in the ``target`` object."""
+        text = fields.get(source)
+        if not isinstance(text, str):
+            return
+        pairs = split(text)
+        if target is not None and pairs:
+            fields.set(target, pairs)
+            return
+        for key, value in pairs.items():
+            fields.set((key,), value)
 
     def _edit(self, fields: _Fields) -> None:
         """convert, gsub, uppercase, lowercase, strip: in place, on fields that exist."""

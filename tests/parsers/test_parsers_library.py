@@ -65,11 +65,17 @@ def test_the_legacy_set_is_complete() -> None:
              "HAPROXYTCP", "NAGIOSLOGLINE", "S3_ACCESS_LOG", "ELB_ACCESS_LOG",
              "CLOUDFRONT_ACCESS_LOG", "BIND9", "BRO_CONN", "EXIM", "RT_FLOW1", "MAVEN_VERSION",
              "MCOLLECTIVE", "MONGO3_LOG", "POSTGRESQL", "RAILS3", "REDISMONLOG", "RUBY_LOGGER",
-             "SQUID3"}
+             "SQUID3", "NETSCREENSESSIONLOG", "CISCO_TAGGED_SYSLOG", "CISCOFW106023",
+             "CISCOFW733100", "SHOREWALL", "SFW2", "BACULA_LOGLINE"}
     assert set() == names - set(library("legacy"))
 
 
-def test_ecs_flavour_without_an_ecs_form_names_the_pattern() -> None:
-    """A legacy-only pattern under v1 fails at compile time with a hint, not legacy names."""
-    with pytest.raises(GrammarError, match=r"%\{NAGIOSTIME\}.*ecs_compatibility"):
-        compile_grok("n", "%{NAGIOSLOGLINE}", flavour="v1")
+def test_both_flavours_have_every_name() -> None:
+    """Every legacy name has an ECS form too (or captures nothing and is shared)."""
+    assert set() == set(library("legacy")) - set(library("v1"))
+
+
+def test_an_unknown_name_in_ecs_mode_is_an_error() -> None:
+    """A name neither flavour knows fails at compile time, naming it."""
+    with pytest.raises(GrammarError, match=r"unknown pattern %\{NOPE\}"):
+        compile_grok("n", "%{NOPE}", flavour="v1")

@@ -345,7 +345,7 @@ class Decoder:
         window = self._window
         if window is None or window.version != 2:
             return 0
-        events, raws, unpack = window.events, window.raws, _U32X2.unpack_from
+        events, raws, unpack, loads = window.events, window.raws, _U32X2.unpack_from, orjson.loads
         position, end, room = 0, len(inner), self._count - len(events)
         highest, nbytes, max_event = window.highest_seq, 0, self.max_event_bytes
         while end - position >= 10 and inner[position] == V2 and inner[position + 1] == JSON:
@@ -354,7 +354,11 @@ class Decoder:
             if length > max_event or stop > end or room == 0:
                 break  # the general loop raises or waits
             raw = bytes(inner[position + 10 : stop])
-            events.append(_json_object(raw, seq))
+            try:
+                doc = loads(raw)
+            except orjson.JSONDecodeError:
+                doc = None
+            events.append(doc if type(doc) is dict else _json_object(raw, seq))  # raises
             raws.append(raw)
             nbytes += length
             room -= 1

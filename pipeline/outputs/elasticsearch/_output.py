@@ -112,6 +112,11 @@ class ElasticsearchOutput:
         """Check Elasticsearch the way the sink uses it (same session, auth and ``_bulk``)."""
         return await check_health(self.service)
 
+    @property
+    def buffer(self) -> ByteBudget:
+        """The byte budget (read by /metrics and /health: used, capacity, writers waiting)."""
+        return self._budget
+
     def report(self) -> str:
         """Reconciliation summary per input, printable at the end of a CLI run."""
         return self.ledger.report()

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import ssl
+import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -38,6 +40,10 @@ class BulkService:
         self.base_url = connection.url.rstrip("/")
         self._session: aiohttp.ClientSession | None = None
         self._headers = _auth_headers(connection)
+        self.in_flight = 0
+        """``_bulk`` requests sent and not yet answered (read by /metrics)."""
+        self.on_bulk: Callable[[float], None] | None = None
+        """Called with each ``_bulk`` request's duration in seconds (the metrics histogram)."""
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -58,7 +64,14 @@ class BulkService:
             body = gzip_body(body, self.config.gzip_level)
             headers["Content-Encoding"] = "gzip"
         url = f"{self.base_url}/_bulk?filter_path={FILTER_PATH}"
-        return await self.request("POST", url, body, headers)
+        self.in_flight += 1
+        started = time.perf_counter()
+        try:
+            return await self.request("POST", url, body, headers)
+        finally:
+            self.in_flight -= 1
+            if self.on_bulk is not None:
+                self.on_bulk(time.perf_counter() - started)
 
     async def get_json(self, path: str) -> tuple[int, Any]:
         """GET a small JSON document (health checks); the body is ``None`` if not JSON."""

@@ -87,6 +87,16 @@ def test_nested_conditions_combine() -> None:
     assert [{"when": "([a]) and ([b] == 1)", "add_tag": ["x"]}] == data["enrich"]["field_rules"]
 
 
+def test_kv_becomes_a_field_rule() -> None:
+    """kv (under its condition) is a field rule with the same options."""
+    data, notes = _toml('filter { if [type] == "q" { kv { source => "qs" field_split => "&" '
+                        'prefix => "q_" include_keys => ["a", "b"] } } }')
+    assert [{"when": '[type] == "q"', "kv": {"source": "qs", "field_split": "&", "prefix": "q_",
+                                             "include_keys": ["a", "b"]}}] == (
+        data["enrich"]["field_rules"])
+    assert [] == _unsupported(notes)
+
+
 def test_elasticsearch_output_options() -> None:
     """hosts, a static index prefix, credentials and the CA carry over."""
     data, notes = _toml('output { elasticsearch { hosts => ["es1:9200", "https://es2:9200"] '

@@ -59,3 +59,35 @@ def test_lines_before_a_10_gb_run_of_zeros_are_indexed_in_bounded_memory(
     assert (0, 0, 2000, True, True, True) == (
         base["rc"], run["rc"], count, "│ blank_line │ 1 │" in out, "reconciled │ yes" in out,
         growth < GROWTH_BOUND_MIB), (growth, run)
+
+
+RUNAWAY_CONFIG = """
+[parsers]
+pattern_timeout_secs = 0.05
+
+[[parsers.grammars]]
+name = "runaway"
+pattern = "(a|a)+"
+"""
+
+
+@pytest.mark.timeout(600)
+def test_a_runaway_grammar_tags_its_lines_and_the_worker_goes_on(
+    es_client: Elasticsearch, es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """A user grammar with catastrophic backtracking: each hostile line is indexed tagged
+    _groktimeout, every other line as usual (counted in ES)."""
+    config = tmp_path / "lumberyard.toml"
+    config.write_text(RUNAWAY_CONFIG)
+    log = tmp_path / "app.log"
+    hostile = b"a" * 40 + b"!\n"
+    log.write_bytes(lines(50) + hostile * 3 + lines(50))
+    run = subprocess.run(
+        [LUMBERYARD, "reprocess", str(log), "--workers", "1", "--index-prefix", unique_name,
+         "--config", str(config), "--es-url", es_url, "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, check=False)
+    es_client.indices.refresh(index=f"{unique_name}*")
+    count = es_client.count(index=f"{unique_name}*")["count"]
+    timed_out = es_client.count(index=f"{unique_name}*",
+                                query={"term": {"tags": "_groktimeout"}})["count"]
+    assert (0, 103, 3) == (run.returncode, count, timed_out), run.stdout + run.stderr

@@ -93,3 +93,17 @@ def test_bad_condition_names_the_rule_in_the_step() -> None:
     rule = FieldRule.model_construct(when="[a] == ", drop=True)
     with pytest.raises(ConfigError, match=r"enrich.field_rules\[0\].when"):
         ApplyFieldRules([rule])
+
+
+def test_kv_splits_pairs_before_the_other_operations() -> None:
+    """Logstash's kv: quoted values keep spaces, repeated keys collect, prefix, include."""
+    out = _run([{"kv": {"prefix": "q_", "exclude_keys": ["skip"]}, "convert": {"q_n": "integer"}}],
+               _event({}, message='n=7 who="a b" n=8 skip=1'))
+    assert {"q_n": [7, 8], "q_who": "a b"} == out[METADATA]["log_fields"]
+
+
+def test_kv_into_a_target_object() -> None:
+    """With target the pairs go into that object; field_split/value_split are characters."""
+    out = _run([{"kv": {"source": "qs", "target": "[query]", "field_split": "&",
+                        "value_split": ":"}}], _event({"qs": "x:1&y:2"}))
+    assert {"x": "1", "y": "2"} == out[METADATA]["log_fields"]["query"]

@@ -60,6 +60,17 @@ def test_uncompressed_and_compressed_windows(piece: int) -> None:
     assert [5, 5] == [w.highest_seq for w in windows]
 
 
+def test_a_window_may_span_several_frames_of_either_kind() -> None:
+    """Two compressed frames and a plain one make one window of five events."""
+    frames = [encode_json(i + 1, orjson.dumps(d)) for i, d in enumerate(DOCS)]
+    data = (
+        encode_window(5) + encode_compressed(b"".join(frames[:2]))
+        + frames[2] + encode_compressed(b"".join(frames[3:]))
+    )
+    (window,) = drain(Decoder(), data, 5)
+    assert (DOCS, 5) == (window.events, window.highest_seq)
+
+
 def test_highest_sequence_is_acknowledged_when_clients_never_reset() -> None:
     """pylogbeat keeps counting across windows: the second window's ACK is its highest seq."""
     data = encode_window(2) + json_frames(DOCS[:2], 1) + encode_window(2) + json_frames(DOCS[:2], 3)
