@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from pipeline.ids import ContentIdentity, beats_located_source_id, beats_source_id
+from pipeline.ids import ContentIdentity, Occurrences, beats_located_source_id, beats_source_id
 from pipeline.runtime import METADATA, Event
 
 INPUT_NAME = "files"
@@ -197,7 +197,10 @@ def filebeat_event(
     return event
 
 
-def beat_event(doc: dict[str, Any], raw: bytes, input_name: str, received_at: str) -> Event:
+def beat_event(
+    doc: dict[str, Any], raw: bytes, input_name: str, received_at: str,
+    seen: Occurrences | None = None,
+) -> Event:
     """The pipeline event for one event a Beat shipped (``doc``, decoded from ``raw``),
     whichever way it came: the Beats protocol, a Filebeat NDJSON file, a Kafka record.
 
@@ -205,9 +208,10 @@ def beat_event(doc: dict[str, Any], raw: bytes, input_name: str, received_at: st
     ``@timestamp`` — the time Filebeat read the line, used when the line has no time of its
     own —, ``fields``, ``log``, ``host``, ``agent``, ``input``, ``ecs``, ``tags``, Filebeat's
     ``json.*``) except the Beat's ``@metadata``, which was never indexed; the source identity
-    comes from :func:`pipeline.ids.beats_source_id`. ``doc`` is taken over, not copied.
+    comes from :func:`pipeline.ids.beats_source_id` (``seen``: the occurrences of anonymous
+    events in this stream, e.g. one Beats connection). ``doc`` is taken over, not copied.
     """
-    source_id = beats_source_id(doc, raw)
+    source_id = beats_source_id(doc, raw, seen)
     doc.pop(METADATA, None)
     doc[METADATA] = {"source_id": source_id, "input": input_name, "received_at": received_at}
     return doc
