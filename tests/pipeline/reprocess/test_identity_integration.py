@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
+from tests.pipeline.reprocess.gate import BulkGate
 from tests.pipeline.reprocess.test_reprocess_integration import LUMBERYARD, reprocess
 
 pytestmark = pytest.mark.integration
@@ -133,3 +134,21 @@ def indexed_any(es_client: Elasticsearch, prefix: str) -> bool:
     es_client.indices.refresh(index=f"{prefix}*", allow_no_indices=True)
     found = es_client.count(index=f"{prefix}*", allow_no_indices=True)["count"]
     return bool(found)
+
+
+def test_checkpoints_belong_to_the_cluster_not_to_the_url(
+    tmp_path: Path, es_url: str, es_client: Elasticsearch, unique_name: str
+) -> None:
+    """A finished reprocess, run again against the same cluster through another URL (a
+    pass-through proxy), skips the finished file: checkpoints are scoped by the cluster's
+    uuid (they used to be scoped by the URL, so the second run read everything again)."""
+    logs, data, prefix = tmp_path / "logs", tmp_path / "data", f"{unique_name}-"
+    logs.mkdir()
+    (logs / "app.log").write_bytes(generation("once", 500))
+    first = reprocess(str(logs), "--index-prefix", prefix, es_url=es_url, data_dir=data)
+    with BulkGate(es_url, open_docs=10**9) as gate:
+        again = reprocess(str(logs), "--index-prefix", prefix, es_url=gate.url, data_dir=data)
+        requests_through_gate = list(gate.bulk_docs)
+    assert (0, 0) == (first.returncode, again.returncode), again.stderr
+    assert "│ ranges already done (skipped)  │     1 │" in again.stdout, again.stdout
+    assert ([0], 500) == (requests_through_gate, len(messages(es_client, prefix)))
