@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from parsers import ParsersConfig
 
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-_FILE_FIELD = re.compile(r"(^|_)(ca|cert|certificate|key|file|authorities)s?$")
+_FILE_FIELD = re.compile(r"(ca|cert|certificate|key|file|authorities)s?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ def check_config(path: Path | None, environ: Mapping[str, str] | None = None) ->
     if findings:
         return Checked(findings, None)
     config = LumberyardConfig.model_validate(merged)
-    uses_kafka = "kafka" in merged or bool(config.dlq.kafka_topic) or _has_kafka_input(merged)
+    uses_kafka = "kafka" in merged or bool(config.dlq.kafka_topic) or config.inputs.kafka.enabled
     return Checked(findings, config, uses_kafka)
 
 
@@ -99,11 +99,6 @@ def _valid_sections(data: dict[str, Any]) -> dict[str, BaseModel]:
         except ValidationError:
             continue
     return sections
-
-
-def _has_kafka_input(data: dict[str, Any]) -> bool:
-    inputs = data.get("inputs")
-    return isinstance(inputs, dict) and "kafka" in inputs
 
 
 def _unknown_env(name: str) -> Finding:
@@ -241,7 +236,8 @@ def check_connections(config: LumberyardConfig, *, kafka: bool) -> list[Finding]
     uses it, Kafka answer."""
     findings = asyncio.run(_check_elasticsearch(config))
     if kafka:
-        findings.append(_check_kafka(config.kafka.bootstrap_servers))
+        bootstrap = config.inputs.kafka.bootstrap_servers or config.kafka.bootstrap_servers
+        findings.append(_check_kafka(bootstrap))
     return findings
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -87,18 +86,20 @@ class EsConnection(BaseModel):
         default=None, description="Read the basic-auth password from this file."
     )
     ca: Path | None = Field(default=None, description="CA certificate file for https (env ES_CA).")
-    ca_fingerprint: str | None = Field(
+    ssl_fingerprint: str | None = Field(
         default=None,
-        description="SHA-256 fingerprint of the server's certificate (hex, colons optional), "
-        "as Elasticsearch prints at first start; pins it instead of a CA file.",
+        description="SHA-256 fingerprint (hex, colons optional) of the server's own TLS "
+        "certificate, pinned instead of checking a CA (`openssl x509 -fingerprint -sha256`); "
+        "not the CA fingerprint Elasticsearch prints at first start: use `ca` with its "
+        "http_ca.crt for that.",
     )
     request_timeout_secs: float = Field(default=30.0, description="Per-request timeout in seconds.")
 
-    @field_validator("ca_fingerprint")
+    @field_validator("ssl_fingerprint")
     @classmethod
     def _fingerprint(cls, value: str | None) -> str | None:
         if value is not None and not _FINGERPRINT.match(value.strip()):
-            raise ValueError("ca_fingerprint must be 64 hex digits (SHA-256), colons optional")
+            raise ValueError("ssl_fingerprint must be 64 hex digits (SHA-256), colons optional")
         return None if value is None else value.strip().replace(":", "").lower()
 
     @field_validator("cloud_id")
@@ -135,8 +136,8 @@ class EsConnection(BaseModel):
             kwargs["basic_auth"] = (self.user, self.secret_password() or "")
         if self.ca is not None:
             kwargs["ca_certs"] = str(self.ca)
-        if self.ca_fingerprint is not None:
-            kwargs["ssl_assert_fingerprint"] = self.ca_fingerprint
+        if self.ssl_fingerprint is not None:
+            kwargs["ssl_assert_fingerprint"] = self.ssl_fingerprint
         return kwargs
 
     def describe(self) -> str:
@@ -145,11 +146,6 @@ class EsConnection(BaseModel):
             f"user {self.user!r}" if self.user is not None else "no auth"
         )
         return f"{', '.join(self.urls())} ({auth})"
-
-
-def certificate_fingerprint(der: bytes) -> str:
-    """SHA-256 of a DER certificate as lowercase hex (the form ``ca_fingerprint`` is kept in)."""
-    return hashlib.sha256(der).hexdigest()
 
 
 class KafkaConnection(BaseModel):

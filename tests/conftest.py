@@ -114,10 +114,21 @@ def es_client(es_url: str) -> Iterator[Elasticsearch]:
 
 
 @pytest.fixture
-def unique_name(request: pytest.FixtureRequest) -> str:
-    """A lowercase name (index, topic, group) unique to this test run and test."""
+def unique_name(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A lowercase name (index, topic, group) unique to this test run and test.
+
+    ``serve`` and ``reprocess`` install the index templates of a missing index prefix: a test
+    on the real Elasticsearch has those of its name removed afterwards (wildcards only match
+    this name, which no other test uses)."""
     stem = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:40]
-    return f"t-{stem}-{uuid.uuid4().hex[:8]}"
+    name = f"t-{stem}-{uuid.uuid4().hex[:8]}"
+    uses_es = "es_url" in request.fixturenames
+    client: Elasticsearch | None = request.getfixturevalue("es_client") if uses_es else None
+    yield name
+    if client is not None:
+        quiet = client.options(ignore_status=404)
+        quiet.indices.delete_index_template(name=f"{name}*")
+        quiet.cluster.delete_component_template(name=f"{name}*")
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ id are shown under ``@metadata`` (never indexed). The summary goes to stderr.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from pipeline.inputs.files import Joiner
     from pipeline.runtime import Chain
 
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as the shell and ``reprocess`` use."""
 SHOWN_METADATA = ("_index", "_id", "grammar")
 """The ``@metadata`` keys printed with each document (the rest is pipeline plumbing)."""
 
@@ -47,6 +50,7 @@ class ParseSummary:
     event_types: Counter[str] = field(default_factory=Counter)
     dropped: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    interrupted: bool = False
 
     def add(self, doc: Event) -> None:
         self.events += 1
@@ -66,6 +70,8 @@ class ParseSummary:
             text = "  ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none"
             rows.append(f"{title}: {text}")
         rows.extend(f"problem: {p}" for p in self.problems)
+        if self.interrupted:
+            rows.append("interrupted (Ctrl-C): the counts cover the documents printed so far")
         return "\n".join(rows)
 
 
@@ -136,7 +142,18 @@ def run_parse(
     def write(doc: dict[str, Any]) -> None:
         out.write(orjson.dumps(doc, option=option | orjson.OPT_APPEND_NEWLINE))
 
-    asyncio.run(_drain(reader, chain, summary, write))
+    # Not asyncio.run: its SIGINT handler only cancels the task at its next await, and its
+    # exit waits for the reading thread (blocked on an idle pipe or FIFO). With Python's own
+    # handler Ctrl-C raises KeyboardInterrupt here at once.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(_drain(reader, chain, summary, write))
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        summary.lines = reader.lines
+        summary.dropped.update(chain.counters.dropped)
+        return summary
+    loop.close()
     return summary
 
 
@@ -160,5 +177,8 @@ def register(app: typer.Typer) -> None:
             return
         sys.stdout.flush()
         typer.echo(summary.render(), err=True)
+        if summary.interrupted:  # a reading thread may be blocked on a pipe: do not wait for it
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
         if summary.problems:
             raise InputError("; ".join(summary.problems))

@@ -101,6 +101,10 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--config", envvar="LUMBERYARD_CONFIG", help="Config file.")
         ] = None,
         data_dir: DataDir = DATA_DIR_DEFAULT,
+        no_setup: Annotated[
+            bool, typer.Option("--no-setup", help="Do not install the index template when it "
+                               "is missing (it is checked and installed by default).")
+        ] = False,
     ) -> None:
         """Reprocess archived logs (plain, gz, bz2, xz, zst; Filebeat NDJSON) into
         Elasticsearch exactly as the live pipeline would: resumable, parallel, idempotent.
@@ -130,6 +134,7 @@ def register(app: typer.Typer) -> None:
             topic=to_kafka,
             data_dir=str(data_dir),
             state_path=None if dry_run else str(data_dir / STATE_FILE),
+            setup=not no_setup,
         )
         err = Console(stderr=True)
         summary = reprocess(

@@ -7,12 +7,13 @@ from pipeline.inputs._bounds import StartsEvent
 from pipeline.inputs._compression import decompressed_chunks, sniff, sniff_file
 from pipeline.inputs._discovery import STDIN, Discovered, Problem, discover, rotation_key
 from pipeline.inputs._events import FILEBEAT_DECODE_TAG, TRUNCATED_TAG, split_lines
-from pipeline.inputs._units import FileUnit, inspect, split_ranges
+from pipeline.inputs._units import STREAM, FileUnit, inspect, split_ranges, stream_unit
 from pipeline.inputs.files import FileInput, Joiner, UnitListener, stdin_unit
 
 __all__ = [
     "FILEBEAT_DECODE_TAG",
     "STDIN",
+    "STREAM",
     "TRUNCATED_TAG",
     "Discovered",
     "FileInput",
@@ -31,4 +32,5 @@ __all__ = [
     "split_lines",
     "split_ranges",
     "stdin_unit",
+    "stream_unit",
 ]

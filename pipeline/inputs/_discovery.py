@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,15 +49,45 @@ def discover(paths: Iterable[str]) -> Discovered:
         files.extend(found)
         if problem is not None:
             problems.append(problem)
+        if os.path.isdir(arg):
+            problems.extend(_specials(arg))
     return Discovered(files=_ordered(_unique(files)), problems=problems)
+
+
+def special_kind(mode: int) -> str | None:
+    """``FIFO``, ``socket``, ``character device`` or ``block device``; ``None`` otherwise."""
+    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return kind
+    return None
+
+
+def _kind_of(path: str) -> str | None:
+    try:
+        return special_kind(os.stat(path).st_mode)
+    except OSError:
+        return None  # a broken link or a vanished file: reading it reports why
+
+
+def _specials(directory: str) -> list[Problem]:
+    """Special files inside ``directory``: reading one could block for ever (a FIFO with no
+    writer) or never end (a device), so they are named and left out."""
+    return [
+        Problem(path, f"{kind} inside a directory, not read (give its path on its own to "
+                      "read it as a stream)")
+        for path, kind in _walk(directory, special=True)
+    ]
 
 
 def _expand(arg: str) -> tuple[list[str], Problem | None]:
     if arg == STDIN:
         return [STDIN], None
     if os.path.isdir(arg):
-        found = _walk(arg)
-        return found, None if found else Problem(arg, "empty directory: no files in it")
+        found = [path for path, _ in _walk(arg)]
+        if found or _walk(arg, special=True):
+            return found, None
+        return found, Problem(arg, "empty directory: no files in it")
     if os.path.lexists(arg):
         return [os.path.abspath(arg)], None
     if _GLOB_CHARS.search(arg):
@@ -65,12 +96,17 @@ def _expand(arg: str) -> tuple[list[str], Problem | None]:
     return [], Problem(arg, "no such file or directory")
 
 
-def _walk(directory: str) -> list[str]:
-    """Every regular file below ``directory`` (symlinked directories are not followed)."""
-    found: list[str] = []
+def _walk(directory: str, special: bool = False) -> list[tuple[str, str | None]]:
+    """Every file below ``directory`` (symlinked directories are not followed) with its
+    special kind: the regular ones (``special=False``) or the special ones."""
+    found: list[tuple[str, str | None]] = []
     for root, dirs, names in os.walk(directory):
         dirs.sort()
-        found.extend(os.path.abspath(os.path.join(root, n)) for n in names)
+        for name in sorted(names):
+            path = os.path.abspath(os.path.join(root, name))
+            kind = _kind_of(path)
+            if (kind is not None) == special:
+                found.append((path, kind))
     return found
 
 

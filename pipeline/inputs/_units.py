@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pipeline.errors import InputError
 from pipeline.ids import FINGERPRINT_BYTES as CONTENT_HEAD_BYTES
 from pipeline.inputs._compression import decompressed_chunks, sniff
+from pipeline.inputs._discovery import special_kind
 from pipeline.inputs._events import looks_like_filebeat
 
 FINGERPRINT_BYTES = 4096
@@ -60,9 +61,29 @@ class FileUnit:
         return (self.end if self.end is not None else self.size) - self.start
 
 
+STREAM = "sniff"
+"""The codec of a unit read once as a stream (stdin, a FIFO): sniffed when it is opened."""
+
+
+def stream_unit(path: str) -> FileUnit:
+    """A FIFO (or a character device) given by path: read once, like stdin; no size, no
+    fingerprint, never resumed."""
+    return FileUnit(path=path, codec=STREAM, size=0, fingerprint="")
+
+
 def inspect(path: str) -> FileUnit:
     """Open, sniff and fingerprint ``path``; raises :class:`InputError` naming the path and
-    the reason when it cannot be read, is corrupt at its start, or holds binary data."""
+    the reason when it cannot be read, is corrupt at its start, or holds binary data. A FIFO
+    or character device becomes a :func:`stream_unit` (opening it could wait for a writer);
+    a socket or block device is refused."""
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if kind in {"FIFO", "character device"}:
+        return stream_unit(path)
+    if kind is not None:
+        raise InputError(f"{path}: a {kind}, not a file to read")
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size

@@ -37,7 +37,7 @@ from pipeline.inputs._events import (
     split_lines,
     truncated_event,
 )
-from pipeline.inputs._units import FileUnit
+from pipeline.inputs._units import STREAM, FileUnit
 from pipeline.runtime import Batch, Event, read_ahead
 
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
@@ -91,7 +91,7 @@ class _Ignore:
 
 def stdin_unit() -> FileUnit:
     """The unit for ``-``: stdin, not resumable, size unknown."""
-    return FileUnit(path=STDIN, codec="sniff", size=0, fingerprint="")
+    return FileUnit(path=STDIN, codec=STREAM, size=0, fingerprint="")
 
 
 class FileInput:
@@ -202,18 +202,24 @@ class _UnitReader:
             self.listener.on_problem(self.unit, f"{self.unit.path}: cannot read: {exc}")
 
     def _open(self) -> AbstractContextManager[BinaryIO]:
-        if self.unit.path != STDIN:
-            return open(self.unit.path, "rb")
-        stream = self.owner._stdin or sys.stdin.buffer
+        if self.unit.path == STDIN:
+            return nullcontext(self._sniffed(self.owner._stdin or sys.stdin.buffer, "stdin"))
+        if self.unit.codec == STREAM:  # a FIFO given by path: one stream, like stdin
+            return self._sniffed(open(self.unit.path, "rb"), self.unit.path)
+        return open(self.unit.path, "rb")
+
+    def _sniffed(self, stream: BinaryIO, name: str) -> BinaryIO:
+        """Sniff a stream's codec from its first bytes (peeked, not consumed); its ids come
+        from its content head, read as the blocks come (:meth:`_head_first`)."""
         peek = getattr(stream, "peek", None)
         head: bytes = peek(8192) if peek is not None else b""
         self.codec = sniff(head)  # its ids come from the content read, not from this peek
-        return nullcontext(stream)
+        return stream
 
     def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
         """Content blocks from the resume offset (to the range end), with their offsets and
         the raw bytes read so far (runs in a thread: blocking reads and decompression)."""
-        unit, seekable = self.unit, self.codec == "plain" and self.unit.path != STDIN
+        unit, seekable = self.unit, self.codec == "plain" and self.unit.codec != STREAM
         base = 0
         if seekable and unit.resume > 0:
             base = unit.resume - 1  # one byte early: is the resume point a line start?
@@ -221,7 +227,7 @@ class _UnitReader:
             self.position.raw = base
         window = Window(unit.resume, unit.end if self.clip is None else None)
         chunks = decompressed_chunks(raw, self.codec, unit.path, self.position)
-        if unit.path == STDIN:
+        if unit.codec == STREAM:  # stdin or a FIFO: no inspection saw its head
             chunks = self._head_first(chunks)
         for chunk in chunks:
             block, start = window.cut(chunk, base)
@@ -232,8 +238,8 @@ class _UnitReader:
                 return
 
     def _head_first(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
-        """stdin: hold the first chunks until they make the content head that identifies its
-        lines (or the stream ends), so how the producer's writes were timed decides no id."""
+        """stdin or a FIFO: hold the first chunks until they make the content head that
+        identifies its lines (or the stream ends), so the timing of the writes decides no id."""
         held = b""
         for chunk in chunks:
             held += chunk

@@ -32,6 +32,9 @@ def ecs_names(fields: list[str]) -> dict[str, str]:
     for name in fields:
         path = field_ref(name)
         dotted = ".".join(path)
+        if path[0] == "@metadata":
+            out[name] = "(@metadata: travels with the event, never indexed)"
+            continue
         found = _FIXED.get(dotted) or _probe(steps, path)
         if found is not None and found != dotted:
             out[name] = found

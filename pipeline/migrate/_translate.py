@@ -113,6 +113,24 @@ def text_of(value: Value | None) -> str | None:
     return None
 
 
+_ENV = re.compile(r"\$\{(\w+)(?::([^}]*))?\}")
+
+
+def expand_env(out: Translation, line: int, text: str) -> str:
+    """Logstash's ``${VAR:default}``: the default is written (a note says so); ``${VAR}``
+    without one stays and is reported (lumberyard reads its own LUMBERYARD_* variables)."""
+    def one(found: re.Match[str]) -> str:
+        name, default = found.group(1), found.group(2)
+        if default is None:
+            out.note(line, "unsupported", f"${{{name}}} has no default: set the value in the "
+                     "config or its LUMBERYARD_<SECTION>_<KEY> variable")
+            return found.group(0)
+        out.note(line, "info", f"${{{name}:{default}}}: the default {default!r} is written; "
+                 "override it with the LUMBERYARD_<SECTION>_<KEY> variable")
+        return default
+    return _ENV.sub(one, text) if "${" in text else text
+
+
 def _texts(value: Value | None) -> list[str]:
     if value is None:
         return []
@@ -170,33 +188,43 @@ def _input(out: Translation, item: Plugin | Branch) -> None:
     handler(out, item)
 
 
+_BEATS_TLS = {"ssl_certificate": "certificate", "ssl_key": "key",
+              "ssl_key_passphrase": "key_passphrase"}
+_VERIFY = {"force_peer": "required", "peer": "optional", "none": "none",
+           "required": "required", "optional": "optional"}
+
+
 def _beats(out: Translation, plugin: Plugin) -> None:
     beats = out.section("inputs", "beats")
     tls: dict[str, Any] = {}
     for attr in plugin.attributes:
         text = text_of(attr.value)
-        if attr.name == "port" and isinstance(attr.value, Number):
-            beats["port"] = int(attr.value.value)
-        elif attr.name == "host" and text is not None:
-            beats["host"] = text
+        if attr.name in ("port", "host") and text is not None:
+            _beats_address(out, beats, attr.name, attr.line, text)
         elif attr.name in ("ssl", "ssl_enabled"):
             out.note(attr.line, "info", "beats TLS is on when [inputs.beats.tls] has a "
                      "certificate and key")
-        elif attr.name == "ssl_certificate" and text:
-            tls["certificate"] = text
-        elif attr.name == "ssl_key" and text:
-            tls["key"] = text
-        elif attr.name == "ssl_key_passphrase" and text:
-            tls["key_passphrase"] = text
+        elif attr.name in _BEATS_TLS and text:
+            tls[_BEATS_TLS[attr.name]] = text
         elif attr.name == "ssl_certificate_authorities":
             tls["certificate_authorities"] = _texts(attr.value)
         elif attr.name in ("ssl_verify_mode", "ssl_client_authentication") and text:
-            tls["client_authentication"] = {"force_peer": "required", "peer": "optional"}.get(
-                text, text)
+            tls["client_authentication"] = _VERIFY.get(text, text)
         elif attr.name not in _IGNORED:
             out.note(attr.line, "unsupported", f"beats option {attr.name!r}")
     if tls:
         beats["tls"] = tls
+
+
+def _beats_address(out: Translation, beats: dict[str, Any], name: str, line: int,
+                   text: str) -> None:
+    value = expand_env(out, line, text)
+    if name == "host":
+        beats["host"] = value
+    elif value.isdigit():
+        beats["port"] = int(value)
+    else:
+        out.note(line, "unsupported", f"beats port {text!r}")
 
 
 def _kafka(out: Translation, plugin: Plugin) -> None:
@@ -523,9 +551,10 @@ def _elasticsearch(out: Translation, plugin: Plugin) -> None:
     for attr in plugin.attributes:
         name, text = attr.name, text_of(attr.value)
         if name == "hosts":
-            es["hosts"] = [h if "://" in h else f"http://{h}" for h in _texts(attr.value)]
+            hosts = [expand_env(out, attr.line, h) for h in _texts(attr.value)]
+            es["hosts"] = [h if "://" in h else f"http://{h}" for h in hosts]
         elif name == "index" and text is not None:
-            _index(out, attr.line, text)
+            _index(out, attr.line, expand_env(out, attr.line, text))
         elif name in ("user", "password", "api_key") and text is not None:
             if text.startswith("${"):
                 env = text.strip("${}").split(":")[0]
@@ -553,7 +582,7 @@ def _elasticsearch(out: Translation, plugin: Plugin) -> None:
 def _index(out: Translation, line: int, index: str) -> None:
     suffix = "%{+YYYY.MM.dd}"
     prefix = index[: -len(suffix)] if index.endswith(suffix) else None
-    if prefix is not None and "%{" not in prefix:
+    if prefix is not None and "%{" not in prefix and "${" not in prefix:
         if prefix != "universal-ai-tools-":
             out.section("enrich")["index_prefix"] = prefix
         else:

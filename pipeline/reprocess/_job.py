@@ -42,6 +42,8 @@ class Job:
     topic: str | None = None
     data_dir: str = DEFAULT_DATA_DIR
     state_path: str | None = None
+    setup: bool = True
+    """Install the index template when it is missing (``--no-setup``: leave it)."""
     cluster: str | None = None
     """The Elasticsearch cluster's uuid, when it tells it: scopes checkpoints instead of the URL."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from pipeline.errors import InputError
-from pipeline.inputs import STDIN, FileUnit, Problem, discover, inspect, split_ranges
+from pipeline.inputs import STDIN, STREAM, FileUnit, Problem, discover, inspect, split_ranges
 from pipeline.reprocess._state import Checkpoint, CheckpointStore
 
 
@@ -71,6 +71,9 @@ def _reason(path: str, exc: InputError) -> str:
 def _plan_file(
     plan: Plan, unit: FileUnit, store: CheckpointStore | None, splitting: Splitting
 ) -> None:
+    if unit.codec == STREAM:  # a FIFO: read once as a stream, never split or resumed
+        plan.units.append(unit)
+        return
     if unit.size == 0:
         plan.done.append(unit)
         return

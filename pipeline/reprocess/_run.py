@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import queue
+import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -99,7 +100,9 @@ def _scoped(options: Options) -> Options:
     job = options.job
     if job.target != "elasticsearch":
         return options
-    info = check_elasticsearch(job)
+    info, found = check_elasticsearch(job)
+    for line in found[1:]:  # what became of the template
+        print(f"setup: {line}", file=sys.stderr)
     return replace(options, job=replace(job, cluster=info.cluster_uuid or None))
 
 
@@ -117,18 +120,29 @@ def _plan(options: Options) -> Plan:
             store.close()
 
 
-def check_elasticsearch(job: Job) -> ClusterInfo:
+def check_elasticsearch(job: Job) -> tuple[ClusterInfo, list[str]]:
     """Fail fast, before reading anything, when Elasticsearch cannot be reached, is not 8.x or
     refuses the credentials on ``_bulk``: the sink's own health check over its own aiohttp
-    service (the elasticsearch client would cost ~0.3 CPU-s of imports)."""
+    service (the elasticsearch client would cost ~0.3 CPU-s of imports); then, unless
+    ``--no-setup``, install the index template when it is missing (``serve`` does the same).
+    What was found, one line each, and the cluster (its uuid scopes the checkpoints)."""
     from pipeline.outputs.elasticsearch import BulkService, check_health  # noqa: PLC0415
     from pipeline.reprocess._job import load  # noqa: PLC0415 - a local edit of this function
+    from pipeline.serve import ensure_template  # noqa: PLC0415
 
-    service = BulkService(EsConnection(**(job.es or {})), load(job).elasticsearch)
+    config = load(job)
+    connection = EsConnection(**(job.es or {}))
+    service = BulkService(connection, config.elasticsearch)
 
-    async def check() -> ClusterInfo:
+    async def check() -> tuple[ClusterInfo, list[str]]:
         try:
-            return await check_health(service)
+            info = await check_health(service)
+            where = connection.describe()
+            found = [f"Elasticsearch {info.version} at {where}, cluster {info.status}"]
+            if job.setup:
+                prefix = config.enrich.index_prefix
+                found.append(await ensure_template(service, connection, prefix))
+            return info, found
         finally:
             await service.close()
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
-import os
 import signal
 import time
 from collections import Counter
@@ -39,6 +37,7 @@ from pipeline.runtime import (
     Output,
     Runtime,
     count_failure_tags,
+    die_with_parent,
     tune_gc_for_throughput,
 )
 
@@ -268,15 +267,6 @@ class _QueueUnits:
 
 def worker_main(worker: int, job: Job, units: Any, reports: Any) -> None:
     """Entry point of a worker process."""
-    _die_with_parent()
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     asyncio.run(work(worker, job, _QueueUnits(units), reports))
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``)."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-    if os.getppid() == 1:
-        os._exit(1)  # the parent died before we could ask

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pipeline.runtime._counters import Counters, count_failure_tags
     from pipeline.runtime._gc import tune_gc_for_throughput
     from pipeline.runtime._ordering import AckOrder
+    from pipeline.runtime._process import die_with_parent
     from pipeline.runtime._runtime import (
         InputState,
         Outcome,
@@ -42,6 +43,7 @@ _WHERE = {
     "count_failure_tags": "_counters",
     "tune_gc_for_throughput": "_gc",
     "AckOrder": "_ordering",
+    "die_with_parent": "_process",
     "InputState": "_runtime",
     "Outcome": "_runtime",
     "Processor": "_runtime",
@@ -68,6 +70,7 @@ __all__ = [
     "Step",
     "backoff_delay",
     "count_failure_tags",
+    "die_with_parent",
     "read_ahead",
     "run_until_signalled",
     "tune_gc_for_throughput",

@@ -65,6 +65,14 @@ class InputState:
     failure: str | None = None
     """Why the input ended early (``Type: message``), or ``None``."""
 
+    def summary(self) -> str:
+        """One line: read, dropped by the chain, batches acknowledged, events pending, errors."""
+        c = self.counters
+        errors = ", ".join(f"{k}={v}" for k, v in sorted(c.errors.items())) or "none"
+        return (f"{self.name}: received={c.received} dropped={c.dropped_total} "
+                f"acked_batches={self.acked_batches} pending_events={self.pending_events} "
+                f"errors[{errors}]{' failed: ' + self.failure if self.failure else ''}")
+
     def unacknowledged(self) -> str:
         """``name: N events in M batches on K streams (a, b, ...)``, for the drain report."""
         streams = sorted(self.pending_batches)

@@ -7,6 +7,7 @@ anything that is not Elasticsearch are refused with a clear message.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -134,9 +135,10 @@ def supports_field_type(client: Elasticsearch, field_type: str) -> bool:
     """Whether the server knows ``field_type``: validate a throwaway component template.
 
     Component templates are validated on PUT, so this costs one request and leaves nothing
-    behind but a template named ``lumberyard-probe-<type>`` that is deleted right away.
+    behind but a template named ``lumberyard-probe-<type>-<random>`` that is deleted right
+    away (random: serve, reprocess and setup may probe at the same time).
     """
-    name = f"lumberyard-probe-{field_type}"
+    name = f"lumberyard-probe-{field_type}-{uuid.uuid4().hex[:8]}"  # setups may run at once
     mappings = {"properties": {"probe": {"type": field_type}}}
     try:
         client.cluster.put_component_template(name=name, template={"mappings": mappings})
@@ -144,5 +146,5 @@ def supports_field_type(client: Elasticsearch, field_type: str) -> bool:
         if "No handler for type" in str(exc) or "mapper_parsing_exception" in str(exc):
             return False
         raise
-    client.cluster.delete_component_template(name=name)
+    client.options(ignore_status=404).cluster.delete_component_template(name=name)
     return True

@@ -2,8 +2,9 @@
 
 ``data/grok_spec_cases.json`` holds input lines and the captures Logstash's specs expect of
 them (``spec/patterns/*_spec.rb``), for the legacy names and for ``ecs_compatibility => v1``;
-``"no match"`` marks a line the pattern must reject. As in those specs the pattern is searched
-in the line (``%{NAME}`` need not cover all of it) and the expected captures are a subset.
+``"no match"`` marks a line the pattern must reject; a case with ``grok`` text (from
+logstash-filter-grok's spec) uses it instead of ``%{pattern}``. As in those specs the pattern is
+searched in the line (it need not cover all of it) and the expected captures are a subset.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pipeline.errors import GrammarError
 
 _CASES = json.loads((Path(__file__).parent / "data" / "grok_spec_cases.json").read_text("utf-8"))
 _PARAMS = [
-    pytest.param(case["pattern"], flavour, case["line"], case[key],
+    pytest.param(case.get("grok") or "%{" + case["pattern"] + "}", flavour, case["line"], case[key],
                  id=f"{flavour}-{case['source']}")
     for case in _CASES for flavour, key in (("legacy", "legacy"), ("v1", "ecs")) if key in case
 ]
@@ -36,7 +37,7 @@ def _subset(expected: Any, actual: Any) -> Any:
 @pytest.mark.parametrize(("pattern", "flavour", "line", "expected"), _PARAMS)
 def test_spec_case(pattern: str, flavour: str, line: str, expected: Any) -> None:
     """The library pattern finds the spec's captures in the spec's line (or rejects it)."""
-    matcher = compile_grok("spec", "(?s:.*?)%{" + pattern + "}(?s:.*)", flavour=flavour)  # type: ignore[arg-type]
+    matcher = compile_grok("spec", f"(?s:.*?){pattern}(?s:.*)", flavour=flavour)  # type: ignore[arg-type]
     actual = matcher.match(line)
     if expected == "no match":
         assert actual is None

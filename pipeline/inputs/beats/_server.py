@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputError, LimitExceeded, ProtocolError
 from pipeline.ids import Occurrences
@@ -38,6 +38,9 @@ from pipeline.inputs.beats._config import BeatsInputConfig
 from pipeline.inputs.beats._events import window_events
 from pipeline.inputs.beats._tls import server_context
 from pipeline.runtime import Batch, ByteBudget
+
+if TYPE_CHECKING:
+    from pipeline.observe._telemetry import InputGauges
 
 log = logging.getLogger("lumberyard.beats")
 
@@ -148,6 +151,13 @@ class BeatsInput:
         if self._server is not None:
             await self._server.wait_closed()
 
+    def observe(self) -> InputGauges:
+        """Gauges for the metrics endpoint: open connections, windows awaiting their ACK."""
+        from pipeline.observe._telemetry import InputGauges  # noqa: PLC0415 - metrics only
+
+        waiting = sum(len(connection.pending) for connection in self._connections)
+        return InputGauges(connections=len(self._connections), windows_waiting=waiting)
+
     # -- called by connections --------------------------------------------------------------
 
     def _protocol(self) -> _Connection:
@@ -228,7 +238,7 @@ class _Connection(asyncio.BufferedProtocol):
         self._closed = False
         self._charged = 0
         """Budget bytes this connection holds: its decoder plus windows not yet ACKed."""
-        self._pending: deque[_Pending] = deque()
+        self.pending: deque[_Pending] = deque()
         self._pending_bytes = 0
         self._window_done = asyncio.Event()
         self._last_write = time.monotonic()
@@ -297,7 +307,7 @@ class _Connection(asyncio.BufferedProtocol):
             self._ungate()
             self._settle(0)
             self._drop_decoder()
-            if self.transport is not None and not self._pending:
+            if self.transport is not None and not self.pending:
                 self.transport.close()
 
     async def _serve(self) -> None:
@@ -322,7 +332,7 @@ class _Connection(asyncio.BufferedProtocol):
     async def _wait_for_window_room(self) -> None:
         """At a window boundary with ``max_windows_in_flight`` windows unacknowledged, wait."""
         limit = self.owner.config.max_windows_in_flight
-        while not self.decoder.in_window and len(self._pending) >= limit and not self._closed:
+        while not self.decoder.in_window and len(self.pending) >= limit and not self._closed:
             self._window_done.clear()
             await self._window_done.wait()
 
@@ -337,7 +347,7 @@ class _Connection(asyncio.BufferedProtocol):
             self._want, self._got = want, 0
             self._arrived.clear()
             self.transport.resume_reading()
-            idle = not self._pending or self.decoder.in_window
+            idle = not self.pending or self.decoder.in_window
             timeout = self.owner.config.idle_timeout_secs if idle else None
             await asyncio.wait_for(self._arrived.wait(), timeout)
         finally:
@@ -393,7 +403,7 @@ class _Connection(asyncio.BufferedProtocol):
         if self.owner.stopping:
             return  # read as the input stopped: never ACKed, so the client sends it again
         pending = _Pending(window.version, window.highest_seq, window.nbytes)
-        self._pending.append(pending)
+        self.pending.append(pending)
         self._pending_bytes += window.nbytes
         received_at = datetime.now(UTC).isoformat(timespec="milliseconds")
         events = window_events(window, self.owner.name, received_at, self.seen)
@@ -412,22 +422,22 @@ class _Connection(asyncio.BufferedProtocol):
     def _acknowledge(self, pending: _Pending) -> None:
         """A window is delivered: ACK it and every delivered window before it, in order."""
         pending.done = True
-        while self._pending and self._pending[0].done:
-            head = self._pending.popleft()
+        while self.pending and self.pending[0].done:
+            head = self.pending.popleft()
             self._pending_bytes -= head.nbytes
             self._charged -= head.nbytes
             self.owner.budget.release(head.nbytes)
             self._write(encode_ack(head.version, head.seq))
             self.owner.counters.acks += 1
         self._window_done.set()
-        if not self._pending and self._task is not None and self._task.done():
+        if not self.pending and self._task is not None and self._task.done():
             self.close()
 
     def keepalive_due(self, now: float, interval: float) -> bool:
         """Write an ACK of 0 when a window waits and nothing was written for ``interval``."""
-        if not self._pending or now - self._last_write < interval:
+        if not self.pending or now - self._last_write < interval:
             return False
-        self._write(encode_ack(self._pending[0].version, 0))
+        self._write(encode_ack(self.pending[0].version, 0))
         return True
 
     def _write(self, data: bytes) -> None:

@@ -69,12 +69,16 @@ class KafkaInput:
         self._ended = False
         self._failure: BaseException | None = None
         self.paused = False
+        self.revocations = 0
+        """Rebalances that took partitions from this member (a stable group keeps it at 0)."""
         self._last_commit = 0.0
 
     # -- the Input contract -------------------------------------------------------------------
 
     async def batches(self) -> AsyncIterator[Batch]:
         """Batches per partition fetch until :meth:`stop`; raises what stopped the fetching."""
+        if self._stopping:
+            return  # stopped before it started: do not join the group at all
         await self._start()
         while True:
             while self._queue:
@@ -224,6 +228,9 @@ class KafkaInput:
 
     async def on_revoked(self, partitions: list[Partition]) -> None:
         """Drop the queued batches of ``partitions``; give in-flight ones time; commit; forget."""
+        if not partitions:
+            return
+        self.revocations += 1
         revoked = set(partitions)
         kept = [entry for entry in self._queue if entry[0] not in revoked]
         for entry in self._queue:

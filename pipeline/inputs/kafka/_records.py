@@ -5,8 +5,9 @@ the file input / ``reprocess`` (raw line) or the Beats input (Filebeat event) gi
 line, so the same steps make the same document. Its source identity, in order:
 
 1. the record key, when it is a lumberyard source identity (``reprocess --to-kafka`` keys each
-   line by it): a resend at a new offset is still the same ``_id``; a key of the older
-   ``file``/path/offset form also gives back ``log.file.path`` / ``log.offset``;
+   line by it, the Beats -> Kafka mode each event by its Beats identity): a resend at a new
+   offset is still the same ``_id``; a key of the older ``file``/path/offset form also gives
+   back ``log.file.path`` / ``log.offset``;
 2. a Filebeat event's own identity (host + file + offset + message, as the Beats input);
 3. topic + partition + offset (``pipeline.ids.kafka_record_source_id``).
 
@@ -105,7 +106,7 @@ def line_event(record: Record, text: str, received_at: str) -> Event:
     """A raw log line: identified by a lumberyard key when it has one, else by its offset."""
     event: Event = {"message": text}
     key = record.key
-    if key is not None and key.startswith(_LUMBERYARD_KEYS):
+    if key is not None and _is_source_key(key):
         source_id = key
         parts = key.split(b"\x00")
         if len(parts) == 3 and parts[0] == b"file" and parts[2].isdigit():
@@ -115,6 +116,11 @@ def line_event(record: Record, text: str, received_at: str) -> Event:
         source_id = kafka_source_id(record.topic, record.partition, record.offset)
     event[METADATA] = {"source_id": source_id, "input": INPUT_NAME, "received_at": received_at}
     return event
+
+
+def _is_source_key(key: bytes | None) -> bool:
+    """A key that is a source identity built by pipeline.ids (lumberyard published it)."""
+    return key is not None and key.startswith(_LUMBERYARD_KEYS)
 
 
 def kafka_metadata(record: Record) -> dict[str, Any]:

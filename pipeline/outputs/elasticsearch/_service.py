@@ -4,6 +4,13 @@ aiohttp is used directly (rather than the official client's bulk helper) so the 
 built by the encoder is sent without a second serialisation; connection counts follow
 ``max_in_flight``. Foreign exceptions become :class:`NotConnected` (refused, reset, DNS) or
 :class:`RetriableDeliveryError` (timeouts, truncated bodies) here, at the boundary.
+
+Several hosts (``hosts``, or the one ``cloud_id`` names) fail over: a request that cannot
+connect goes to the next host at once (it never reached a server, so sending it again is
+safe); a host that drops a connection or times out is left for the next one too, and the
+error goes up to be retried with backoff (a resend of ``create`` items with their
+deterministic ``_id`` cannot duplicate). With ``ssl_fingerprint`` the server certificate's
+SHA-256 is pinned (aiohttp's ``Fingerprint``) instead of checked against a CA.
 """
 
 from __future__ import annotations
@@ -25,6 +32,10 @@ from pipeline.outputs.elasticsearch._classifier import FILTER_PATH
 from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
 
 
+class _Refused(Exception):
+    """The host did not accept the connection: the request never reached it."""
+
+
 def gzip_body(body: bytes, level: int) -> bytes:
     """gzip framing (not raw zlib) as Elasticsearch expects for ``Content-Encoding: gzip``."""
     packer = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
@@ -37,13 +48,24 @@ class BulkService:
     def __init__(self, connection: EsConnection, config: ElasticsearchOutputConfig) -> None:
         self.connection = connection
         self.config = config
-        self.base_url = connection.url.rstrip("/")
+        self.urls = connection.urls()
+        self._current = 0
         self._session: aiohttp.ClientSession | None = None
         self._headers = _auth_headers(connection)
         self.in_flight = 0
         """``_bulk`` requests sent and not yet answered (read by /metrics)."""
         self.on_bulk: Callable[[float], None] | None = None
         """Called with each ``_bulk`` request's duration in seconds (the metrics histogram)."""
+
+    @property
+    def base_url(self) -> str:
+        """The host requests go to now (the next one after a failure)."""
+        return self.urls[self._current]
+
+    def _next_host(self, failed: int) -> None:
+        """Move on from host number ``failed`` (unless another request already did)."""
+        if self._current == failed:
+            self._current = (failed + 1) % len(self.urls)
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -63,11 +85,10 @@ class BulkService:
         if self.config.gzip:
             body = gzip_body(body, self.config.gzip_level)
             headers["Content-Encoding"] = "gzip"
-        url = f"{self.base_url}/_bulk?filter_path={FILTER_PATH}"
         self.in_flight += 1
         started = time.perf_counter()
         try:
-            return await self.request("POST", url, body, headers)
+            return await self.request("POST", f"/_bulk?filter_path={FILTER_PATH}", body, headers)
         finally:
             self.in_flight -= 1
             if self.on_bulk is not None:
@@ -75,34 +96,54 @@ class BulkService:
 
     async def get_json(self, path: str) -> tuple[int, Any]:
         """GET a small JSON document (health checks); the body is ``None`` if not JSON."""
-        status, raw = await self.request("GET", f"{self.base_url}{path}", None, {})
+        status, raw = await self.request("GET", path, None, {})
         try:
             return status, orjson.loads(raw)
         except orjson.JSONDecodeError:
             return status, None
 
     async def request(
-        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
     ) -> tuple[int, bytes]:
-        """One HTTP exchange, foreign errors translated (the only place aiohttp is touched)."""
+        """One HTTP exchange on ``path``. A host that does not accept the connection hands the
+        request to the next one (each host tried once); after any other failure the next
+        request goes to the next host, and the error is raised."""
+        for tried in range(1, len(self.urls) + 1):
+            host = self._current
+            try:
+                return await self._exchange(method, self.urls[host], path, body, headers)
+            except _Refused as refused:
+                self._next_host(host)
+                if tried == len(self.urls):
+                    raise NotConnected(str(refused)) from refused.__cause__
+            except (NotConnected, RetriableDeliveryError):
+                self._next_host(host)
+                raise
+        raise AssertionError("unreachable: the last host's failure was raised")
+
+    async def _exchange(
+        self, method: str, base: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        """One HTTP exchange with one host, foreign errors translated (the only place aiohttp
+        is touched)."""
         try:
-            async with self._open().request(method, url, data=body, headers=headers) as resp:
+            async with self._open().request(
+                method, base + path, data=body, headers=headers
+            ) as resp:
                 return resp.status, await resp.read()
         except aiohttp.ClientConnectorError as exc:
-            raise NotConnected(
-                f"cannot connect to Elasticsearch at {self.base_url}: {exc}"
-            ) from exc
+            raise _Refused(f"cannot connect to Elasticsearch at {base}: {exc}") from exc
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
-            raise NotConnected(f"Elasticsearch at {self.base_url} dropped the connection: "
-                               f"{exc}") from exc
+            raise NotConnected(f"Elasticsearch at {base} dropped the connection: {exc}") from exc
         except TimeoutError as exc:
             raise RetriableDeliveryError(
-                f"Elasticsearch at {self.base_url} did not answer within "
+                f"Elasticsearch at {base} did not answer within "
                 f"{self.connection.request_timeout_secs} s"
             ) from exc
         except aiohttp.ClientError as exc:
-            raise RetriableDeliveryError(f"HTTP exchange with {self.base_url} failed: "
-                                         f"{type(exc).__name__}: {exc}") from exc
+            raise RetriableDeliveryError(
+                f"HTTP exchange with {base} failed: {type(exc).__name__}: {exc}"
+            ) from exc
 
     async def close(self) -> None:
         """Close pooled connections."""
@@ -121,7 +162,9 @@ def _auth_headers(connection: EsConnection) -> dict[str, str]:
     return {}
 
 
-def _ssl_context(connection: EsConnection) -> ssl.SSLContext | bool:
+def _ssl_context(connection: EsConnection) -> ssl.SSLContext | aiohttp.Fingerprint | bool:
+    if connection.ssl_fingerprint is not None:
+        return aiohttp.Fingerprint(bytes.fromhex(connection.ssl_fingerprint))
     if connection.ca is None:
         return True
     return ssl.create_default_context(cafile=str(connection.ca))

@@ -91,6 +91,14 @@ def test_missing_beats_tls_files(tmp_path: Path) -> None:
     ] == [str(f) for f in check_config(path, {}).problems]
 
 
+def test_missing_kafka_tls_files(tmp_path: Path) -> None:
+    """The Kafka input's CA, certificate and key files are checked."""
+    path = _write(tmp_path, '[inputs.kafka]\nssl_cafile = "/nope/ca.pem"\n')
+    assert [
+        f"{path}:2: inputs.kafka.ssl_cafile: file /nope/ca.pem does not exist (or is not a file)"
+    ] == [str(f) for f in check_config(path, {}).problems]
+
+
 def test_environment_mistakes(tmp_path: Path) -> None:
     """A misspelt variable gets the closest name; a bad value names its variable."""
     environ = {

@@ -24,6 +24,7 @@ import pipeline.stack
 from pipeline.cli._reprocess import MIB, SPLIT_MIN_MIB_DEFAULT
 from pipeline.cli._stack import HELP
 from pipeline.reprocess import DEFAULT_SPLIT_BYTES
+from pipeline.setup import TemplateOptions, setup_elasticsearch
 from pipeline.stack._cli import stack_app
 
 HEAVY = (
@@ -117,9 +118,11 @@ def test_dry_run_loads_neither_http_nor_kafka(small_log: Path, tmp_path: Path) -
 def test_reprocess_into_elasticsearch_loads_aiohttp_but_no_client_and_no_kafka(
     small_log: Path, tmp_path: Path, es_url: str, prefix: str
 ) -> None:
-    """Into the REAL Elasticsearch: the health check and the sink go through aiohttp; the
-    elasticsearch client, kafka-python (no ``--to-kafka``, no DLQ mirror) and the stack
-    package stay unloaded."""
+    """Into the REAL Elasticsearch: the health check, the index template check and the sink
+    go through aiohttp; the elasticsearch client (needed only to install a missing template),
+    kafka-python (no ``--to-kafka``, no DLQ mirror) and the stack package stay unloaded."""
+    with Elasticsearch(es_url) as client:
+        setup_elasticsearch(client, TemplateOptions(index_prefix=prefix), es_url)
     argv = ["reprocess", "--workers", "1", "--progress", "plain", "--es-url", es_url,
             "--index-prefix", prefix, "--data-dir", str(tmp_path / "data"), str(small_log)]
     assert sorted(["aiohttp", *CHAIN]) == heavy_modules_after(*argv)

@@ -108,6 +108,16 @@ def test_elasticsearch_output_options() -> None:
     assert [1] == _unsupported(notes)  # document_id: lumberyard's own deterministic _id
 
 
+def test_environment_variables_take_their_defaults() -> None:
+    """${VAR:default} writes the default (noted); ${VAR} without one is reported."""
+    data, notes = _toml('input { beats { port => "${PORT:5045}" } }\n'
+                        'output { elasticsearch { hosts => ["${ES:es}:9200"] '
+                        'index => "${IDX}-%{+YYYY.MM.dd}" } }')
+    assert (5045, ["http://es:9200"]) == (data["inputs"]["beats"]["port"],
+                                          data["elasticsearch"]["hosts"])
+    assert [2, 2] == _unsupported(notes)  # ${IDX} has no default, so the index is not a prefix
+
+
 def test_inputs() -> None:
     """beats port/TLS, kafka bootstrap servers; file paths become a reprocess hint."""
     data, notes = _toml('input { beats { port => 5045 ssl_certificate => "/c" ssl_key => "/k" '

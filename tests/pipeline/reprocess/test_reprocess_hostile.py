@@ -11,6 +11,7 @@ a run over a small file.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from tests.pipeline.inputs.test_inputs_memory import GROWTH_BOUND_MIB, lines, write_gzip_members
+from tests.pipeline.inputs.test_inputs_special_files import feed
 from tests.pipeline.reprocess.test_reprocess_integration import LUMBERYARD
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -91,3 +93,29 @@ def test_a_runaway_grammar_tags_its_lines_and_the_worker_goes_on(
     timed_out = es_client.count(index=f"{unique_name}*",
                                 query={"term": {"tags": "_groktimeout"}})["count"]
     assert (0, 103, 3) == (run.returncode, count, timed_out), run.stdout + run.stderr
+
+
+@pytest.mark.timeout(600)
+def test_fifos_one_in_a_directory_skipped_one_given_read_as_a_stream(
+    es_client: Elasticsearch, es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """A directory holding a log file and a FIFO, plus a FIFO given by path: the log file and
+    the given FIFO's lines are indexed (counted in ES); the directory's FIFO is named as
+    skipped (exit 1), not waited on."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "app.log").write_bytes(lines(30))
+    os.mkfifo(logs / "syslog.pipe")
+    given = tmp_path / "given.pipe"
+    os.mkfifo(given)
+    writer = feed(given, lines(20))
+    run = subprocess.run(
+        [LUMBERYARD, "reprocess", str(logs), str(given), "--workers", "2", "--index-prefix",
+         unique_name, "--es-url", es_url, "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, check=False)
+    writer.join(timeout=60)
+    es_client.indices.refresh(index=f"{unique_name}*")
+    count = es_client.count(index=f"{unique_name}*")["count"]
+    out = " ".join(run.stdout.split())
+    assert (1, 50, True) == (
+        run.returncode, count, f"{logs / 'syslog.pipe'}: FIFO inside a directory" in out), out

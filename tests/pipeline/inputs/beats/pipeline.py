@@ -1,5 +1,5 @@
-"""The Beats input wired to the real chain and the real Elasticsearch output, in-process, for
-the tests that claim delivery (they count documents in Elasticsearch)."""
+"""The Beats input wired by the real runtime to the real chain and the real Elasticsearch
+output, in-process, for the tests that claim delivery (they count documents in Elasticsearch)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pipeline.connections import EsConnection
 from pipeline.dlq import DeadLetterQueue
 from pipeline.inputs.beats import BeatsInput, BeatsInputConfig
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
-from pipeline.runtime import Chain
+from pipeline.runtime import Chain, Outcome, Runtime
 from pipeline.steps import EnrichConfig, build_steps
 
 
@@ -32,7 +32,8 @@ class Pipeline:
             ElasticsearchOutputConfig(**settings), EsConnection(url=es_url),
             DeadLetterQueue(dlq_dir),
         )
-        self._task: asyncio.Task[None] | None = None
+        self.runtime = Runtime([self.beats], self.chain, self.output)
+        self._task: asyncio.Task[Outcome] | None = None
 
     @property
     def port(self) -> int:
@@ -40,20 +41,12 @@ class Pipeline:
 
     async def __aenter__(self) -> Pipeline:
         await self.beats.start()
-        self._task = asyncio.create_task(self._run())
+        self._task = asyncio.create_task(self.runtime.run())
         return self
 
-    async def _run(self) -> None:
-        """The runtime's loop in miniature: input -> chain -> output, until the input stops."""
-        async for batch in self.beats.batches():
-            await self.output.write(self.chain.apply(batch))
-        await self.output.flush()
-        await self.beats.close()
-
     async def __aexit__(self, *exc: object) -> None:
-        await self.beats.stop()
+        """Drain as on SIGTERM: the input stops, what was read is delivered and ACKed."""
+        self.runtime.stop()
         assert self._task is not None
-        try:
-            await self._task
-        finally:
-            await self.output.close()
+        outcome = await self._task
+        assert (False, None) == (outcome.timed_out, outcome.output_error)

@@ -142,3 +142,22 @@ def test_the_same_document_as_reprocess_of_filebeat_ndjson(
         ]
     finally:
         es_client.options(ignore_status=404).indices.delete(index=f"{unique_name}-*")
+
+
+def test_a_window_whose_events_are_all_dropped_is_still_acked(
+    es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """Blank lines are dropped on purpose: their window is ACKed all the same (the client
+    must not wait for ever), and the next window's events are indexed."""
+    blank = [{**e, "message": "   "} for e in filebeat_events("/var/log/blank.log", 3)]
+
+    async def scenario() -> list[int]:
+        async with Pipeline(es_url, prefix, tmp_path / "dlq") as p:
+            client = await Client.connect(p.port)
+            acks = [await client.send_window(blank),
+                    await client.send_window(filebeat_events("/var/log/a.log", 4))]
+            await client.close()
+            return acks
+
+    assert [3, 4] == asyncio.run(asyncio.wait_for(scenario(), 300))
+    assert 4 == es_count(es_client, prefix)

@@ -421,3 +421,24 @@ def test_stop_before_batches_never_listens() -> None:
             _ = beats.port
 
     run(scenario)
+
+
+def test_observe_reports_connections_and_windows_waiting() -> None:
+    """The metrics gauges: open connections and windows read but not yet ACKed."""
+
+    async def scenario() -> None:
+        async with Harness(BeatsInput(config())) as h:
+            client = await Client.connect(h.beats.port)
+            await client.send(window_bytes(DOCS))
+            batch = await h.next_batch()
+            before = h.beats.observe()
+            batch.ack()
+            await client.await_ack(5)
+            after = h.beats.observe()
+            assert ((1, 1), (1, 0)) == (
+                (before.connections, before.windows_waiting),
+                (after.connections, after.windows_waiting),
+            )
+            await client.close()
+
+    run(scenario)

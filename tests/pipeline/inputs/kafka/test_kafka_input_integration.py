@@ -18,7 +18,8 @@ from kafka_helpers import committed, create_topic, end_offsets, lines, produce
 from kafka_worker import work
 
 from pipeline.dlq import DeadLetterQueue
-from pipeline.inputs.kafka import KafkaInput
+from pipeline.inputs.kafka import KafkaInput, KafkaInputConfig
+from pipeline.runtime import Batch
 
 pytestmark = pytest.mark.integration
 
@@ -106,3 +107,130 @@ def test_poison_records_are_dead_lettered_and_the_partition_moves(
         [letter.reason.split(":")[0] for letter in letters],
         (source.counters.received, source.counters.sent, source.counters.dead_lettered),
     )
+
+
+def test_elasticsearch_down_for_a_minute_nothing_lost_group_stable(
+    kafka_bootstrap: str, private_es: Any, unique_name: str, tmp_path: Path
+) -> None:
+    """Elasticsearch stopped for 60 s mid-stream (3x max_poll_interval): the input pauses its
+    partitions but keeps polling, so it is never revoked; what it holds stays under its bound;
+    after the restart every record is in Elasticsearch once and the offsets are at the end."""
+    node = private_es()
+    es = Elasticsearch(node.url, request_timeout=30)
+    create_topic(kafka_bootstrap, unique_name, 3)
+    produce(kafka_bootstrap, unique_name, lines(0, 10_000), 3)
+    limit = 128 * 1024
+    config = settings(
+        kafka_bootstrap, node.url, unique_name, tmp_path,
+        input={"max_buffered_bytes": limit, "max_batch_records": 500,
+               "max_poll_interval_secs": 20.0, "session_timeout_secs": 6.0,
+               "heartbeat_interval_secs": 1.0},
+        output={"buffer_max_bytes": 256 * 1024, "max_bytes": 128 * 1024,
+                "retry_max_backoff_secs": 2.0},
+    )
+    seen: dict[str, Any] = {"peak": 0, "paused": False, "revocations_during": None}
+
+    async def scenario() -> KafkaInput:
+        until = asyncio.Event()
+        started: list[KafkaInput] = []
+        worker = asyncio.ensure_future(work(config, until, started))
+        await _wait(lambda: es_count(es, unique_name) >= 10_000, worker)
+        source = started[0]
+        await asyncio.to_thread(node.stop)
+        await asyncio.to_thread(produce, kafka_bootstrap, unique_name, lines(10_000, 40_000), 3)
+        outage_ends = time.monotonic() + 60
+        while time.monotonic() < outage_ends:
+            seen["peak"] = max(seen["peak"], source.queued_bytes)
+            seen["paused"] = seen["paused"] or source.paused
+            await asyncio.sleep(0.2)
+        seen["revocations_during"] = source.revocations
+        await asyncio.to_thread(node.start)
+        await _wait(lambda: es_count(es, unique_name) >= 50_000, worker)
+        until.set()
+        return await worker
+
+    source = asyncio.run(scenario())
+    assert (50_000, end_offsets(kafka_bootstrap, unique_name, 3), 0, True, True) == (
+        es_count(es, unique_name), committed(kafka_bootstrap, unique_name, unique_name),
+        seen["revocations_during"], seen["paused"], seen["peak"] <= limit + 500 * 200,
+    )
+    assert source.counters.reconciles()
+
+
+async def _wait(check: Any, worker: asyncio.Future[Any]) -> None:
+    """Until ``check()`` holds; raises what ended the worker if it ends first."""
+    deadline = time.monotonic() + DEADLINE_SECS
+    while not await asyncio.to_thread(check) and time.monotonic() < deadline:
+        if worker.done():
+            worker.result()
+            raise AssertionError("the worker ended early")
+        await asyncio.sleep(0.5)
+
+
+def test_rebalance_never_commits_what_was_not_delivered(
+    kafka_bootstrap: str, unique_name: str, tmp_path: Path
+) -> None:
+    """Member A holds (never acks) the batches it read from both partitions; B joins. A's
+    revoke waits ``revoke_wait_secs`` and commits nothing; A's late acks of the revoked batches
+    commit nothing either; each partition is committed to its end only by the member that owns
+    it now, once that member's own batches are acknowledged."""
+    create_topic(kafka_bootstrap, unique_name, 2)
+    produce(kafka_bootstrap, unique_name, lines(0, 200), 2)
+    dlq = DeadLetterQueue(tmp_path / "dlq")
+    options = {"revoke_wait_secs": 1.0, "commit_interval_secs": 0.1, "session_timeout_secs": 6.0,
+               "heartbeat_interval_secs": 1.0}
+    config = KafkaInputConfig(bootstrap_servers=kafka_bootstrap, topics=[unique_name],
+                              group=unique_name, **options)
+    seen: dict[str, Any] = {}
+
+    async def scenario() -> None:
+        first, second = KafkaInput(config, dlq), KafkaInput(config, dlq)
+        held: list[Batch] = []
+        reader_a = asyncio.ensure_future(_collect(first, held))
+        await _until(lambda: {b.stream for b in held} == {f"kafka:{unique_name}/0",
+                                                          f"kafka:{unique_name}/1"})
+        reader_b = asyncio.ensure_future(_collect(second, None))
+        await _until(lambda: first.revocations >= 1)  # A is in its revoke wait (1 s) now
+        old, held[:] = list(held), []  # what A read before the rebalance
+        await _until(lambda: second.counters.received > 0)
+        seen["after_revoke"] = await asyncio.to_thread(committed, kafka_bootstrap,
+                                                       unique_name, unique_name)
+        for batch in old:
+            batch.ack()  # late acks of revoked batches
+        await asyncio.sleep(1.0)
+        seen["after_late_acks"] = await asyncio.to_thread(committed, kafka_bootstrap,
+                                                          unique_name, unique_name)
+        await _until(lambda: sum(len(b.events) for b in held) >= 100)
+        for batch in held:
+            batch.ack()
+        await _until(lambda: committed(kafka_bootstrap, unique_name, unique_name)
+                     == {0: 100, 1: 100})
+        for source, reader in ((first, reader_a), (second, reader_b)):
+            await source.stop()
+            await reader
+            await source.close()
+
+    asyncio.run(scenario())
+    dlq.close()
+    b_partition = {p: o for p, o in seen["after_late_acks"].items() if o > 0}
+    assert ({}, 1, [100], {0: 100, 1: 100}) == (
+        {p: o for p, o in seen["after_revoke"].items() if o > 0}, len(b_partition),
+        list(b_partition.values()), committed(kafka_bootstrap, unique_name, unique_name),
+    )
+
+
+async def _collect(source: KafkaInput, into: list[Batch] | None) -> None:
+    """Read ``source`` until it ends: keep the batches in ``into`` unacknowledged, or ack."""
+    async for batch in source.batches():
+        if into is None:
+            batch.ack()
+        else:
+            into.append(batch)
+
+
+async def _until(check: Any) -> None:
+    deadline = time.monotonic() + 120
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("gave up waiting")
+        await asyncio.sleep(0.1)

@@ -131,3 +131,13 @@ class TestPoisonAndEmpty:
             letter.error_type, letter.reason, letter.event["message"],
             letter.event["kafka_value_bytes"], letter.event["kafka"],
         )
+
+    def test_lumberyard_key_wins_over_the_event_identity(self) -> None:
+        """A Filebeat event published by the Beats -> Kafka mode is keyed by the identity the
+        Beats input gave it (for an event without a file offset: of the bytes Filebeat sent,
+        not of the JSON republished): the key is used."""
+        doc = {k: v for k, v in BEAT.items() if k != "log"}
+        key = beats_source_id(doc, b'{"as":"filebeat sent it"}')
+        event = record_event(record(orjson.dumps(doc), key=key), AT, 1 << 20)
+        assert isinstance(event, dict)
+        assert key == event[METADATA]["source_id"]

@@ -1,0 +1,40 @@
+"""Settings of the Kafka output (Beats -> Kafka mode): which topic, how records are batched.
+
+The producer is always idempotent with ``acks=all``: a batch is acknowledged only once every
+in-sync replica has its records, and a retried send is never written twice.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline._defaults import DEFAULT_KAFKA_BOOTSTRAP
+
+MIB = 1024 * 1024
+
+
+class KafkaOutputConfig(BaseModel):
+    """An idempotent producer publishing each event as it arrived, keyed by its source id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="kafka-out", description="Name of this output in counters.")
+    topic: str = Field(default="logs-raw", description="Topic the events are published to.")
+    bootstrap_servers: str = Field(
+        default=DEFAULT_KAFKA_BOOTSTRAP, description="Comma-separated host:port list."
+    )
+    linger_secs: float = Field(
+        default=0.02, ge=0, description="How long the producer waits to fill a record batch."
+    )
+    max_batch_bytes: int = Field(
+        default=512 * 1024, gt=0, description="Largest record batch per partition request."
+    )
+    max_request_bytes: int = Field(
+        default=1 * MIB, gt=0, description="Largest produce request (and record value)."
+    )
+    compression: str | None = Field(
+        default="gzip", description="Record batch compression: gzip, or none (null)."
+    )
+    request_timeout_secs: float = Field(
+        default=30.0, gt=0, description="How long one produce request may take."
+    )

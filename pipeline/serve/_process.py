@@ -1,0 +1,90 @@
+"""One ``serve`` process: the enabled inputs through the chain into Elasticsearch, on the
+runtime, until SIGTERM/SIGINT drains it.
+
+The inputs are built in one place (:func:`build_inputs`): a new live input plugs in there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from pipeline.config import LumberyardConfig
+from pipeline.dlq import DeadLetterQueue
+from pipeline.errors import ConfigError
+from pipeline.outputs.elasticsearch import BulkService, ElasticsearchOutput
+from pipeline.runtime import Chain, Input, Outcome, Runtime, run_until_signalled
+from pipeline.serve._template import check_elasticsearch
+from pipeline.steps import build_steps
+
+log = logging.getLogger("lumberyard.serve")
+
+
+def build_inputs(config: LumberyardConfig, dlq: DeadLetterQueue) -> list[Input]:
+    """The live inputs the config enables (``[inputs.beats]``, ``[inputs.kafka]``)."""
+    inputs: list[Input] = []
+    if config.inputs.beats.enabled:
+        from pipeline.inputs.beats import BeatsInput  # noqa: PLC0415 - only what is enabled
+
+        inputs.append(BeatsInput(config.inputs.beats))
+    if config.inputs.kafka.enabled:
+        from pipeline.inputs.kafka import KafkaInput  # noqa: PLC0415
+
+        kafka = config.inputs.kafka
+        if kafka.bootstrap_servers is None:
+            kafka = kafka.model_copy(update={"bootstrap_servers": config.kafka.bootstrap_servers})
+        inputs.append(KafkaInput(kafka, dlq))
+    if not inputs:
+        raise ConfigError("serve: no input is enabled (--no-beats, or [inputs.beats] "
+                          "enabled = false, and [inputs.kafka] enabled is not true)")
+    return inputs
+
+
+def startup(config: LumberyardConfig, *, setup: bool) -> None:
+    """Fail fast, before any worker starts: no input enabled, a grammar that does not
+    compile, Elasticsearch unreachable or refusing us; then the index template (``setup``)."""
+    if not (config.inputs.beats.enabled or config.inputs.kafka.enabled):
+        raise ConfigError("serve: no input is enabled (--no-beats, or [inputs.beats] "
+                          "enabled = false, and [inputs.kafka] enabled is not true)")
+    build_steps(config)
+    connection = config.elasticsearch.connection()
+
+    async def check() -> list[str]:
+        service = BulkService(connection, config.elasticsearch)
+        try:
+            return await check_elasticsearch(connection, service, config.enrich.index_prefix,
+                                              setup=setup)
+        finally:
+            await service.close()
+
+    for line in asyncio.run(check()):
+        log.info("%s", line)
+
+
+async def serve_once(
+    config: LumberyardConfig, data_dir: Path, drain_timeout_secs: float, worker: int = 0
+) -> Outcome:
+    """Run the enabled inputs until a signal drains them; the outcome of the run."""
+    dlq = config.dlq.open(data_dir, config.kafka)
+    output = ElasticsearchOutput(config.elasticsearch, config.elasticsearch.connection(), dlq)
+    try:
+        inputs = build_inputs(config, dlq)
+        runtime = Runtime(inputs, Chain(build_steps(config)), output,
+                          drain_timeout_secs=drain_timeout_secs)
+        log.info("worker %d: serving %s into %s", worker,
+                 ", ".join(_describe(source) for source in inputs),
+                 config.elasticsearch.connection().describe())
+        outcome = await run_until_signalled(runtime)
+    finally:
+        dlq.close()
+    for state in outcome.inputs.values():
+        log.info("worker %d: input %s", worker, state.summary())
+    log.info("worker %d: output %s", worker, output.report().replace("\n", "; "))
+    return outcome
+
+
+def _describe(source: Input) -> str:
+    config = getattr(source, "config", None)
+    host, port = getattr(config, "host", None), getattr(config, "port", None)
+    return f"{source.name} on {host}:{port}" if host is not None else source.name
