@@ -196,11 +196,11 @@ def ack_latency(port: int, rate: float, secs: float) -> dict[str, float]:
 
 
 @contextmanager
-def running(argv: list[str], port: int, log: Path,
-            env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def running(argv: list[str], port: int, log: Path, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """A server started from ``argv``, listening on ``port``, stopped at the end."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
                                 env={**os.environ, **(env or {})}, start_new_session=True)
     try:
         wait_port(port, proc)
@@ -216,6 +216,8 @@ class Target:
     name: str
     argv: list[str]
     env: dict[str, str] | None = None
+    cwd: Path | None = None
+    """Where it runs: the snapshot measured, for a ``python -c`` to import it (not the tree)."""
 
 
 def measure_target(target: Target, tst_send: Path, workdir: Path, *, warmup: float,
@@ -226,7 +228,7 @@ def measure_target(target: Target, tst_send: Path, workdir: Path, *, warmup: flo
         port = free_port()
         argv = [a.replace("{port}", str(port)) for a in target.argv]
         log = workdir / f"{target.name}-{phase}.log"
-        with running(argv, port, log, target.env) as proc:
+        with running(argv, port, log, target.env, target.cwd) as proc:
             if phase == "peak":
                 row["peak"] = tst_send_rate(tst_send, port, proc.pid, warmup=warmup,
                                             secs=secs).as_dict()
@@ -251,12 +253,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="N of 'N workers'")
     p.add_argument("--targets", default="", help="comma-separated names (default: all)")
     p.add_argument("--es-url", help="Elasticsearch for the serve-es targets (default: private)")
+    p.add_argument("--lumberyard-rev", default="HEAD",
+                   help="commit of lumberyard to measure, or 'worktree' (default HEAD)")
     p.add_argument("--publish", action="store_true", help="update BENCHMARKS.md")
     p.add_argument("--out", type=Path, default=RESULTS)
     p.add_argument("--workdir", type=Path, default=Path("/var/tmp/lumberyard-bench/lumber"))
     a = p.parse_args(argv)
     a.workdir.mkdir(parents=True, exist_ok=True)
     from bench.lumber_report import write
+    from bench.peers import lumberyard
+    from bench.run import snapshot
+
+    lumberyard.SOURCE, commit = snapshot(a.lumberyard_rev, a.workdir.parent)
+    print(f"lumberyard: {commit}", flush=True)
 
     with lumber_targets(a.workdir, a.workers, a.es_url) as (tst_send, targets, skipped):
         wanted = set(filter(None, a.targets.split(",")))
@@ -270,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "secs": a.secs,
                "warmup": a.warmup, "window": WINDOW, "compress": COMPRESS,
                "workers": a.workers, "cores": os.cpu_count(), "load_avg": os.getloadavg(),
-               "rows": rows, "skipped": skipped, "argv": sys.argv}
+               "rows": rows, "skipped": skipped, "lumberyard_commit": commit,
+               "argv": sys.argv}
     for path in write(results, a.out, ROOT / "BENCHMARKS.md" if a.publish else None):
         print(f"wrote {path}")
     return 0

@@ -14,7 +14,8 @@ def table(results: dict[str, Any]) -> str:
     rows = results["rows"]
     ref = next((r["peak"]["events_per_sec"] for r in rows if r["name"] == "tst-lj"), 0.0)
     out = [
-        f"Run of {results['date']} ({results['cores']} cores, load average at start "
+        f"Run of {results['date']}, lumberyard {results.get('lumberyard_commit', '?')} "
+        f"({results['cores']} cores, load average at start "
         f"{results['load_avg'][0]:.1f}); tst-send windows of {results['window']}, zlib level "
         f"{results['compress']}, {results['secs']:.0f} s measured after {results['warmup']:.0f}"
         " s warm-up.", "",

@@ -15,18 +15,52 @@ PREFIX = "bench-lumber-"
 
 
 def serve_missing() -> str | None:
-    """Why ``lumberyard serve`` cannot be measured here, or None."""
-    if importlib.util.find_spec("pipeline.cli._serve") is None:
-        return "lumberyard serve is not available yet (issue #11)"
-    return None
+    """Why ``lumberyard serve`` cannot be measured here (in the snapshot measured, when one is
+    set, else as installed), or None."""
+    from bench.peers import lumberyard
+
+    if lumberyard.SOURCE is not None:
+        found = (lumberyard.SOURCE / "pipeline" / "cli" / "_serve.py").exists()
+    else:
+        found = importlib.util.find_spec("pipeline.cli._serve") is not None
+    return None if found else "lumberyard serve is not available yet (issue #11)"
 
 
-def serve_target(name: str, es_url: str, workers: int, *, setup: bool) -> Target:
+FAST_FLUSH_SECS = 0.02
+"""The tuned variant's ``[elasticsearch] flush_interval_secs``: a window smaller than a bulk
+request (2048 < 5000 events) otherwise waits for the 1 s default timer before it is sent,
+which caps a client that waits for each ACK (tst-send) at one window per second."""
+
+
+def serve_config(workdir: Path, prefix: str, flush_secs: float | None = None) -> Path:
+    """The config file of the measured ``serve``: the index prefix, and the bulk flush interval
+    when given (everything else default)."""
+    suffix = "" if flush_secs is None else f"-flush{flush_secs}"
+    path = workdir / f"serve-{prefix.rstrip('-')}{suffix}.toml"
+    text = f'[enrich]\nindex_prefix = "{prefix}"\n'
+    if flush_secs is not None:
+        text += f"[elasticsearch]\nflush_interval_secs = {flush_secs}\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def serve_argv(config: Path, es_url: str, port: str, workers: int, data_dir: Path) -> list[str]:
+    """``lumberyard serve`` on 127.0.0.1:port writing to ``es_url``."""
+    head, _ = lumberyard_head()
+    return [*head, "serve", "--config", str(config), "--es-url", es_url, "--beats-host",
+            "127.0.0.1", "--beats-port", port, "--workers", str(workers), "--data-dir",
+            str(data_dir)]
+
+
+def serve_target(name: str, workdir: Path, es_url: str, workers: int, *, setup: bool,
+                 flush_secs: float | None = None) -> Target:
     """``lumberyard serve`` on 127.0.0.1:{port} writing to ``es_url``."""
-    head, env = lumberyard_head()
-    argv = [*head, "serve", "--es-url", es_url, "--index-prefix", PREFIX,
-            "--beats-host", "127.0.0.1", "--beats-port", "{port}", "--workers", str(workers)]
-    return Target(name, argv if setup else [*argv, "--no-setup"], env)
+    argv = serve_argv(serve_config(workdir, PREFIX, flush_secs), es_url, "{port}", workers,
+                      workdir / f"data-{name}")
+    from bench.peers import lumberyard
+
+    return Target(name, argv if setup else [*argv, "--no-setup"], lumberyard_head()[1],
+                  lumberyard.SOURCE)
 
 
 @contextmanager
@@ -47,9 +81,10 @@ def lumber_targets(workdir: Path, workers: int, es_url: str | None) -> Iterator[
             stack.callback(standin.close)
             es = ElasticsearchSink(es_url) if es_url else private_elasticsearch(workdir / "es")
             stack.callback(es.close)
-            for n in sorted({1, workers}):
-                targets.append(serve_target(f"lumberyard-null-{n}w", standin.url, n,
-                                            setup=False))
-            for n in sorted({1, workers}):
-                targets.append(serve_target(f"lumberyard-es-{n}w", es.url, n, setup=True))
+            for sink, url, setup in (("null", standin.url, False), ("es", es.url, True)):
+                for n in sorted({1, workers}):
+                    targets.append(serve_target(f"lumberyard-{sink}-{n}w", workdir, url, n,
+                                                setup=setup))
+                targets.append(serve_target(f"lumberyard-{sink}-1w-flush20ms", workdir, url, 1,
+                                            setup=setup, flush_secs=FAST_FLUSH_SECS))
         yield tst_send, targets, skipped

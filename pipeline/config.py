@@ -27,6 +27,7 @@ from pipeline.errors import ConfigError
 from pipeline.inputs.beats._config import BeatsInputConfig
 from pipeline.inputs.kafka._config import KafkaInputConfig
 from pipeline.outputs.elasticsearch import ElasticsearchOutputConfig
+from pipeline.outputs.kafka._config import KafkaOutputConfig
 from pipeline.steps import EnrichConfig
 
 
@@ -71,6 +72,11 @@ class LumberyardConfig(BaseModel):
     )
     kafka: KafkaConnection = Field(
         default_factory=KafkaConnection, description="Where Kafka is (inputs, DLQ mirror)."
+    )
+    beats_to_kafka: KafkaOutputConfig = Field(
+        default_factory=KafkaOutputConfig,
+        description="The Beats -> Kafka mode of `serve`: Filebeat's events go to a topic "
+        "(the Kafka workers index them), not to Elasticsearch.",
     )
     dlq: DeadLetterQueueConfig = Field(
         default_factory=DeadLetterQueueConfig,

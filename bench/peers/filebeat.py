@@ -61,6 +61,10 @@ function process(event) {
 }
 """
 
+SERVE_WORKERS = int(os.environ.get("BENCH_SERVE_WORKERS") or os.cpu_count() or 1)
+"""``serve --workers`` (one per core, its default), and as many Filebeat connections
+(``output.logstash.worker``) so that each worker process gets one (SO_REUSEPORT)."""
+
 MULTILINE = {"pattern": "^[ \\t]", "negate": False, "match": "after"}
 
 
@@ -81,11 +85,9 @@ def available() -> str | None:
 
 def serve_available() -> str | None:
     """Why Filebeat -> ``lumberyard serve`` cannot run here, or None."""
-    import importlib.util
+    from bench.lumber_targets import serve_missing
 
-    if importlib.util.find_spec("pipeline.cli._serve") is None:
-        return "lumberyard serve is not available yet (issue #11)"
-    return available()
+    return serve_missing() or available()
 
 
 def launch_es(job: Job) -> Launch:
@@ -99,9 +101,13 @@ def launch_lumberyard(job: Job) -> Launch:
 
 
 def _launch(mode: str, job: Job) -> Launch:
+    from bench.peers import lumberyard
+
     spec = job.workdir / "job.json"
-    spec.write_text(json.dumps({k: str(v) if isinstance(v, Path) else v
-                                for k, v in asdict(job).items()}), encoding="utf-8")
+    fields = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(job).items()}
+    source = lumberyard.SOURCE  # the snapshot being measured travels to the driver
+    spec.write_text(json.dumps({"job": fields, "source": source and str(source)}),
+                    encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
     code = "import sys; from bench.peers.filebeat import main; sys.exit(main(sys.argv[1:]))"
     return Launch([sys.executable, "-c", code, mode, str(spec)], daemon=True, cwd=root)
@@ -152,7 +158,7 @@ def filebeat_config(job: Job, mode: str, target: str) -> dict[str, Any]:
         config.update({"setup.template.enabled": False, "setup.ilm.enabled": False})
     else:
         config["output.logstash"] = {"hosts": [target], "bulk_max_size": 2048,
-                                     "compression_level": 3}
+                                     "compression_level": 3, "worker": SERVE_WORKERS}
     return config
 
 
@@ -212,22 +218,25 @@ def start_proxy(upstream: str) -> ThreadingHTTPServer:
 
 
 def serve_argv(job: Job, port: int, workers: int) -> list[str]:
-    """``lumberyard serve`` on 127.0.0.1:port into the job's Elasticsearch."""
-    from bench.peers.lumberyard import lumberyard_head
+    """``lumberyard serve`` on 127.0.0.1:port into the job's Elasticsearch and index prefix
+    (Filebeat's input joins multiline records before sending, as in both architectures)."""
+    from bench.lumber_targets import serve_argv as argv
 
-    head, _ = lumberyard_head()
-    return [*head, "serve", "--es-url", job.url, "--index-prefix", job.index_prefix,
-            "--beats-host", "127.0.0.1", "--beats-port", str(port),
-            "--workers", str(workers), "--data-dir", str(job.workdir / "lumberyard-data")]
+    config = job.workdir / "lumberyard.toml"
+    config.write_text(f'[enrich]\nindex_prefix = "{job.index_prefix}"\n', encoding="utf-8")
+    return argv(config, job.url, str(port), workers, job.workdir / "lumberyard-data")
 
 
 def main(argv: list[str]) -> int:
     """The driver: start the path's processes, wait for SIGTERM, stop them."""
+    from bench.peers import lumberyard
     from pipeline.stack import free_port, port_open
 
     mode, spec = argv
+    loaded = json.loads(Path(spec).read_text(encoding="utf-8"))
     job = Job(**{k: Path(v) if k in ("corpus", "corpus_gz", "workdir") else v
-                 for k, v in json.loads(Path(spec).read_text(encoding="utf-8")).items()})
+                 for k, v in loaded["job"].items()})
+    lumberyard.SOURCE = Path(loaded["source"]) if loaded["source"] else None
     children: list[subprocess.Popen[bytes]] = []
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -236,13 +245,14 @@ def main(argv: list[str]) -> int:
         target = f"127.0.0.1:{start_proxy(job.url).server_address[1]}"
     else:
         port = free_port()
-        workers = int(os.environ.get("BENCH_SERVE_WORKERS", "1"))
-        from bench.peers.lumberyard import lumberyard_head
-
-        env = {**os.environ, **lumberyard_head()[1]}
+        workers = SERVE_WORKERS
+        env = {**os.environ, **lumberyard.lumberyard_head()[1]}
         with (job.workdir / "lumberyard.log").open("wb") as out:
+            # cwd: a ``python -c`` puts its working directory first on sys.path, so it runs
+            # in the snapshot for the snapshot to be what is imported
             children.append(subprocess.Popen(serve_argv(job, port, workers), stdout=out,
-                                             stderr=subprocess.STDOUT, env=env))
+                                             stderr=subprocess.STDOUT, env=env,
+                                             cwd=lumberyard.SOURCE))
         for _ in range(600):
             if port_open(port) or children[0].poll() is not None:
                 break

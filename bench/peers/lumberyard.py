@@ -51,4 +51,6 @@ def launch(job: Job, workers: int | None = None) -> Launch:
             "--index-prefix", job.index_prefix, "--restart", "--progress", "plain",
             "--data-dir", str(job.workdir / "data"),
             "--workers", str(workers or os.cpu_count() or 1)]
-    return Launch(argv, daemon=False, env=env)
+    # cwd: ``python -c`` puts its working directory first on sys.path, ahead of PYTHONPATH,
+    # so from a checkout it would import the working tree instead of the snapshot
+    return Launch(argv, daemon=False, env=env, cwd=SOURCE)

@@ -15,6 +15,7 @@ import sys
 import typer
 
 from pipeline.errors import LumberyardError
+from pipeline.redact import redact
 
 app = typer.Typer(
     name="lumberyard",
@@ -47,5 +48,5 @@ def main() -> None:
     try:
         app()
     except LumberyardError as exc:
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(redact(f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         sys.exit(1)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from parsers import Parsers
     from pipeline.inputs import FileInput, FileUnit
     from pipeline.inputs.files import Joiner
-    from pipeline.runtime import Chain
+    from pipeline.runtime import Batch, Chain
 
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as the shell and ``reprocess`` use."""
@@ -100,13 +100,34 @@ def printable(event: Event) -> Event:
     return doc
 
 
+class _Printer:
+    """The Output of ``parse``: each document to ``write`` and into the summary, then acked."""
+
+    name = "stdout"
+
+    def __init__(self, summary: ParseSummary, write: Callable[[Event], None]) -> None:
+        self._summary, self._write = summary, write
+
+    async def write(self, batch: Batch) -> None:
+        for event in batch.events:
+            self._summary.add(event)
+            self._write(printable(event))
+        batch.ack()
+
+    async def flush(self) -> None:
+        """Everything is written as it comes."""
+
+    async def close(self) -> None:
+        """stdout is not ours to close."""
+
+
 async def _drain(
     source: FileInput, chain: Chain, summary: ParseSummary, write: Callable[[Event], None]
 ) -> None:
-    async for batch in source.batches():
-        for event in chain.apply(batch).events:
-            summary.add(event)
-            write(printable(event))
+    """The file through the chain to the printer, on the runtime every command shares."""
+    from pipeline.runtime import Runtime  # noqa: PLC0415 - command-time, as the rest
+
+    await Runtime([source], chain, _Printer(summary, write)).run()
     summary.lines = source.lines
     summary.dropped.update(chain.counters.dropped)
 

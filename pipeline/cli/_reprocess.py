@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from pipeline.reprocess import Display, Target
 
 EXIT_INTERRUPTED = 130
+EXIT_ALL_DEAD_LETTERED = 3
+"""Every event went to the dead letter queue: most likely a mapping or template problem."""
 MIB = 1024 * 1024
 SPLIT_MIN_MIB_DEFAULT = 4
 """``pipeline.reprocess.DEFAULT_SPLIT_BYTES`` in MiB, written out so that building the
@@ -152,3 +154,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INTERRUPTED)
         if not summary.ok:
             raise typer.Exit(1)
+        if summary.all_dead_lettered:
+            typer.echo("every event was dead-lettered, none indexed: check the index template "
+                       "(lumberyard setup) and the reasons (lumberyard dlq list)", err=True)
+            raise typer.Exit(EXIT_ALL_DEAD_LETTERED)

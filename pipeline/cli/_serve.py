@@ -8,6 +8,7 @@ what was left unacknowledged; its sources send it again).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -67,6 +68,33 @@ DrainTimeout = Annotated[
                  help="On SIGTERM/SIGINT, how long to wait for in-flight events to be "
                  "acknowledged before exiting non-zero."),
 ]
+Kafka = Annotated[
+    bool, typer.Option("--kafka", help="Run the Kafka input (\\[inputs.kafka] enabled).")
+]
+KafkaBootstrap = Annotated[
+    str | None,
+    typer.Option("--kafka-bootstrap",
+                 help="Kafka host:port list (default: \\[inputs.kafka], else \\[kafka] "
+                 "bootstrap_servers, env KAFKA_BOOTSTRAP, else 127.0.0.1:9092)."),
+]
+KafkaTopic = Annotated[
+    list[str] | None,
+    typer.Option("--kafka-topic",
+                 help="Topic to consume (repeatable; default logs-raw). A value with a "
+                 "character no topic name has (e.g. '^logs-.*') is a pattern."),
+]
+BeatsToKafka = Annotated[
+    str | None,
+    typer.Option("--beats-to-kafka", metavar="TOPIC",
+                 help="Publish what the Beats input receives to this Kafka topic (idempotent, "
+                 "acks=all; a window is ACKed once Kafka has it) instead of indexing it; "
+                 "`serve --kafka` workers index the topic."),
+]
+KafkaGroup = Annotated[
+    str | None,
+    typer.Option("--kafka-group", help="Consumer group (default lumberyard); every worker and "
+                 "every machine with the same group splits the partitions."),
+]
 NoSetup = Annotated[
     bool,
     typer.Option("--no-setup", help="Do not check (and install when missing) the index template "
@@ -86,18 +114,47 @@ def _overridden(config: LumberyardConfig, options: dict[str, Any]) -> Lumberyard
         beats["enabled"] = False
     if given.get("workers", 1) > 1:
         beats["reuse_port"] = True
-    inputs = config.inputs.model_copy(
-        update={"beats": config.inputs.beats.model_copy(update=beats)}
-    )
+    inputs = config.inputs.model_copy(update={
+        "beats": config.inputs.beats.model_copy(update=beats),
+        "kafka": _kafka_overridden(config, given),
+    })
     enrich = config.enrich
     if "index_prefix" in given:  # validated like the file's value (the steps derive from it)
         enrich = enrich.model_validate(
             {**enrich.model_dump(), "index_prefix": given["index_prefix"]}
         )
+    to_kafka = config.beats_to_kafka
+    if "beats_to_kafka" in given:
+        to_kafka = to_kafka.model_copy(update={"enabled": True, "topic": given["beats_to_kafka"]})
     return config.model_copy(update={
         "elasticsearch": config.elasticsearch.model_copy(update=es), "inputs": inputs,
-        "enrich": enrich,
+        "enrich": enrich, "beats_to_kafka": to_kafka,
     })
+
+
+_TOPIC_NAME = re.compile(r"[A-Za-z0-9._-]+")
+"""What a Kafka topic name may hold; a ``--kafka-topic`` with anything else is a pattern."""
+
+
+def _kafka_overridden(config: LumberyardConfig, given: dict[str, Any]) -> Any:
+    """``[inputs.kafka]`` with ``--kafka``, ``--kafka-bootstrap/-topic/-group`` over it."""
+    kafka: dict[str, Any] = {}
+    if given.get("kafka"):
+        kafka["enabled"] = True
+    if "kafka_bootstrap" in given:
+        kafka["bootstrap_servers"] = given["kafka_bootstrap"]
+    if "kafka_group" in given:
+        kafka["group"] = given["kafka_group"]
+    topics = given.get("kafka_topic") or []
+    patterns = [t for t in topics if not _TOPIC_NAME.fullmatch(t)]
+    if len(patterns) > 1 or (patterns and len(topics) > 1):
+        raise typer.BadParameter("give either topic names or one pattern",
+                                 param_hint="--kafka-topic")
+    if patterns:
+        kafka.update(topic_pattern=patterns[0], topics=[])
+    elif topics:
+        kafka.update(topics=topics, topic_pattern=None)
+    return config.inputs.kafka.model_validate({**config.inputs.kafka.model_dump(), **kafka})
 
 
 def register(app: typer.Typer) -> None:
@@ -118,6 +175,11 @@ def register(app: typer.Typer) -> None:
         drain_timeout_secs: DrainTimeout = DEFAULT_DRAIN_TIMEOUT_SECS,
         no_setup: NoSetup = False,
         data_dir: DataDir = DATA_DIR_DEFAULT,
+        kafka: Kafka = False,
+        kafka_bootstrap: KafkaBootstrap = None,
+        kafka_topic: KafkaTopic = None,
+        kafka_group: KafkaGroup = None,
+        beats_to_kafka: BeatsToKafka = None,
     ) -> None:
         """Receive live events (Filebeat's output.logstash on :5044; Kafka when enabled) and
         index them into Elasticsearch until SIGTERM/SIGINT, then drain."""
@@ -133,7 +195,9 @@ def register(app: typer.Typer) -> None:
             "url": es_url, "api_key": es_api_key, "user": es_user, "password": es_password,
             "password_file": es_password_file, "ca": es_ca, "host": beats_host,
             "port": beats_port, "no_beats": no_beats, "workers": workers,
-            "index_prefix": index_prefix,
+            "index_prefix": index_prefix, "kafka": kafka, "kafka_bootstrap": kafka_bootstrap,
+            "kafka_topic": kafka_topic, "kafka_group": kafka_group,
+            "beats_to_kafka": beats_to_kafka,
         })
         startup(settings, setup=not no_setup)
         if workers == 1:

@@ -17,6 +17,7 @@ from pipeline.cli.common import (
     EsUser,
     es_connection,
 )
+from pipeline.redact import redact
 
 if TYPE_CHECKING:
     from pipeline.setup import KibanaAuth
@@ -127,7 +128,7 @@ def register(app: typer.Typer) -> None:
         )
         with Elasticsearch(**conn.client_kwargs()) as client:
             report = setup_elasticsearch(client, options, conn.url, retention_days)
-        typer.echo(f"Elasticsearch {'.'.join(map(str, report.version))} at {conn.url}")
+        typer.echo(redact(f"Elasticsearch {'.'.join(map(str, report.version))} at {conn.url}"))
         for warning in report.warnings:
             typer.secho(warning, err=True, fg=typer.colors.YELLOW)
         for change in report.changes:

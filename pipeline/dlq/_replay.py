@@ -8,13 +8,14 @@ lost either way.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from pipeline.dlq._entry import DeadLetter
 from pipeline.dlq._queue import DeadLetterQueue
-from pipeline.runtime import Batch, Output
+from pipeline.runtime import Batch, Chain, Output, Runtime
 
 REPLAY_INPUT = "dlq-replay"
 
@@ -38,13 +39,44 @@ async def replay(
     reason_match: str | None = None,
     batch_size: int = 1000,
 ) -> ReplaySummary:
-    """Replay the pending entries selected by ``since`` / ``reason_match``; wait for delivery."""
+    """Replay the pending entries selected by ``since`` / ``reason_match``; wait for delivery.
+
+    The entries are an input like any other, on the runtime (no steps: they were enriched
+    before they were refused); the runtime closes ``output`` when everything is acknowledged.
+    """
     selected = list(dlq.pending(since, reason_match))  # a snapshot: re-refusals are new entries
     summary = ReplaySummary(selected=len(selected))
-    for start in range(0, len(selected), batch_size):
-        await output.write(_batch(dlq, selected[start : start + batch_size], summary))
-    await output.flush()
+    letters = _Letters(dlq, selected, summary, batch_size)
+    outcome = await Runtime([letters], Chain([]), output).run()
+    if outcome.output_error is not None:
+        raise outcome.output_error
     return summary
+
+
+class _Letters:
+    """The Input contract over a snapshot of pending entries, ``batch_size`` at a time."""
+
+    name = REPLAY_INPUT
+
+    def __init__(self, dlq: DeadLetterQueue, selected: list[tuple[str, DeadLetter]],
+                 summary: ReplaySummary, batch_size: int) -> None:
+        self._dlq, self._selected, self._summary = dlq, selected, summary
+        self._batch_size = batch_size
+        self._stopped = False
+
+    async def batches(self) -> AsyncIterator[Batch]:
+        for start in range(0, len(self._selected), self._batch_size):
+            if self._stopped:
+                return
+            yield _batch(self._dlq, self._selected[start : start + self._batch_size],
+                         self._summary)
+
+    async def stop(self) -> None:
+        """No more batches (the rest stays pending)."""
+        self._stopped = True
+
+    async def close(self) -> None:
+        """The queue is the caller's to close."""
 
 
 def _batch(

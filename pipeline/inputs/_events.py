@@ -166,7 +166,7 @@ def looks_like_filebeat(line: str) -> bool:
 def _is_beat_event(doc: Mapping[str, Any]) -> bool:
     meta, agent, log = doc.get("@metadata"), doc.get("agent"), doc.get("log")
     return (
-        isinstance(doc.get("message"), str)
+        (isinstance(doc.get("message"), str | dict) or isinstance(doc.get("json"), dict))
         and "@timestamp" in doc
         and (
             (isinstance(meta, dict) and "beat" in meta)
@@ -206,12 +206,26 @@ def beat_event(
 
     Everything the Beat sent is kept as Logstash's beats input kept it (``message``,
     ``@timestamp`` — the time Filebeat read the line, used when the line has no time of its
-    own —, ``fields``, ``log``, ``host``, ``agent``, ``input``, ``ecs``, ``tags``, Filebeat's
-    ``json.*``) except the Beat's ``@metadata``, which was never indexed; the source identity
-    comes from :func:`pipeline.ids.beats_source_id` (``seen``: the occurrences of anonymous
-    events in this stream, e.g. one Beats connection). ``doc`` is taken over, not copied.
+    own —, ``fields``, ``log``, ``host``, ``agent``, ``input``, ``ecs``, ``tags``) except the
+    Beat's ``@metadata``, which was never indexed. A line whose JSON Filebeat decoded itself
+    (the log input's ``json.*`` options put it under ``json``; ``decode_json_fields`` leaves
+    an object in ``message``) becomes a JSON line again, so the parsers and steps make of it
+    what they make of the line. The source identity comes from
+    :func:`pipeline.ids.beats_source_id` (``seen``: the occurrences of anonymous events in
+    this stream, e.g. one Beats connection). ``doc`` is taken over, not copied.
     """
+    _line_from_decoded_json(doc)
     source_id = beats_source_id(doc, raw, seen)
     doc.pop(METADATA, None)
     doc[METADATA] = {"source_id": source_id, "input": input_name, "received_at": received_at}
     return doc
+
+
+def _line_from_decoded_json(doc: dict[str, Any]) -> None:
+    """Filebeat's decoded JSON object back into ``message`` as a JSON line (compact)."""
+    message = doc.get("message")
+    decoded = doc.get("json")
+    if isinstance(decoded, dict):
+        doc["message"] = orjson.dumps(doc.pop("json")).decode()
+    elif isinstance(message, dict):
+        doc["message"] = orjson.dumps(message).decode()

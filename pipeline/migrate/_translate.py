@@ -489,6 +489,10 @@ def _mutate(out: Translation, plugin: Plugin, when: str | None, regex: str | Non
             rule[name] = _texts(attr.value)
         elif name not in _IGNORED:
             out.note(attr.line, "unsupported", f"mutate {name!r}")
+    for name in ("add_field", "replace"):
+        if any("%{+" in value for value in rule.get(name, {}).values()):
+            out.note(plugin.line, "unsupported", f"mutate {name} with a %{{+date}} reference "
+                     "(field rules fill in field references only)")
     if len(rule) > (2 if when is not None else 1):
         out.append(rule, "enrich", "field_rules")
 

@@ -16,6 +16,8 @@ from typing import Any, TextIO
 
 import structlog
 
+from pipeline.redact import redact
+
 SECRET_KEYS = frozenset(
     {"password", "api_key", "apikey", "secret", "token", "authorization", "key_passphrase"}
 )
@@ -23,9 +25,11 @@ MASK = "***"
 
 
 def _mask_secrets(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-    for key in event:
-        if key.lower() in SECRET_KEYS and event[key] is not None:
+    for key, value in event.items():
+        if key.lower() in SECRET_KEYS and value is not None:
             event[key] = MASK
+        elif isinstance(value, str):
+            event[key] = redact(value)  # a URL's password inside a message or a field
     return event
 
 
@@ -59,6 +63,7 @@ def configure_logging(
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            _mask_secrets,  # again: the formatted traceback may quote a URL
             renderer,
         ],
     )

@@ -223,6 +223,9 @@ def _follow(
         _stop(fleet)
     finally:
         display.close()
+        summary.events_read = state.events
+        untallied = [w for w in (*fleet.processes, *fleet.threads) if w not in fleet.tallied]
+        summary.unknown_workers = sorted({*summary.unknown_workers, *untallied})
 
 
 def _handle(
@@ -250,7 +253,7 @@ def _handle(
         state.units_finished += 1
         display.finished(message[1])
     elif kind == "problem":
-        summary.problems.append(Problem(message[1], message[2]))
+        summary.add_problem(Problem(message[1], message[2]))
     elif kind == "fatal":
         summary.fatal.append(f"worker {message[1]}: {message[2]}")
     elif kind == "tally":
@@ -269,6 +272,7 @@ def _check_crashes(fleet: _Fleet, summary: Summary) -> None:
         if now - since > CRASH_GRACE_SECS:
             summary.fatal.append(f"worker {worker} died (exit code {process.exitcode})")
             fleet.tallied.add(worker)
+            summary.unknown_workers.append(worker)
 
 
 def _stop(fleet: _Fleet) -> None:

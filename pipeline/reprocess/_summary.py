@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.inputs import Problem
+from pipeline.redact import redact
 from pipeline.reprocess._worker import Tally
 
 
@@ -39,6 +40,20 @@ class Summary:
     """Repairs made on the way (a torn dead letter queue tail cut off and kept aside)."""
     duration_secs: float = 0.0
     interrupted: bool = False
+    unknown_workers: list[int] = field(default_factory=list)
+    """Workers stopped (Ctrl-C) or crashed before reporting their counts."""
+    events_read: int = 0
+    """Events read by all workers as their progress reported them (known even when a
+    worker's own counts are not)."""
+
+    def add_problem(self, problem: Problem) -> None:
+        """Record an input that could not be read to its end, once: the ranges of one
+        archive that all meet its truncation make one problem (the path is not repeated)."""
+        path, reason = problem.path, problem.reason
+        if reason.startswith(f"{path}: "):
+            problem = Problem(path, reason[len(path) + 2 :])
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def add(self, tally: Tally) -> None:
         """Fold one worker's tally in."""
@@ -64,8 +79,13 @@ class Summary:
 
     @property
     def reconciles(self) -> bool:
-        """in = delivered + dead-lettered + dropped."""
-        return self.undelivered == 0
+        """in = delivered + dead-lettered + dropped (never claimed while counts are missing)."""
+        return self.undelivered == 0 and not self.unknown_workers
+
+    @property
+    def all_dead_lettered(self) -> bool:
+        """Events were sent and every one of them went to the dead letter queue."""
+        return self.dead_lettered > 0 and self.delivered == 0
 
     @property
     def docs_per_sec(self) -> float:
@@ -90,13 +110,19 @@ def render(summary: Summary, console: Console) -> None:
         if counts:
             console.print(_counts(title, counts))
     for problem in summary.problems:  # one greppable line each, never wrapped
-        line = f"skipped: {problem.path}: {problem.reason}"
+        line = redact(f"skipped: {problem.path}: {problem.reason}")
         console.print(line, soft_wrap=True, markup=False, highlight=False)
+    if summary.unknown_workers:
+        who = ", ".join(map(str, summary.unknown_workers))
+        console.print(f"counts unknown for worker{'s' if len(summary.unknown_workers) > 1 else ''}"
+                      f" {who}: stopped before reporting them (the totals above leave them out);"
+                      " what Elasticsearch acknowledged is checkpointed: run again to finish",
+                      soft_wrap=True, markup=False, highlight=False)
     for notice in summary.notices:
         console.print(f"dead letter queue: {notice}", soft_wrap=True, markup=False,
                       highlight=False)
     for message in fatal_lines(summary.fatal):
-        console.print(message, soft_wrap=True, markup=False, highlight=False)
+        console.print(redact(message), soft_wrap=True, markup=False, highlight=False)
 
 
 def fatal_lines(fatal: list[str]) -> list[str]:
@@ -132,8 +158,10 @@ def _totals(s: Summary) -> Table:
         ("skipped inputs", len(s.problems)),
         ("duration", f"{s.duration_secs:.1f} s"),
         ("docs/s", f"{s.docs_per_sec:,.0f}"),
-        ("reconciled", "yes" if s.reconciles else "NO"),
+        ("reconciled", "yes" if s.reconciles else "unknown" if s.unknown_workers else "NO"),
     ]
+    if s.unknown_workers:
+        rows.insert(4, ("events read (from progress)", s.events_read))
     for name, value in rows:
         table.add_row(name, f"{value:,}" if isinstance(value, int) else value)
     return table

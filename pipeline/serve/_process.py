@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.config import LumberyardConfig
 from pipeline.dlq import DeadLetterQueue
@@ -17,6 +18,9 @@ from pipeline.outputs.elasticsearch import BulkService, ElasticsearchOutput
 from pipeline.runtime import Chain, Input, Outcome, Runtime, run_until_signalled
 from pipeline.serve._template import check_elasticsearch
 from pipeline.steps import build_steps
+
+if TYPE_CHECKING:
+    from pipeline.outputs.kafka import KafkaOutput
 
 log = logging.getLogger("lumberyard.serve")
 
@@ -47,6 +51,9 @@ def startup(config: LumberyardConfig, *, setup: bool) -> None:
     if not (config.inputs.beats.enabled or config.inputs.kafka.enabled):
         raise ConfigError("serve: no input is enabled (--no-beats, or [inputs.beats] "
                           "enabled = false, and [inputs.kafka] enabled is not true)")
+    if config.beats_to_kafka.enabled:
+        _check_beats_to_kafka(config)
+        return  # nothing goes to Elasticsearch from this process
     build_steps(config)
     connection = config.elasticsearch.connection()
 
@@ -67,14 +74,19 @@ async def serve_once(
 ) -> Outcome:
     """Run the enabled inputs until a signal drains them; the outcome of the run."""
     dlq = config.dlq.open(data_dir, config.kafka)
-    output = ElasticsearchOutput(config.elasticsearch, config.elasticsearch.connection(), dlq)
+    output: ElasticsearchOutput | KafkaOutput
+    if config.beats_to_kafka.enabled:  # raw events to a topic: no steps, no Elasticsearch
+        output, chain = _beats_to_kafka_output(config), Chain([])
+        target = f"Kafka topic {config.beats_to_kafka.topic}"
+    else:
+        output = ElasticsearchOutput(config.elasticsearch, config.elasticsearch.connection(),
+                                     dlq)
+        chain, target = Chain(build_steps(config)), config.elasticsearch.connection().describe()
     try:
         inputs = build_inputs(config, dlq)
-        runtime = Runtime(inputs, Chain(build_steps(config)), output,
-                          drain_timeout_secs=drain_timeout_secs)
+        runtime = Runtime(inputs, chain, output, drain_timeout_secs=drain_timeout_secs)
         log.info("worker %d: serving %s into %s", worker,
-                 ", ".join(_describe(source) for source in inputs),
-                 config.elasticsearch.connection().describe())
+                 ", ".join(_describe(source) for source in inputs), target)
         outcome = await run_until_signalled(runtime)
     finally:
         dlq.close()
@@ -82,6 +94,25 @@ async def serve_once(
         log.info("worker %d: input %s", worker, state.summary())
     log.info("worker %d: output %s", worker, output.report().replace("\n", "; "))
     return outcome
+
+
+def _check_beats_to_kafka(config: LumberyardConfig) -> None:
+    """The Beats -> Kafka mode takes the Beats input alone (its workers run elsewhere)."""
+    if not config.inputs.beats.enabled:
+        raise ConfigError("serve: [beats_to_kafka] (--beats-to-kafka) needs the Beats input")
+    if config.inputs.kafka.enabled:
+        raise ConfigError("serve: [beats_to_kafka] (--beats-to-kafka) publishes Beats events "
+                          "to Kafka; run the Kafka input (--kafka) in another serve")
+
+
+def _beats_to_kafka_output(config: LumberyardConfig) -> KafkaOutput:
+    from pipeline.outputs.kafka import KafkaOutput  # noqa: PLC0415 - only in this mode
+
+    settings = config.beats_to_kafka
+    if settings.bootstrap_servers is None:
+        settings = settings.model_copy(
+            update={"bootstrap_servers": config.kafka.bootstrap_servers})
+    return KafkaOutput(settings)
 
 
 def _describe(source: Input) -> str:

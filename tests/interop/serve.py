@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -15,7 +14,6 @@ from pathlib import Path
 from pipeline.stack import free_port, port_open
 
 MAIN = "import sys; sys.argv[0] = 'lumberyard'; from pipeline.cli import main; main()"
-HARNESS = "from tests.interop.harness import main; main()"
 START_SECS = 120.0
 STOP_SECS = 60.0
 
@@ -53,9 +51,8 @@ class Serve:
         """The command line: the installed console script's code under this interpreter."""
         cfg = self.workdir / "lumberyard.toml"
         cfg.write_text(self.config(), encoding="utf-8")
-        if importlib.util.find_spec("pipeline.cli._serve") is None:  # not on main yet
-            return [sys.executable, "-c", HARNESS, str(cfg), str(self.workdir / "data")]
-        return [sys.executable, "-c", MAIN, "serve", "--config", str(cfg), "--workers", "1"]
+        return [sys.executable, "-c", MAIN, "serve", "--config", str(cfg), "--workers", "1",
+                "--data-dir", str(self.workdir / "data")]  # fmt: skip
 
     def start(self) -> Serve:
         """Start and wait until the Beats port accepts connections."""

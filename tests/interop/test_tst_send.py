@@ -27,7 +27,7 @@ from pipeline.stack import free_port
 from tests.interop.relay import Relay
 from tests.interop.serve import Serve
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 SEND_SECS = 8
 BATCH = 2048

@@ -95,9 +95,9 @@ class BeatsInputConfig(BaseModel):
         default=256 * MIB,
         gt=0,
         description="Bytes of received events (as sent, inflated JSON) held across every "
-        "connection until they are acknowledged; when full, sockets are not read "
-        "(backpressure). Decoded events take a few times their JSON size in memory. At least "
-        "max_window_bytes + 1 MiB.",
+        "connection of a worker process until they are acknowledged (`serve --workers N`: N "
+        "times this); when full, sockets are not read (backpressure). Decoded events take a "
+        "few times their JSON size in memory. At least max_window_bytes + 1 MiB.",
     )
     max_windows_in_flight: int = Field(
         default=2,

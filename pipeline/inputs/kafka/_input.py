@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import AsyncIterator
@@ -251,7 +252,8 @@ def _listener(source: KafkaInput) -> Any:
             await source.on_revoked([(tp.topic, tp.partition) for tp in revoked])
 
         async def on_partitions_assigned(self, assigned: Any) -> None:
-            log.info("Kafka group %r assigned %s", source.config.group, sorted(assigned))
+            log.info("Kafka group %r: pid %d assigned %s", source.config.group, os.getpid(),
+                     " ".join(f"{tp.topic}/{tp.partition}" for tp in sorted(assigned)))
 
     return Listener()
 

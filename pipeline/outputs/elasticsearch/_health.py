@@ -35,6 +35,11 @@ async def check_health(service: BulkService) -> ClusterInfo:
     """Raise NotConnected / AuthError / UnsupportedServer, or describe a usable cluster."""
     version, name, uuid = await _version(service)
     major = version.split(".", maxsplit=1)[0]
+    if version == "unknown":
+        raise UnsupportedServer(
+            f"{service.base_url} is not Elasticsearch: GET / gave no Elasticsearch version "
+            f"(expected a JSON answer with version.number {SUPPORTED_MAJOR}.x)"
+        )
     if not major.isdigit() or int(major) != SUPPORTED_MAJOR:
         raise UnsupportedServer(
             f"{service.base_url} runs Elasticsearch {version}; lumberyard needs {SUPPORTED_MAJOR}.x"

@@ -30,6 +30,7 @@ from pipeline.connections import EsConnection
 from pipeline.errors import NotConnected, RetriableDeliveryError
 from pipeline.outputs.elasticsearch._classifier import FILTER_PATH
 from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
+from pipeline.redact import redact
 
 
 class _Refused(Exception):
@@ -59,8 +60,9 @@ class BulkService:
 
     @property
     def base_url(self) -> str:
-        """The host requests go to now (the next one after a failure)."""
-        return self.urls[self._current]
+        """The host requests go to now (the next one after a failure), credentials masked:
+        it is for messages."""
+        return redact(self.urls[self._current])
 
     def _next_host(self, failed: int) -> None:
         """Move on from host number ``failed`` (unless another request already did)."""
@@ -132,17 +134,18 @@ class BulkService:
             ) as resp:
                 return resp.status, await resp.read()
         except aiohttp.ClientConnectorError as exc:
-            raise _Refused(f"cannot connect to Elasticsearch at {base}: {exc}") from exc
+            raise _Refused(f"cannot connect to Elasticsearch at {redact(base)}: {exc}") from exc
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
-            raise NotConnected(f"Elasticsearch at {base} dropped the connection: {exc}") from exc
+            raise NotConnected(
+                f"Elasticsearch at {redact(base)} dropped the connection: {exc}") from exc
         except TimeoutError as exc:
             raise RetriableDeliveryError(
-                f"Elasticsearch at {base} did not answer within "
+                f"Elasticsearch at {redact(base)} did not answer within "
                 f"{self.connection.request_timeout_secs} s"
             ) from exc
         except aiohttp.ClientError as exc:
             raise RetriableDeliveryError(
-                f"HTTP exchange with {base} failed: {type(exc).__name__}: {exc}"
+                f"HTTP exchange with {redact(base)} failed: {type(exc).__name__}: {exc}"
             ) from exc
 
     async def close(self) -> None:

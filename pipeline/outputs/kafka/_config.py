@@ -1,7 +1,8 @@
 """Settings of the Kafka output (Beats -> Kafka mode): which topic, how records are batched.
 
-The producer is always idempotent with ``acks=all``: a batch is acknowledged only once every
-in-sync replica has its records, and a retried send is never written twice.
+``[beats_to_kafka]`` of the config file. The producer is always idempotent with ``acks=all``:
+a batch is acknowledged only once every in-sync replica has its records, and a retried send is
+never written twice.
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ class KafkaOutputConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    enabled: bool = Field(
+        default=False,
+        description="`serve` publishes what the Beats input receives to `topic` instead of "
+        "indexing it, ACKing each Filebeat window once Kafka holds it (`--beats-to-kafka`).",
+    )
     name: str = Field(default="kafka-out", description="Name of this output in counters.")
     topic: str = Field(default="logs-raw", description="Topic the events are published to.")
-    bootstrap_servers: str = Field(
-        default=DEFAULT_KAFKA_BOOTSTRAP, description="Comma-separated host:port list."
+    bootstrap_servers: str | None = Field(
+        default=None,
+        description="Comma-separated host:port list; unset: the `[kafka]` section's (env "
+        f"KAFKA_BOOTSTRAP, default {DEFAULT_KAFKA_BOOTSTRAP}).",
     )
     linger_secs: float = Field(
         default=0.02, ge=0, description="How long the producer waits to fill a record batch."

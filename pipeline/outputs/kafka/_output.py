@@ -2,9 +2,10 @@
 
 The Beats -> Kafka mode: Filebeat's windows are acknowledged when their events are in Kafka
 (``acks=all``, idempotent producer), and the Kafka workers take it from there. Each record is
-the event as the Beat sent it (JSON, without ``@metadata``; or the line as read when the input
-kept it under ``@metadata.raw``), keyed by the event's source identity, so the Kafka input
-gives it the same ``_id`` the Beats input would have (and a resend is still one document).
+the event as the Beat sent it (JSON, its pipeline ``@metadata`` replaced by a Beat mark; or the
+line as read when the input kept it under ``@metadata.raw``), keyed by the event's source
+identity, so the Kafka input gives it the same ``_id`` the Beats input would have (and a
+resend is still one document).
 Acknowledgements are released in write order per stream (:class:`pipeline.runtime.AckOrder`).
 """
 
@@ -15,9 +16,12 @@ from typing import Any
 
 import orjson
 
+from pipeline._defaults import DEFAULT_KAFKA_BOOTSTRAP
 from pipeline.errors import DeliveryError, NotConnected
 from pipeline.outputs.kafka._config import KafkaOutputConfig
 from pipeline.runtime import METADATA, AckOrder, Batch, Counters, Event
+
+_BEAT_MARK = {"beat": "lumberyard"}
 
 
 class _Ticket:
@@ -36,7 +40,9 @@ def record_value(event: Event) -> bytes:
     raw = meta.get("raw") if isinstance(meta, dict) else None
     if isinstance(raw, str):
         return raw.encode("utf-8", "surrogateescape")
-    return orjson.dumps({k: v for k, v in event.items() if k != METADATA})
+    document = {k: v for k, v in event.items() if k != METADATA}
+    document[METADATA] = _BEAT_MARK  # what makes the Kafka input take it as a Beat's event
+    return orjson.dumps(document)
 
 
 def record_key(event: Event) -> bytes | None:
@@ -100,6 +106,11 @@ class KafkaOutput:
             await self._idle.wait()
         self._raise_if_failed()
 
+    def report(self) -> str:
+        """One line for the end-of-run log: what was published."""
+        c = self.counters
+        return f"{self.name}: {c.sent} of {c.received} events published to {self.config.topic}"
+
     async def close(self) -> None:
         """Flush, then stop the producer."""
         try:
@@ -120,8 +131,9 @@ class KafkaOutput:
             from aiokafka.errors import KafkaError  # noqa: PLC0415
 
             config = self.config
+            bootstrap = config.bootstrap_servers or DEFAULT_KAFKA_BOOTSTRAP
             producer = AIOKafkaProducer(
-                bootstrap_servers=config.bootstrap_servers.split(","), acks="all",
+                bootstrap_servers=bootstrap.split(","), acks="all",
                 enable_idempotence=True, linger_ms=int(config.linger_secs * 1000),
                 max_batch_size=config.max_batch_bytes, max_request_size=config.max_request_bytes,
                 compression_type=config.compression,
@@ -131,6 +143,6 @@ class KafkaOutput:
                 await producer.start()
             except KafkaError as exc:
                 await producer.stop()
-                raise NotConnected(f"Kafka at {config.bootstrap_servers}: {exc}") from exc
+                raise NotConnected(f"Kafka at {bootstrap}: {exc}") from exc
             self._producer = producer
         return self._producer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -97,3 +98,22 @@ def test_a_non_beat_line_in_a_filebeat_file_is_kept_and_tagged() -> None:
     """A line that is not a beat event becomes a plain event tagged for inspection."""
     event = filebeat_event("/a.ndjson", ContentIdentity(b""), "not json", 10, AT)
     assert ("not json", [FILEBEAT_DECODE_TAG]) == (event["message"], event["tags"])
+
+
+@pytest.mark.parametrize(
+    "shipped",
+    [
+        {"json": {"level": "warn", "message": "disk 91% full"}},  # log input json.* options
+        {"message": {"level": "warn", "message": "disk 91% full"}},  # decode_json_fields
+    ],
+)
+def test_json_that_filebeat_decoded_becomes_a_json_line_again(shipped: dict[str, object]) -> None:
+    """The object Filebeat decoded is handed to the parsers as the JSON line it came from."""
+    doc = {**BEAT, **shipped}
+    if "json" in shipped:
+        del doc["message"]
+    line = orjson.dumps(doc).decode()
+    event = filebeat_event("/archive/filebeat.ndjson", line, 0, AT)
+    assert ('{"level":"warn","message":"disk 91% full"}', False, []) == (
+        event["message"], "json" in event, event.get("tags", []),
+    )

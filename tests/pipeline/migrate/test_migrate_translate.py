@@ -139,6 +139,7 @@ def test_inputs() -> None:
     ("output {\n  kafka { topic_id => \"x\" } }", 2),
     ("filter {\n  mutate {\n    split => { \"a\" => \",\" } } }", 3),
     ("filter {\n  json { source => \"payload\" } }", 2),
+    ("filter {\n  mutate { add_field => { \"day\" => \"%{+YYYY.MM.dd}\" } } }", 2),
 ])
 def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int) -> None:
     """Never silently dropped: each untranslated piece is a note with its line."""

@@ -10,8 +10,10 @@ a run over a small file.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +21,15 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
+from pipeline.reprocess import STATE_FILE
 from tests.pipeline.inputs.test_inputs_memory import GROWTH_BOUND_MIB, lines, write_gzip_members
 from tests.pipeline.inputs.test_inputs_special_files import feed
-from tests.pipeline.reprocess.test_reprocess_integration import LUMBERYARD
+from tests.pipeline.reprocess.archives import ArchiveSet
+from tests.pipeline.reprocess.gate import BulkGate
+from tests.pipeline.reprocess.test_reprocess_integration import (
+    LUMBERYARD,
+    _wait_for_a_checkpoint,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -119,3 +127,67 @@ def test_fifos_one_in_a_directory_skipped_one_given_read_as_a_stream(
     out = " ".join(run.stdout.split())
     assert (1, 50, True) == (
         run.returncode, count, f"{logs / 'syslog.pipe'}: FIFO inside a directory" in out), out
+
+
+def test_a_run_where_every_event_is_dead_lettered_exits_3(
+    es_client: Elasticsearch, es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """An index whose mapping refuses every document: nothing in ES, every line in the DLQ,
+    and the exit status says so (3) instead of success."""
+    es_client.indices.create(index=f"{unique_name}2025.09.12", mappings={
+        "dynamic": "strict", "properties": {"message": {"type": "long"}}})
+    log = tmp_path / "app.log"
+    log.write_bytes(b"".join(
+        b'{"@timestamp":"2025-09-12T10:00:00.000Z","message":"line %d"}\n' % n
+        for n in range(20)))
+    run = subprocess.run(
+        [LUMBERYARD, "reprocess", str(log), "--workers", "1", "--index-prefix", unique_name,
+         "--es-url", es_url, "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, check=False)
+    es_client.indices.refresh(index=f"{unique_name}*")
+    count = es_client.count(index=f"{unique_name}*")["count"]
+    listed = subprocess.run([LUMBERYARD, "dlq", "list", "--data-dir", str(tmp_path / "data")],
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert (3, 0, 20, True) == (
+        run.returncode, count, len(listed.stdout.splitlines()),
+        "every event was dead-lettered" in run.stderr), run.stdout + run.stderr
+
+
+def test_a_truncated_gz_read_in_two_ranges_is_reported_once(tmp_path: Path) -> None:
+    """Two workers split a cut archive (its size trailer is garbage, so both ranges read to
+    the cut): one skipped input, one line naming the file once."""
+    body = b"".join(b'{"level":"info","message":"line %d"}\n' % n for n in range(300_000))
+    cut = tmp_path / "cut.log.gz"
+    cut.write_bytes(gzip.compress(body)[:-2000])
+    run = subprocess.run(
+        [LUMBERYARD, "reprocess", str(cut), "--dry-run", "--workers", "2",
+         "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, check=False)
+    skipped = [line for line in run.stdout.splitlines() if line.startswith("skipped: ")]
+    assert (1, [f"skipped: {cut}: gzip stream truncated at byte {cut.stat().st_size}"]) == (
+        run.returncode, skipped), run.stdout
+
+
+def test_after_ctrl_c_the_summary_says_which_counts_are_unknown(
+    es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """Ctrl-C stops the workers before they report: the summary does not claim "events in 0,
+    reconciled yes"; it shows the events read (from progress) and names the workers whose
+    counts are unknown."""
+    archives = ArchiveSet(tmp_path / "logs")
+    archives.write("big.log", 40000)
+    data = tmp_path / "data"
+    with BulkGate(es_url) as gate:
+        args = [LUMBERYARD, "reprocess", str(archives.root), "--index-prefix", unique_name,
+                "--workers", "2", "--es-url", gate.url, "--data-dir", str(data)]
+        with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True) as running:
+            _wait_for_a_checkpoint(data / STATE_FILE, running)
+            os.killpg(running.pid, signal.SIGINT)
+            stdout, _ = running.communicate(timeout=120)
+        gate.release()
+    out = " ".join(stdout.split())
+    read = int(out.split("events read (from progress) │ ")[1].split()[0].replace(",", ""))
+    assert (130, True, True, True) == (
+        running.returncode, "reconciled │ unknown" in out,
+        "counts unknown for worker 0: stopped before reporting them" in out, read > 0), out

@@ -20,6 +20,13 @@ from elasticsearch import Elasticsearch
 from pylogbeat import ConnectionException, PyLogBeatClient
 
 from pipeline.stack import free_port
+from tests.pipeline.inputs.kafka.kafka_helpers import (
+    committed,
+    create_topic,
+    end_offsets,
+    lines,
+    produce,
+)
 from tests.pipeline.reprocess.gate import BulkGate
 
 pytestmark = pytest.mark.integration
@@ -48,10 +55,11 @@ def prefix(es_client: Elasticsearch, unique_name: str) -> Iterator[str]:
 class Serve:
     """``lumberyard serve`` on 127.0.0.1 and a free port, its output captured."""
 
-    def __init__(self, tmp_path: Path, prefix: str, es_url: str, *extra: str) -> None:
+    def __init__(self, tmp_path: Path, prefix: str, es_url: str, *extra: str,
+                 config_text: str = "") -> None:
         self.port = free_port()
         config = tmp_path / "lumberyard.toml"
-        config.write_text('[enrich]\nindex_prefix = "overridden-by-the-option-"\n',
+        config.write_text('[enrich]\nindex_prefix = "overridden-by-the-option-"\n' + config_text,
                           encoding="utf-8")
         argv = [LUMBERYARD, "serve", "--config", str(config), "--index-prefix", prefix,
                 "--es-url", es_url,
@@ -68,15 +76,16 @@ class Serve:
         for line in self.process.stdout:
             self.lines.append(line)
 
-    def wait_listening(self, workers: int = 1) -> None:
+    def wait_listening(self, workers: int = 1, what: str = "serving beats") -> None:
         """Until every worker said it serves (bounded; fails with the output so far)."""
         deadline = time.monotonic() + START_LIMIT_SECS
-        while sum("serving beats" in line for line in self.lines) < workers:
+        while sum(what in line for line in self.lines) < workers:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("serve did not start:\n" + "".join(self.lines))
             time.sleep(0.1)
-        with socket.create_connection(("127.0.0.1", self.port), timeout=10):
-            pass
+        if what == "serving beats":
+            with socket.create_connection(("127.0.0.1", self.port), timeout=10):
+                pass
 
     def terminate(self) -> int:
         """SIGTERM, then its exit status (bounded)."""
@@ -187,6 +196,29 @@ def _ship_quietly(port: int, events: list[dict[str, Any]]) -> None:
     """Ship, expecting the server to go away before the ACK (the connection is closed)."""
     with contextlib.suppress(OSError, ConnectionException):
         ship(port, events, window=len(events))
+
+
+def test_kafka_is_one_more_input(
+    tmp_path: Path, prefix: str, es_url: str, es_client: Elasticsearch, kafka_bootstrap: str
+) -> None:
+    """``[inputs.kafka] enabled = true`` with ``--no-beats``: the same runtime consumes a
+    3-partition topic into Elasticsearch (counted there); SIGTERM drains, commits, exits 0."""
+    unique_name = prefix.rstrip("-")  # the topic and group of this test
+    create_topic(kafka_bootstrap, unique_name, 3)
+    produce(kafka_bootstrap, unique_name, lines(0, 300), 3)
+    kafka = (f'[inputs.kafka]\nenabled = true\nbootstrap_servers = "{kafka_bootstrap}"\n'
+             f'topics = ["{unique_name}"]\ngroup = "{unique_name}"\n')
+    serve = Serve(tmp_path, prefix, es_url, "--workers", "1", "--no-beats", config_text=kafka)
+    try:
+        serve.wait_listening(what="serving kafka")
+        deadline = time.monotonic() + START_LIMIT_SECS
+        while count(es_client, prefix) < 300 and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        status = serve.terminate()
+    done = committed(kafka_bootstrap, unique_name, unique_name)
+    assert (0, 300, end_offsets(kafka_bootstrap, unique_name, 3)) == (
+        status, count(es_client, prefix), done), serve.output
 
 
 def test_no_input_enabled_is_refused_before_anything_starts(tmp_path: Path, es_url: str) -> None:

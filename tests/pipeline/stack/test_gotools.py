@@ -54,6 +54,7 @@ class TestWrapperGoMod:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # a cold Filebeat build (fixture setup) took 9 min on a busy 2 cores
 class TestBinaries:
     """The cached builds are the genuine programs at the pinned versions."""
 

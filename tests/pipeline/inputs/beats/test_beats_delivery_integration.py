@@ -27,10 +27,13 @@ LUMBERYARD = str(Path(sys.executable).parent / "lumberyard")
 
 def filebeat_events(path: str, count: int, start: int = 0) -> list[dict[str, Any]]:
     """Events as Filebeat 7.17 ships them, over a mix of lines: JSON with its own time, a
-    bracketed line with its time, a plain line without any (it keeps Filebeat's)."""
+    bracketed line with its time, a plain line without any (it keeps Filebeat's), and JSON
+    that Filebeat decoded itself (`decode_json_fields` in place, the log input's `json.*`)."""
     events = []
     for i in range(start, start + count):
-        kind = i % 3
+        kind = i % 5
+        message: str | dict[str, str]
+        decoded = {"level": "warn", "message": f"disk {i} full", "service": "disk-watch"}
         if kind == 0:
             message = orjson.dumps({
                 "timestamp": f"2025-09-12T10:{i % 60:02d}:00.000Z", "level": "info",
@@ -38,8 +41,10 @@ def filebeat_events(path: str, count: int, start: int = 0) -> list[dict[str, Any
             }).decode()
         elif kind == 1:
             message = f"[2025-09-12T11:{i % 60:02d}:00.000Z] ERROR payment {i} declined"
-        else:
+        elif kind == 2:
             message = f"plain line {i} without a time of its own"
+        else:
+            message = decoded
         events.append({
             "@timestamp": f"2025-09-13T08:{i % 60:02d}:{i % 59:02d}.{i % 1000:03d}Z",
             "@metadata": {"beat": "filebeat", "type": "_doc", "version": "7.17.29"},
@@ -51,6 +56,8 @@ def filebeat_events(path: str, count: int, start: int = 0) -> list[dict[str, Any
             "ecs": {"version": "1.12.0"},
             "fields": {"service": "payment-service", "environment": "staging"},
         })
+        if kind == 4:
+            events[-1]["json"] = events[-1].pop("message")
     return events
 
 
@@ -136,6 +143,8 @@ def test_the_same_document_as_reprocess_of_filebeat_ndjson(
         assert 0 == done.returncode, done.stderr + done.stdout
         beats_docs, file_docs = documents(es_client, via_beats), documents(es_client, via_files)
         assert (60, file_docs) == (len(beats_docs), beats_docs)
+        decoded = [d["log"]["level"] for d in beats_docs.values() if d["message"][:5] == "disk "]
+        assert ["warn"] * 24 == decoded  # Filebeat's decoded JSON went through the parsers
         plain = [d for d in beats_docs.values() if d["message"].startswith("plain line 2 ")]
         assert [("2025-09-13T08:02:02.002Z", "payment-service", "staging")] == [
             (d["@timestamp"], d["service"]["name"], d["service"]["environment"]) for d in plain

@@ -1,20 +1,15 @@
-"""A Kafka worker for the integration tests: KafkaInput -> the real chain -> Elasticsearch.
-
-Used in-process (:func:`work`) or as a child process that a test can ``kill -9``:
-``python kafka_worker.py SETTINGS_JSON`` runs until SIGTERM (then drains and commits).
-Settings: ``bootstrap``, ``topic``, ``group``, ``es_url``, ``prefix`` (index prefix),
-``dlq_dir`` and optional ``input`` (extra KafkaInputConfig fields).
+"""An in-process Kafka worker for the integration tests: KafkaInput -> the real chain ->
+Elasticsearch on the runtime, so a test can watch the input while it runs (the process-level
+tests run ``lumberyard serve --kafka`` itself). Settings: ``bootstrap``, ``topic``, ``group``,
+``es_url``, ``prefix`` (index prefix), ``dlq_dir``, optional ``input`` / ``output`` (extra
+KafkaInputConfig / ElasticsearchOutputConfig fields).
 """
 
 from __future__ import annotations
 
 import asyncio
-import signal
-import sys
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from pipeline.config import LumberyardConfig
 from pipeline.connections import EsConnection
@@ -63,13 +58,3 @@ async def work(
         dlq.close()
     return source
 
-
-async def _main(settings: dict[str, Any]) -> None:
-    until = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, until.set)
-    source = await work(settings, until)
-    print(orjson.dumps(source.counters.as_dict()).decode(), flush=True)
-
-
-if __name__ == "__main__":
-    asyncio.run(_main(orjson.loads(sys.argv[1])))

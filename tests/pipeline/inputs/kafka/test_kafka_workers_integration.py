@@ -1,5 +1,6 @@
-"""Kafka workers as separate processes on the real Kafka and Elasticsearch: ``kill -9`` one of
-three in a group, or the only one, and every record still ends up in Elasticsearch once.
+"""``lumberyard serve --kafka`` processes on the real Kafka and Elasticsearch: ``kill -9`` one of
+three in a group (three separate commands, as on three machines), or the only one, and every
+record still ends up in Elasticsearch once; ``--workers 2`` splits the partitions.
 
 The number of records is ``LUMBERYARD_KAFKA_TEST_EVENTS`` (default 300,000, as the issue asks:
 about 1.5 minutes per test on the 2 shared cores of the dev machine, half of it producing).
@@ -17,7 +18,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 from elasticsearch import Elasticsearch
 from kafka_helpers import committed, create_topic, end_offsets, lines, produce
@@ -25,7 +25,7 @@ from kafka_helpers import committed, create_topic, end_offsets, lines, produce
 pytestmark = pytest.mark.integration
 
 EVENTS = int(os.environ.get("LUMBERYARD_KAFKA_TEST_EVENTS", "300000"))
-WORKER = Path(__file__).with_name("kafka_worker.py")
+LUMBERYARD = str(Path(sys.executable).parent / "lumberyard")
 DEADLINE_SECS = 600
 
 
@@ -48,17 +48,25 @@ class Workers:
         self.settings = settings
         self.tmp = tmp
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.config = tmp / "lumberyard.toml"  # faster failure detection than the defaults
+        self.config.write_text("[inputs.kafka]\nsession_timeout_secs = 6.0\n"
+                               "heartbeat_interval_secs = 1.0\n", encoding="utf-8")
 
-    def start(self) -> subprocess.Popen[bytes]:
-        n = len(self.procs)
-        with (self.tmp / f"worker-{n}.out").open("wb") as out, \
-                (self.tmp / f"worker-{n}.err").open("wb") as err:
-            proc = subprocess.Popen(
-                [sys.executable, str(WORKER), orjson.dumps(self.settings).decode()],
-                stdout=out, stderr=err,
-            )
+    def start(self, workers: int = 1) -> subprocess.Popen[bytes]:
+        """One ``lumberyard serve --kafka`` command (of ``workers`` processes)."""
+        n, s = len(self.procs), self.settings
+        argv = [LUMBERYARD, "serve", "--no-beats", "--no-setup", "--kafka",
+                "--kafka-bootstrap", s["bootstrap"], "--kafka-topic", s["topic"],
+                "--kafka-group", s["group"], "--es-url", s["es_url"],
+                "--index-prefix", s["prefix"], "--config", str(self.config),
+                "--workers", str(workers), "--data-dir", str(self.tmp / f"data-{n}")]
+        with (self.tmp / f"worker-{n}.log").open("wb") as out:
+            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
+
+    def log(self, n: int) -> str:
+        return (self.tmp / f"worker-{n}.log").read_text(encoding="utf-8", errors="replace")
 
     def stop_all(self) -> list[int]:
         """SIGTERM the live ones (they drain and commit) and wait; returns the exit codes."""
@@ -82,6 +90,11 @@ def wait_for(check: Callable[[], bool], what: str) -> None:
         time.sleep(0.5)
 
 
+def caught_up(bootstrap: str, prefix: str) -> bool:
+    """The group committed every partition's end (what it commits is delivered)."""
+    return committed(bootstrap, prefix, prefix) == end_offsets(bootstrap, prefix, 6)
+
+
 @pytest.fixture
 def workers(
     kafka_bootstrap: str, es_url: str, prefix: str, tmp_path: Path
@@ -92,8 +105,7 @@ def workers(
     produce(kafka_bootstrap, prefix, lines(0, EVENTS), 6)
     settings = {
         "bootstrap": kafka_bootstrap, "topic": prefix, "group": prefix, "es_url": es_url,
-        "prefix": f"{prefix}-", "dlq_dir": str(tmp_path / "dlq"),
-        "input": {"session_timeout_secs": 6.0, "heartbeat_interval_secs": 1.0},
+        "prefix": f"{prefix}-",
     }
     group = Workers(settings, tmp_path)
     yield group
@@ -111,7 +123,7 @@ def test_three_workers_one_killed_every_record_indexed_once(
     wait_for(lambda: es_count(es_client, prefix) >= EVENTS // 3, "a third indexed")
     victim.kill()
     victim.wait()
-    wait_for(lambda: es_count(es_client, prefix) >= EVENTS, "every record indexed")
+    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "the group to commit every record")
     codes = workers.stop_all()
     assert (EVENTS, end_offsets(kafka_bootstrap, prefix, 6), [-9, 0, 0]) == (
         es_count(es_client, prefix), committed(kafka_bootstrap, prefix, prefix), codes)
@@ -128,9 +140,29 @@ def test_only_worker_killed_and_restarted_every_record_indexed_once(
     first.wait()
     killed_at = committed(kafka_bootstrap, prefix, prefix)
     workers.start()
-    wait_for(lambda: es_count(es_client, prefix) >= EVENTS, "every record indexed")
+    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "the group to commit every record")
     codes = workers.stop_all()
     assert (EVENTS, end_offsets(kafka_bootstrap, prefix, 6), [-9, 0], True) == (
         es_count(es_client, prefix), committed(kafka_bootstrap, prefix, prefix), codes,
         sum(killed_at.values()) < EVENTS,
+    )
+
+
+def test_workers_option_splits_the_partitions(
+    kafka_bootstrap: str, es_client: Elasticsearch, prefix: str, workers: Workers
+) -> None:
+    """``serve --workers 2``: two members of one group, each assigned partitions of its own,
+    all six covered; every record indexed once, offsets at the end."""
+    workers.start(workers=2)
+    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "the group to commit every record")
+    codes = workers.stop_all()
+    assigned: dict[str, set[str]] = {}  # every partition each worker process was given
+    for line in workers.log(0).splitlines():
+        if f"Kafka group {prefix!r}: pid" in line:
+            pid, _, parts = line.split(": pid ", 1)[1].partition(" assigned")
+            assigned.setdefault(pid, set()).update(parts.split())
+    assert (EVENTS, end_offsets(kafka_bootstrap, prefix, 6), [0], 2, 6, True) == (
+        es_count(es_client, prefix), committed(kafka_bootstrap, prefix, prefix), codes,
+        len(assigned), len(set().union(*assigned.values())),
+        all(assigned.values()),
     )
