@@ -113,7 +113,7 @@ def test_json_that_filebeat_decoded_becomes_a_json_line_again(shipped: dict[str,
     if "json" in shipped:
         del doc["message"]
     line = orjson.dumps(doc).decode()
-    event = filebeat_event("/archive/filebeat.ndjson", line, 0, AT)
+    event = filebeat_event("/archive/filebeat.ndjson", ContentIdentity(b""), line, 0, AT)
     assert ('{"level":"warn","message":"disk 91% full"}', False, []) == (
         event["message"], "json" in event, event.get("tags", []),
     )
