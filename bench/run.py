@@ -242,7 +242,8 @@ def available(settings: Settings) -> tuple[list[str], dict[str, str]]:
 
 
 def snapshot(rev: str, workdir: Path) -> tuple[Path | None, str]:
-    """``git archive`` lumberyard's packages at ``rev`` into ``workdir``; (path, commit)."""
+    """``git archive`` lumberyard's packages and the mappings/ templates (``serve`` installs
+    them) at ``rev`` into ``workdir``; (path, commit)."""
     if rev == "worktree":
         return None, "worktree"
     commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True,
@@ -252,7 +253,8 @@ def snapshot(rev: str, workdir: Path) -> tuple[Path | None, str]:
         tmp = workdir / f"src-{commit}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", commit, "pipeline", "parsers"], cwd=ROOT,
+        archive = subprocess.run(["git", "archive", commit, "pipeline", "parsers",
+                                  "mappings"], cwd=ROOT,
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
         tmp.rename(dest)

@@ -59,6 +59,24 @@ KafkaBootstrap = Annotated[
                  help="Kafka bootstrap servers."),
 ]
 
+DEFAULT_HTTP_HOST = "127.0.0.1"
+DEFAULT_HTTP_PORT = 9600
+"""``pipeline.observe.DEFAULT_HOST`` / ``DEFAULT_PORT``, written out so that building the
+command line imports no aiohttp (a test keeps them equal)."""
+HttpHost = Annotated[
+    str,
+    typer.Option("--http-host", envvar="LUMBERYARD_HTTP_HOST",
+                 help="Address of /metrics and /health (0.0.0.0 in a container)."),
+]
+HttpPort = Annotated[
+    int,
+    typer.Option("--http-port", envvar="LUMBERYARD_HTTP_PORT", min=0, max=65535,
+                 help="Port of /metrics, /health, /health/live, /health/ready."),
+]
+NoHttp = Annotated[
+    bool, typer.Option("--no-http", help="Do not serve /metrics and /health.")
+]
+
 DataDir = Annotated[
     Path,
     typer.Option(

@@ -325,25 +325,43 @@ def _filter(out: Translation, plugin: Plugin | Branch, when: str | None,
 
 def _json(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     source = text_of(plugin.get("source"))
+    target = text_of(plugin.get("target"))
     others = [a for a in plugin.attributes if a.name not in (
-        "source", "skip_on_invalid_json", "tag_on_failure", *_IGNORED)]
-    if source == "message" and when is None and not others:
+        "source", "target", "skip_on_invalid_json", "tag_on_failure", *_IGNORED)]
+    for attr in others:
+        out.note(attr.line, "unsupported", f"json option {attr.name!r}")
+    if source == "message" and when is None and target is None:
         out.note(plugin.line, "builtin", "json on message: lumberyard's built-in JSON grammar "
                  "parses '{...}' lines (tag _jsonparsefailure)")
         return
-    out.note(plugin.line, "unsupported", "json filter other than on [message] without target "
-             f"and condition (source={source!r}, options {[a.name for a in others]})")
+    if source is None or source == "message":
+        out.note(plugin.line, "unsupported", "json on [message] with a target or under a "
+                 "condition (the built-in JSON grammar reads every '{...}' line)")
+        return
+    decode: dict[str, Any] = {"source": source}
+    if target is not None:
+        decode["target"] = target
+    tags = plugin.get("tag_on_failure")
+    if tags is not None:
+        decode["tag_on_failure"] = _texts(tags)
+    rule: dict[str, Any] = {"__comment__": f"json at line {plugin.line}"}
+    if when is not None:
+        rule["when"] = when
+    rule["json_decode"] = decode
+    out.append(rule, "enrich", "field_rules")
 
 
 def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     match = plugin.get("match")
     pairs = _pairs(match) if match is not None else []
     fields = {f for f, _ in pairs}
-    if when is not None or fields - {"message"} or not pairs:
-        why = "under a condition on fields other than [message] =~" if when else (
-            "no match" if not pairs else f"matching {sorted(fields - {'message'})}")
+    if fields - {"message"} or not pairs:
+        why = "no match" if not pairs else f"matching {sorted(fields - {'message'})}"
         out.note(plugin.line, "unsupported", f"grok {why}: lumberyard's grammars read the line")
         return
+    if when is not None:
+        out.note(plugin.line, "info", f"grok under {when}: the grammar's `when`, tested on the "
+                 "event as it arrived (Beats/Kafka fields), before any other filter")
     patterns = [p for _, p in pairs]
     if patterns == [BUILTIN_GROK]:
         out.note(plugin.line, "builtin", "grok '[ts] LEVEL message': lumberyard's built-in "
@@ -367,6 +385,8 @@ def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
         }
         if regex is not None:
             grammar["when_regex"] = regex
+        if when is not None:
+            grammar["when"] = when
         out.append(grammar, "parsers", "grammars")
         for name in _captures(pattern, out.config["parsers"], plugin.line, out):
             out.fields.setdefault(name, plugin.line)
@@ -430,9 +450,9 @@ _DATE_FORMATS: list[tuple[int, str, list[str], str | None]] = []
 def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     match = _texts(plugin.get("match"))
     target = text_of(plugin.get("target"))
-    if when is not None or not match or target not in (None, "@timestamp"):
-        out.note(plugin.line, "unsupported", "date under a condition, without match or with a "
-                 "target other than @timestamp")
+    if not match or target not in (None, "@timestamp"):
+        out.note(plugin.line, "unsupported", "date without match or with a target other than "
+                 "@timestamp")
         return
     zone = text_of(plugin.get("timezone"))
     if zone is not None:
@@ -441,14 +461,19 @@ def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
         if attr.name not in ("match", "target", "timezone", "tag_on_failure", "locale",
                              *_IGNORED):
             out.note(attr.line, "unsupported", f"date option {attr.name!r}")
-    out.config.setdefault("__dates__", []).append((plugin.line, match[0], match[1:]))
+    out.config.setdefault("__dates__", []).append((plugin.line, match[0], match[1:], when))
 
 
 def _dates_to_grammars(out: Translation) -> None:
     """The date filter reads a captured field: it sets the grammars' timestamp field/formats."""
     dates = out.config.pop("__dates__", [])
-    grammars = out.config.get("parsers", {}).get("grammars", [])
-    for line, name, formats in dates:
+    every = out.config.get("parsers", {}).get("grammars", [])
+    for line, name, formats, when in dates:
+        grammars = [g for g in every if when is None or g.get("when") == when]
+        if when is not None and not grammars:
+            out.note(line, "unsupported", f"date under {when}: no grok grammar under the same "
+                     "condition captures its field")
+            continue
         if not grammars:
             if name == "timestamp" and formats == ["ISO8601"]:
                 out.note(line, "builtin", "date ISO8601 on timestamp: lumberyard sets "

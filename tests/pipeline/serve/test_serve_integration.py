@@ -58,13 +58,15 @@ class Serve:
     def __init__(self, tmp_path: Path, prefix: str, es_url: str, *extra: str,
                  config_text: str = "") -> None:
         self.port = free_port()
+        self.http_port = free_port()  # /metrics and /health: never the shared default 9600
         config = tmp_path / "lumberyard.toml"
         config.write_text('[enrich]\nindex_prefix = "overridden-by-the-option-"\n' + config_text,
                           encoding="utf-8")
         argv = [LUMBERYARD, "serve", "--config", str(config), "--index-prefix", prefix,
                 "--es-url", es_url,
                 "--beats-host", "127.0.0.1", "--beats-port", str(self.port),
-                "--data-dir", str(tmp_path / "data"), *extra]
+                "--data-dir", str(tmp_path / "data"), "--http-port", str(self.http_port),
+                *extra]
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True)
         self.lines: list[str] = []
