@@ -325,14 +325,30 @@ def _filter(out: Translation, plugin: Plugin | Branch, when: str | None,
 
 def _json(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     source = text_of(plugin.get("source"))
+    target = text_of(plugin.get("target"))
     others = [a for a in plugin.attributes if a.name not in (
-        "source", "skip_on_invalid_json", "tag_on_failure", *_IGNORED)]
-    if source == "message" and when is None and not others:
+        "source", "target", "skip_on_invalid_json", "tag_on_failure", *_IGNORED)]
+    for attr in others:
+        out.note(attr.line, "unsupported", f"json option {attr.name!r}")
+    if source == "message" and when is None and target is None:
         out.note(plugin.line, "builtin", "json on message: lumberyard's built-in JSON grammar "
                  "parses '{...}' lines (tag _jsonparsefailure)")
         return
-    out.note(plugin.line, "unsupported", "json filter other than on [message] without target "
-             f"and condition (source={source!r}, options {[a.name for a in others]})")
+    if source is None or source == "message":
+        out.note(plugin.line, "unsupported", "json on [message] with a target or under a "
+                 "condition (the built-in JSON grammar reads every '{...}' line)")
+        return
+    decode: dict[str, Any] = {"source": source}
+    if target is not None:
+        decode["target"] = target
+    tags = plugin.get("tag_on_failure")
+    if tags is not None:
+        decode["tag_on_failure"] = _texts(tags)
+    rule: dict[str, Any] = {"__comment__": f"json at line {plugin.line}"}
+    if when is not None:
+        rule["when"] = when
+    rule["json_decode"] = decode
+    out.append(rule, "enrich", "field_rules")
 
 
 def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
