@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import queue
 import signal
 import time
 from collections import Counter
@@ -266,16 +265,19 @@ def _collect(tally: Tally, source: FileInput, chain: Chain, sink: Output) -> Non
 
 
 class _QueueUnits:
-    """Adapts a multiprocessing queue of units (``None`` = stop) to :class:`Units`."""
+    """Adapts a multiprocessing queue of units (``None`` = stop) to :class:`Units`.
+
+    Waits for the end marker however long the queue stalls (a busy parent, a slow pickling of
+    a large plan): the parent puts one ``None`` per worker after the units, and a worker dies
+    with its parent, so the wait always ends. It runs off the event loop (FileInput asks for
+    the next unit in a thread), so the sending tasks go on meanwhile.
+    """
 
     def __init__(self, source: Any) -> None:
         self._source = source
 
     def get(self) -> FileUnit | None:
-        try:
-            unit: FileUnit | None = self._source.get(timeout=5.0)
-        except queue.Empty:
-            return None
+        unit: FileUnit | None = self._source.get()
         return unit
 
 

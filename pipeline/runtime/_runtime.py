@@ -239,7 +239,8 @@ class Runtime:
 
     async def _pump(self, source: Input) -> None:
         """Batches of ``source`` through the processor into the output; reconnects with
-        backoff on :class:`NotConnected`; another input error ends this input only."""
+        backoff on :class:`NotConnected`; another input error (or an ``OSError`` the input
+        did not translate, such as a port already in use) ends this input only."""
         state = self.states[source.name]
         attempt = 0
         while True:
@@ -257,7 +258,7 @@ class Runtime:
                     return
             except _OutputFailed:
                 return
-            except LumberyardError as exc:
+            except (LumberyardError, OSError) as exc:  # OSError: an input's untranslated I/O
                 state.failure = f"{type(exc).__name__}: {exc}"
                 state.counters.errors["input_failed"] += 1
                 log.error("input %s failed: %s", source.name, state.failure)

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import InputError, LimitExceeded, ProtocolError
+from pipeline.ids import Occurrences
 from pipeline.inputs.beats._codec import DEFAULT_STEP_BYTES, Decoder, Window, encode_ack
 from pipeline.inputs.beats._config import BeatsInputConfig
 from pipeline.inputs.beats._events import window_events
@@ -226,6 +227,8 @@ class _Connection(asyncio.BufferedProtocol):
         self.serial = serial
         self.peer = "?"
         self.stream = f"beats:?#{serial}"
+        self.seen = Occurrences()
+        """Anonymous events (no path, no offset) seen on this connection: their ids count them."""
         self.transport: asyncio.Transport | None = None
         self._buffer = owner.read_buffer
         self._want = 0
@@ -403,7 +406,7 @@ class _Connection(asyncio.BufferedProtocol):
         self.pending.append(pending)
         self._pending_bytes += window.nbytes
         received_at = datetime.now(UTC).isoformat(timespec="milliseconds")
-        events = window_events(window, self.owner.name, received_at)
+        events = window_events(window, self.owner.name, received_at, self.seen)
         if not events:
             self._acknowledge(pending)
             return
