@@ -224,6 +224,7 @@ def _follow(
     finally:
         display.close()
         summary.events_read = state.events
+        summary.ranges_unfinished = state.units_total - state.units_finished
         untallied = [w for w in (*fleet.processes, *fleet.threads) if w not in fleet.tallied]
         summary.unknown_workers = sorted({*summary.unknown_workers, *untallied})
 

@@ -14,6 +14,7 @@ import gzip
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -224,3 +225,23 @@ def test_retrying_through_an_outage_is_said_and_shown_then_everything_lands(
     count = es_client.count(index=f"{unique_name}*")["count"]
     said = "".join(seen) + rest
     assert (0, 2000, True) == (running.returncode, count, "delivering again" in said), said
+
+
+@pytest.mark.timeout(600)
+def test_kafka_unreachable_the_summary_shows_what_was_not_sent(tmp_path: Path) -> None:
+    """--to-kafka with no broker at the address: the worker's error, and the file counted as
+    a range not finished (not a clean "0 undelivered, reconciled")."""
+    log = tmp_path / "app.log"
+    log.write_bytes(lines(10))
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    run = subprocess.run(
+        [LUMBERYARD, "reprocess", str(log), "--to-kafka", "logs", "--kafka-bootstrap",
+         f"127.0.0.1:{port}", "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, check=False)
+    out = " ".join(run.stdout.split())
+    assert (1, True, True) == (
+        run.returncode, "ranges not finished (resume next run) │ 1" in out,
+        f"failed: NotConnected: Kafka at 127.0.0.1:{port}" in out), out
