@@ -7,8 +7,7 @@ WORKDIR /opt/lumberyard
 COPY pyproject.toml constraints.txt README.md ./
 COPY parsers ./parsers
 COPY pipeline ./pipeline
-COPY mappings ./mappings
-# Editable: the index templates are read from /opt/lumberyard/mappings next to the package.
+# The index templates are package data (pipeline/setup/mappings/), shipped with the package.
 RUN /opt/venv/bin/pip install -c constraints.txt -e . \
     && /opt/venv/bin/lumberyard --help >/dev/null
 

@@ -252,6 +252,12 @@ def _handle(
     elif kind == "finished":
         state.units_finished += 1
         display.finished(message[1])
+    elif kind == "retrying":
+        _, worker, status = message
+        if status is None:
+            state.retrying.pop(worker, None)
+        else:
+            state.retrying[worker] = status
     elif kind == "problem":
         summary.add_problem(Problem(message[1], message[2]))
     elif kind == "fatal":

@@ -20,3 +20,11 @@ def test_kafka_input_adds_the_kafka_check() -> None:
 def test_beats_to_kafka_checks_kafka_instead() -> None:
     probes = _probes(parse_config("[beats_to_kafka]\nenabled = true\n", "c", {}))
     assert (False, True) == (probes.elasticsearch is not None, probes.kafka is not None)
+
+
+def test_cli_defaults_are_the_endpoints() -> None:
+    """The CLI writes the endpoint's defaults out (no aiohttp import to build it): equal."""
+    from pipeline.cli.common import DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT
+    from pipeline.observe import DEFAULT_HOST, DEFAULT_PORT
+
+    assert (DEFAULT_HOST, DEFAULT_PORT) == (DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT)
