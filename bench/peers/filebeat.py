@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.lumber_targets import FAST_FLUSH_SECS
 from bench.peers._job import BATCH_DOCS, Job, Launch
+from bench.peers._serve import FAST_FLUSH_SECS
 
 NAMES = ("filebeat-es", "filebeat-lumberyard", "filebeat-lumberyard-flush20ms")
 ES_VERSION_ANSWER = {
@@ -88,7 +88,7 @@ def available() -> str | None:
 
 def serve_available() -> str | None:
     """Why Filebeat -> ``lumberyard serve`` cannot run here, or None."""
-    from bench.lumber_targets import serve_missing
+    from bench.peers._serve import serve_missing
 
     return serve_missing() or available()
 
@@ -229,8 +229,8 @@ def serve_argv(job: Job, port: int, workers: int, flush_secs: float | None = Non
     """``lumberyard serve`` on 127.0.0.1:port into the job's Elasticsearch and index prefix
     (Filebeat's input joins multiline records before sending, as in both architectures), with
     the bulk flush interval ``flush_secs`` when given (else the default)."""
-    from bench.lumber_targets import serve_argv as argv
-    from bench.lumber_targets import serve_config
+    from bench.peers._serve import serve_argv as argv
+    from bench.peers._serve import serve_config
 
     config = serve_config(job.workdir, job.index_prefix, flush_secs)
     return argv(config, job.url, str(port), workers, job.workdir / "lumberyard-data")
