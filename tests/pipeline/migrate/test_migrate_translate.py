@@ -109,6 +109,15 @@ def test_kv_becomes_a_field_rule() -> None:
     assert [] == _unsupported(notes)
 
 
+def test_json_on_another_field_becomes_a_field_rule() -> None:
+    """json { source => "payload" target => "doc" } is a field rule's json decode."""
+    data, notes = _toml('filter { json { source => "payload" target => "doc" '
+                        'tag_on_failure => ["_bad"] } }')
+    decode = {"source": "payload", "target": "doc", "tag_on_failure": ["_bad"]}
+    assert [{"json_decode": decode}] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)
+
+
 def test_elasticsearch_output_options() -> None:
     """hosts, a static index prefix, credentials and the CA carry over."""
     data, notes = _toml('output { elasticsearch { hosts => ["es1:9200", "https://es2:9200"] '
@@ -150,7 +159,7 @@ def test_inputs() -> None:
      "  } }", 3),
     ("output {\n  kafka { topic_id => \"x\" } }", 2),
     ("filter {\n  mutate {\n    split => { \"a\" => \",\" } } }", 3),
-    ("filter {\n  json { source => \"payload\" } }", 2),
+    ("filter {\n  json { source => \"message\" target => \"doc\" } }", 2),
     ("filter {\n  mutate { add_field => { \"day\" => \"%{+YYYY.MM.dd}\" } } }", 2),
 ])
 def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int) -> None:
