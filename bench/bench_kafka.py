@@ -184,6 +184,39 @@ def run_once(args: argparse.Namespace, node: object, data: list[bytes], workers:
                     series)
 
 
+def input_only(args: argparse.Namespace, data: list[bytes]) -> None:
+    """The Kafka input alone (records -> events, batches acked at once, offsets committed): its
+    CPU-seconds per 1M records in this process, to set against serve's whole pipeline."""
+    import asyncio
+    import resource
+
+    from pipeline.dlq import DeadLetterQueue
+    from pipeline.inputs.kafka import KafkaInput, KafkaInputConfig
+
+    topic = f"bench-kafka-input-{uuid.uuid4().hex[:8]}"
+    fill_topic(args.bootstrap, topic, args.partitions, data)
+
+    async def consume(dlq: DeadLetterQueue) -> float:
+        source = KafkaInput(KafkaInputConfig(bootstrap_servers=args.bootstrap, topics=[topic],
+                                             group=topic), dlq)
+        seen, before = 0, resource.getrusage(resource.RUSAGE_SELF)
+        async for batch in source.batches():
+            seen += len(batch.events)
+            batch.ack()
+            if seen >= len(data):
+                await source.stop()
+        await source.close()
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dlq = DeadLetterQueue(Path(tmp))
+        cpu = asyncio.run(consume(dlq))
+        dlq.close()
+    print(f"Kafka input alone: {len(data):,} records, {cpu:.1f} CPU-s, "
+          f"{cpu * 1e6 / len(data):.1f} CPU-s per 1M records", flush=True)
+
+
 def chart(runs: list[KafkaRun], path: Path) -> None:
     import matplotlib
 
@@ -210,8 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
     parser.add_argument("--timeout-secs", type=float, default=1800)
+    parser.add_argument("--input-only", action="store_true",
+                        help="measure the Kafka input alone (no chain, no Elasticsearch)")
     args = parser.parse_args(argv)
     data = values(args.events)
+    if args.input_only:
+        input_only(args, data)
+        return 0
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench-kafka-") as tmp:
