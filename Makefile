@@ -28,13 +28,16 @@ lint: setup
 	$(VENV)/bin/ruff check pipeline parsers tests
 	$(VENV)/bin/mypy pipeline parsers
 
-## demo: the whole flow on the local stack: stack up, templates, 20k sample log lines shipped
-## through lumberyard, the queries Kibana issues; Ctrl-C stops it (DEMO_LINES to change the size)
+## demo: the live job on the local stack: stack up, templates, `lumberyard serve` (Beats + Kafka)
+## in the background, a genuine Filebeat (built once, cached) tailing logs that keep being written,
+## an archive reprocessed and another sent through Kafka, then what landed; Ctrl-C stops it all
 DEMO_LINES ?= 20000
 demo: setup
 	mkdir -p .stack/demo
 	$(PY) -m bench.corpus --lines $(DEMO_LINES) --seed 7 --gzip .stack/demo/app.log.gz
-	$(VENV)/bin/lumberyard demo --logs .stack/demo/app.log.gz --config examples/lumberyard.toml
+	$(PY) -m bench.corpus --lines 2000 --seed 8 .stack/demo/kafka.log
+	$(VENV)/bin/lumberyard demo --logs .stack/demo/app.log.gz --kafka-logs .stack/demo/kafka.log \
+		--config examples/lumberyard.toml
 
 ## bench: throughput benchmarks (FULL=1 for the long version); bench.lumber measures the Beats
 ## (Lumberjack) input with go-lumber's tst-send against tst-lj and lumberyard serve

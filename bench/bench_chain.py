@@ -26,7 +26,7 @@ import orjson
 from bench.corpus import generate
 from pipeline.config import LumberyardConfig
 from pipeline.errors import DropEvent
-from pipeline.ids import file_source_id
+from pipeline.ids import ContentIdentity
 from pipeline.runtime import METADATA, Batch, Chain, Event, Step
 from pipeline.steps import build_steps
 
@@ -40,13 +40,14 @@ def file_events(lines: list[str], path: str = "/var/log/app/app.log") -> list[Ev
     """Events as the files input makes them (``plain_event``), offsets advancing per line."""
     events: list[Event] = []
     offset = 0
+    identity = ContentIdentity("\n".join(lines[:64]).encode())
     for line in lines:
         events.append(
             {
                 "message": line,
                 "log": {"file": {"path": path}, "offset": offset},
                 METADATA: {
-                    "source_id": file_source_id(path, offset),
+                    "source_id": identity.source_id(offset, line),
                     "input": "files",
                     "received_at": RECEIVED_AT,
                 },

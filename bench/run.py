@@ -242,7 +242,9 @@ def available(settings: Settings) -> tuple[list[str], dict[str, str]]:
 
 
 def snapshot(rev: str, workdir: Path) -> tuple[Path | None, str]:
-    """``git archive`` lumberyard's packages at ``rev`` into ``workdir``; (path, commit)."""
+    """``git archive`` lumberyard's packages (and, at revisions from before they moved into
+    ``pipeline/setup/``, the root ``mappings/`` templates ``serve`` installs) at ``rev`` into
+    ``workdir``; (path, commit)."""
     if rev == "worktree":
         return None, "worktree"
     commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True,
@@ -252,7 +254,11 @@ def snapshot(rev: str, workdir: Path) -> tuple[Path | None, str]:
         tmp = workdir / f"src-{commit}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", commit, "pipeline", "parsers"], cwd=ROOT,
+        old_mappings = subprocess.run(["git", "ls-tree", "--name-only", commit, "mappings"],
+                                      cwd=ROOT, capture_output=True, text=True,
+                                      check=True).stdout.strip()
+        parts = ["pipeline", "parsers", *(["mappings"] if old_mappings else [])]
+        archive = subprocess.run(["git", "archive", commit, *parts], cwd=ROOT,
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
         tmp.rename(dest)

@@ -33,6 +33,7 @@ def _lumberyard(config: Path | None) -> Callable[[list[str]], int]:
     """A pass over records as a reprocess worker makes it: the file input's events in batches,
     ``Chain.apply`` (parse -> enrich -> route -> id, step by step over each batch), then the
     bulk encoder; returns documents encoded."""
+    from pipeline.ids import ContentIdentity
     from pipeline.inputs._events import plain_events
     from pipeline.outputs.elasticsearch._encoder import BulkEncoder
     from pipeline.reprocess._job import Job, build_chain
@@ -44,12 +45,13 @@ def _lumberyard(config: Path | None) -> Callable[[list[str]], int]:
 
     def run(records: list[str]) -> int:
         done, offset = 0, 0
+        identity = ContentIdentity("\n".join(records[:64]).encode())
         for start in range(0, len(records), BATCH_RECORDS):
             pairs = []
             for record in records[start : start + BATCH_RECORDS]:
                 pairs.append((record, offset))
                 offset += len(record) + 1
-            batch = chain.apply(Batch(plain_events("/bench/corpus.log", pairs, received)))
+            batch = chain.apply(Batch(plain_events("/bench/corpus.log", identity, pairs, received)))
             for event in batch.events:
                 encode(event)
             done += len(batch.events)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["DEFAULT_CONTINUATION", "GrammarSpec", "MultilineConfig", "ParsersConfig"]
 
@@ -78,6 +78,11 @@ class GrammarSpec(BaseModel):
         default=None,
         description="Only try this grammar on lines where this regex is found."
     )
+    when: str | None = Field(
+        default=None,
+        description="Only try this grammar on events where this Logstash condition holds, "
+        "over the fields the event arrived with (e.g. '[fields][log_type] == \"nginx\"').",
+    )
     timestamp_field: str = Field(
         default="timestamp",
         description="Captured field holding the event time (ISO 8601 unless timestamp_formats)."
@@ -92,6 +97,20 @@ class GrammarSpec(BaseModel):
         description="Tags a line gets when this grammar applied to it (its when_* held) but no "
         "user grammar matched (Logstash grok's tag_on_failure, e.g. _grokparsefailure).",
     )
+
+    @field_validator("when")
+    @classmethod
+    def _condition(cls, value: str | None) -> str | None:
+        """A condition that does not parse fails the config load, with its column."""
+        if value is not None:
+            from pipeline.errors import ConfigError  # noqa: PLC0415 - only with `when`
+            from pipeline.steps._rules import compile_when  # noqa: PLC0415
+
+            try:
+                compile_when(value, "condition")
+            except ConfigError as exc:
+                raise ValueError(str(exc)) from exc
+        return value
 
 
 class ParsersConfig(BaseModel):

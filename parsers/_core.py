@@ -11,7 +11,7 @@ skip them and count them (:attr:`ParseCounts.blank`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -105,6 +105,8 @@ class _UserGrammar:
     timestamp_field: str
     stamp: Callable[[str], datetime | None]
     tag_on_failure: tuple[str, ...] = ()
+    when: Callable[[Any], bool] | None = None
+    """The grammar's ``when`` condition over the arriving event's fields (``None``: always)."""
 
 
 def _cut(raw: bytes, limit: int) -> bytes:
@@ -129,6 +131,8 @@ class Parsers:
         self._flavour: Flavour = "v1" if self.config.ecs_compatibility == "v1" else "legacy"
         self._user = tuple(self._compile(i, spec) for i, spec in enumerate(self.config.grammars))
         self._builtin_only = not self._user
+        self.needs_event = any(g.when is not None for g in self._user)
+        """True when a grammar has a ``when`` condition: callers pass the event to parse."""
         if self.config.multiline is not None:
             MultilineJoiner[object](self.config.multiline)  # fail at startup on a bad pattern
 
@@ -153,8 +157,13 @@ class Parsers:
         stamp: Callable[[str], datetime | None] = self._stamp
         if spec.timestamp_formats != ["ISO8601"]:
             stamp = date_parser(spec.timestamp_formats, zone(self.config.timezone), self._stamp)
+        when = None
+        if spec.when is not None:
+            from pipeline.steps._rules import compile_when  # noqa: PLC0415 - only with `when`
+
+            when = compile_when(spec.when, f"parsers.grammars[{index}].when ({spec.name!r})")
         return _UserGrammar(spec.name, matcher, applies, spec.timestamp_field, stamp,
-                            tuple(spec.tag_on_failure))
+                            tuple(spec.tag_on_failure), when)
 
     @property
     def grammar_names(self) -> list[str]:
@@ -172,12 +181,15 @@ class Parsers:
         """True for empty / whitespace-only lines (they are skipped and counted, not events)."""
         return not line.strip()
 
-    def parse(self, line: str | bytes) -> ParseResult:  # noqa: PLR0911, PLR0912 - inlined
+    def parse(  # noqa: PLR0911, PLR0912 - inlined
+        self, line: str | bytes, event: Mapping[str, Any] | None = None
+    ) -> ParseResult:
         """Parse one line (a trailing newline is ignored). Never raises.
 
         The two common cases, a clean ASCII ``{...}`` or ``[...`` line with no user grammars,
         are written out inline: this runs once per event and every call or attribute lookup
-        shows in the throughput. Everything else takes :meth:`_parse`.
+        shows in the throughput. Everything else takes :meth:`_parse`. ``event`` (the event
+        as it arrived) is what grammars with a ``when`` condition test.
         """
         if type(line) is bytes and line.isascii():  # decoded once, here
             line = line.decode("ascii")
@@ -228,9 +240,9 @@ class Parsers:
                 when = self._stamp(stamp)
                 return ParseResult(line, found, when,
                                    [] if when is not None else ["_dateparsefailure"], "bracketed")
-        return self._parse(line)
+        return self._parse(line, event)
 
-    def _parse(self, line: str | bytes) -> ParseResult:  # noqa: PLR0911, PLR0912 - one dispatch
+    def _parse(self, line: str | bytes, event: Mapping[str, Any] | None = None) -> ParseResult:  # noqa: PLR0911, PLR0912 - one dispatch
         """Every line :meth:`parse` does not answer inline: repair, user grammars, dispatch."""
         tags: list[str]
         if type(line) is str and line.isascii() and len(line) <= self._max and (
@@ -244,7 +256,7 @@ class Parsers:
         if not text or (text[0].isspace() and text.isspace()):
             return ParseResult(text, {}, None, tags, BLANK)
         if self._user:
-            matched = self._try_user(text, tags)
+            matched = self._try_user(text, tags, event)
             if matched is not None:
                 return matched
         first = text[0] if not text[0].isspace() else text.lstrip()[0]
@@ -273,13 +285,16 @@ class Parsers:
             return ParseResult(text, found, when, tags, "bracketed")
         return self._plain(text, tags, first)
 
-    def _try_user(self, text: str, tags: list[str]) -> ParseResult | None:
+    def _try_user(self, text: str, tags: list[str], event: Mapping[str, Any] | None = None
+                  ) -> ParseResult | None:
         """The first user grammar that applies and matches, or ``None`` (then the failure tags
         of the grammars that applied are added). A grammar that runs out of its time budget
         tags the line ``_groktimeout`` and ends the user grammars for it (as Logstash's grok
         does); the built-in ones still parse it."""
         failed: list[str] = []
         for grammar in self._user:
+            if grammar.when is not None and (event is None or not grammar.when(_Arrived(event))):
+                continue
             try:
                 if not grammar.applies(text):
                     continue
@@ -336,6 +351,23 @@ class Parsers:
         if isinstance(line, str):
             return self._decode(line.encode("utf-8", "surrogatepass"))
         return self._decode(bytes(line))
+
+
+class _Arrived:
+    """The arriving event's fields for a grammar's ``when`` (``[a][b]`` walks the dicts)."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: Mapping[str, Any]) -> None:
+        self.event = event
+
+    def get(self, path: tuple[str, ...]) -> Any:
+        node: Any = self.event
+        for part in path:
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        return node
 
 
 def _always(text: str) -> bool:

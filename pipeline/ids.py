@@ -1,8 +1,28 @@
-"""Deterministic document ids: the same source event always gets the same ``_id``.
+"""Source identity and deterministic document ids: the one rule every input follows.
 
-An ``_id`` is a short hash of the event's *source identity* (where it was read from), so a
-re-run, a replay or a redelivery written with the ``create`` op lands on the document that is
-already there (409, counted as success) instead of adding a duplicate.
+An event's ``_id`` is a hash of its *source identity*: what identifies the bytes it was read
+from. A re-run, a replay or a redelivery (written with ``create``) of the same bytes lands on
+the document already there (409, counted as success); two different events never share one.
+
+The rule, per kind of source (docs/fields.md says the same for users):
+
+* **Lines with content offsets** (files, archives, stdin): the *content* of the stream, never
+  its name. ``file`` + a hash of the first :data:`FINGERPRINT_BYTES` of content (all of it
+  when shorter) + the line's offset (counted in decompressed bytes) + the line's own bytes.
+  The same content renamed, moved or recompressed gives the same ids; a new file at the same
+  path differs in its head or, past an identical head, in the line bytes at an offset. (A
+  file shorter than the fingerprint that grows gets new ids for the lines it had: Filebeat's
+  fingerprint identity does not read such files at all.)
+* **Beats events**: what the shipper says about where the line was (``host.name``,
+  ``log.file.path``, ``log.offset`` and, where sent, ``log.file.inode`` / ``device_id`` /
+  ``fingerprint``) + the message bytes: a resend of a window gives the same ids, a rotated
+  file (same path, offsets from 0 again) gives others because its lines differ.
+* **Kafka records**: the source identity they carry (a key lumberyard published, a Filebeat
+  event in the value) so an upstream resend at a new offset is still a 409; otherwise topic +
+  partition + offset.
+* **Anonymous events** (no path, no offset: e.g. go-lumber's ``tst-send``): the hash of the
+  event's bytes + how many times those bytes occurred before in the same stream
+  (:class:`Occurrences`), so duplicates in the data stay duplicates, a replay is harmless.
 """
 
 from __future__ import annotations
@@ -15,6 +35,11 @@ from typing import Any
 _SEP = b"\x00"
 """Separates the parts of a source identity; NUL never occurs in paths, topics or host names."""
 
+FINGERPRINT_BYTES = 1024
+"""Content bytes that identify a file (Filebeat's ``fingerprint`` file identity reads 1 KiB)."""
+
+CARRIED_KINDS = (b"file\x00", b"beats\x00", b"kafka\x00", b"anon\x00")
+"""How every identity built here starts: a Kafka key starting so is a carried identity."""
 
 _BLAKE2B_128 = hashlib.blake2b(digest_size=16)
 """An empty blake2b-128 state: copying it is cheaper than building one from its parameters."""
@@ -34,35 +59,136 @@ def document_id(source_id: bytes) -> str:
     return _b2a_base64(state.digest()).translate(_URLSAFE, b"=\n").decode()
 
 
-def file_source_id(path: str, offset: int) -> bytes:
-    """Identity of the line starting at byte ``offset`` of the file ``path``."""
-    return file_source_prefix(path) + b"%d" % offset
+def _digest(data: bytes) -> bytes:
+    state = _BLAKE2B_128.copy()
+    state.update(data)
+    return state.hexdigest().encode()
 
 
-def file_source_prefix(path: str) -> bytes:
-    """What :func:`file_source_id` puts before the offset: once per file, not per line."""
-    return _SEP.join((b"file", path.encode("utf-8", "surrogateescape"), b""))
+class ContentIdentity:
+    """Identities of the lines of one content stream (a file, an archive, stdin).
+
+    ``head`` is the first :data:`FINGERPRINT_BYTES` of the content (all of it when shorter):
+    readers take it from the file's inspection, or for stdin hold the first blocks until they
+    make it (or the stream ends), so no timing of the producer's writes decides an id.
+    """
+
+    __slots__ = ("_fingerprint",)
+
+    def __init__(self, head: bytes) -> None:
+        self._fingerprint = _SEP.join((b"file", _digest(head[:FINGERPRINT_BYTES]), b""))
+
+    def prefix(self, offset: int) -> bytes:
+        """What precedes the line bytes in the identity of the line at ``offset``."""
+        return self._fingerprint + b"%d\x00" % offset
+
+    def source_id(self, offset: int, line: str) -> bytes:
+        """Identity of the line (or joined multiline event) ``line`` starting at ``offset``."""
+        return self.prefix(offset) + line.encode("utf-8", "surrogateescape")
+
+
+def file_source_id(head: bytes, offset: int, line: str) -> bytes:
+    """Identity of ``line`` at ``offset`` of the content that starts with ``head``."""
+    return ContentIdentity(head).source_id(offset, line)
 
 
 def kafka_source_id(topic: str, partition: int, offset: int) -> bytes:
-    """Identity of the record at ``offset`` of ``topic``/``partition``."""
+    """Identity of the record at ``offset`` of ``topic``/``partition`` (no carried identity)."""
     return _SEP.join((b"kafka", topic.encode(), str(partition).encode(), str(offset).encode()))
 
 
-def beats_source_id(event: Mapping[str, Any], raw: bytes) -> bytes:
-    """Identity of a Beats event: host + ``log.file.path`` + ``log.offset``, else its raw bytes.
+def kafka_record_source_id(
+    topic: str, partition: int, offset: int, key: bytes | None, event: Mapping[str, Any] | None
+) -> bytes:
+    """Identity of a Kafka record: the one it carries, else its topic/partition/offset.
 
-    Filebeat resends a window after a lost ACK with the same host, path and offset, so those
-    identify the line; events without them (e.g. from other beats) fall back to their bytes.
+    A record carries one when its ``key`` is an identity built here (lumberyard's
+    ``--to-kafka`` and Beats-to-Kafka key records by it) or its decoded value ``event`` is a
+    Beats event that names where its line was (Filebeat's ``output.kafka``).
     """
-    host = _dig(event, "host", "name")
+    if key is not None and key.startswith(CARRIED_KINDS):
+        return key
+    located = beats_located_source_id(event) if event is not None else None
+    return located if located is not None else kafka_source_id(topic, partition, offset)
+
+
+def beats_source_id(
+    event: Mapping[str, Any], raw: bytes, seen: Occurrences | None = None
+) -> bytes:
+    """Identity of a Beats event: where its line was (host, file, offset) + its message.
+
+    Filebeat resends a window after a lost ACK with the same host, path, offset and message,
+    so those identify it; a rotated file restarts its offsets but not its lines. An event that
+    says nothing of where it was is anonymous: its ``raw`` bytes + their occurrence count in
+    the stream ``seen`` (one per connection; without it, every such event counts as a first).
+    """
+    located = beats_located_source_id(event)
+    if located is not None:
+        return located
+    return anonymous_source_id(raw, seen.count(raw) if seen is not None else 1)
+
+
+def beats_located_source_id(event: Mapping[str, Any]) -> bytes | None:
+    """The Beats identity of an event that names where its line was, else ``None``."""
+    located = _beats_location(event)
+    return None if located is None else located + _message_bytes(event)
+
+
+def anonymous_source_id(raw: bytes, occurrence: int) -> bytes:
+    """Identity of the ``occurrence``-th (from 1) appearance of ``raw`` in a stream."""
+    return _SEP.join((b"anon", _digest(raw), b"%d" % occurrence))
+
+
+class Occurrences:
+    """How often each payload has occurred so far in one stream (for anonymous events).
+
+    Keeps a 16-byte digest per distinct payload: a stream of many distinct anonymous events
+    holds ~100 bytes each for its lifetime (one Beats connection).
+    """
+
+    __slots__ = ("_counts",)
+
+    def __init__(self) -> None:
+        self._counts: dict[bytes, int] = {}
+
+    def count(self, raw: bytes) -> int:
+        """Count one more ``raw``; returns its occurrence number (1 the first time)."""
+        state = _BLAKE2B_128.copy()
+        state.update(raw)
+        digest = state.digest()
+        n = self._counts.get(digest, 0) + 1
+        self._counts[digest] = n
+        return n
+
+
+def _beats_location(event: Mapping[str, Any]) -> bytes | None:
+    """``beats`` + host + file identity + path + offset, or ``None`` without path and offset."""
     log = event.get("log")
-    path = _dig(log, "file", "path") if isinstance(log, Mapping) else None
-    offset = log.get("offset") if isinstance(log, Mapping) else None
-    if isinstance(host, str) and isinstance(path, str) and _is_offset(offset):
-        parts = (b"beats", host.encode(), path.encode("utf-8", "surrogateescape"))
-        return _SEP.join((*parts, str(offset).encode()))
-    return b"beats-raw" + _SEP + raw
+    if not isinstance(log, Mapping):
+        return None
+    file = log.get("file")
+    path = file.get("path") if isinstance(file, Mapping) else None
+    offset = log.get("offset")
+    if not isinstance(path, str) or not _is_offset(offset):
+        return None
+    assert isinstance(file, Mapping)  # path came from it
+    host = _dig(event, "host", "name")
+    parts = [b"beats", _text(host)]
+    parts += [_text(file.get(key)) for key in ("device_id", "inode", "fingerprint")]
+    parts += [path.encode("utf-8", "surrogateescape"), str(offset).encode(), b""]
+    return _SEP.join(parts)
+
+
+def _message_bytes(event: Mapping[str, Any]) -> bytes:
+    message = event.get("message")
+    return message.encode("utf-8", "surrogateescape") if isinstance(message, str) else b""
+
+
+def _text(value: object) -> bytes:
+    """A scalar as bytes for an identity part (absent = empty)."""
+    if value is None or isinstance(value, Mapping | list):
+        return b""
+    return str(value).encode("utf-8", "surrogateescape")
 
 
 def _dig(mapping: Mapping[str, Any], outer: str, inner: str) -> object:

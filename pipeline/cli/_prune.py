@@ -52,10 +52,11 @@ def register(app: typer.Typer) -> None:
         from pipeline.config import load_config  # noqa: PLC0415
         from pipeline.retention import delete_indices, plan_prune, prefix_indices  # noqa: PLC0415
 
-        prefix = load_config(config).enrich.index_prefix
+        settings = load_config(config)
+        prefix = settings.enrich.index_prefix
         conn = es_connection(
             url=es_url, api_key=es_api_key, user=es_user, password=es_password,
-            password_file=es_password_file, ca=es_ca,
+            password_file=es_password_file, ca=es_ca, base=settings.elasticsearch.connection(),
         )
         today = datetime.now(UTC).date()
         with Elasticsearch(**conn.client_kwargs()) as client:

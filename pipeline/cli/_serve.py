@@ -16,12 +16,17 @@ import typer
 
 from pipeline.cli.common import (
     DATA_DIR_DEFAULT,
+    DEFAULT_HTTP_HOST,
+    DEFAULT_HTTP_PORT,
     DataDir,
     EsApiKey,
     EsCa,
     EsPassword,
     EsPasswordFile,
     EsUser,
+    HttpHost,
+    HttpPort,
+    NoHttp,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +42,7 @@ ConfigPath = Annotated[
 ]
 ServeEsUrl = Annotated[
     str | None,
-    typer.Option("--es-url", envvar="ES_URL",
+    typer.Option("--es-url", envvar=["LUMBERYARD_ELASTICSEARCH_URL", "ES_URL"],
                  help="Elasticsearch URL (default: [elasticsearch] url of the config)."),
 ]
 IndexPrefix = Annotated[
@@ -132,6 +137,14 @@ def _overridden(config: LumberyardConfig, options: dict[str, Any]) -> Lumberyard
     })
 
 
+def _observe(config: LumberyardConfig, host: str, port: int, workers: int,
+             data_dir: Path) -> Any:
+    """Start /metrics and /health (before forking: workers inherit where to beat)."""
+    from pipeline.observe import start_endpoint  # noqa: PLC0415 - aiohttp only with it on
+
+    return start_endpoint(config, host=host, port=port, workers=workers, data_dir=data_dir)
+
+
 _TOPIC_NAME = re.compile(r"[A-Za-z0-9._-]+")
 """What a Kafka topic name may hold; a ``--kafka-topic`` with anything else is a pattern."""
 
@@ -175,6 +188,9 @@ def register(app: typer.Typer) -> None:
         drain_timeout_secs: DrainTimeout = DEFAULT_DRAIN_TIMEOUT_SECS,
         no_setup: NoSetup = False,
         data_dir: DataDir = DATA_DIR_DEFAULT,
+        http_host: HttpHost = DEFAULT_HTTP_HOST,
+        http_port: HttpPort = DEFAULT_HTTP_PORT,
+        no_http: NoHttp = False,
         kafka: Kafka = False,
         kafka_bootstrap: KafkaBootstrap = None,
         kafka_topic: KafkaTopic = None,
@@ -187,9 +203,10 @@ def register(app: typer.Typer) -> None:
         import logging  # noqa: PLC0415
 
         from pipeline.config import load_config  # noqa: PLC0415
+        from pipeline.observe import configure_logging  # noqa: PLC0415
         from pipeline.serve import run_fleet, run_worker, startup  # noqa: PLC0415
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        configure_logging()  # structlog: JSON lines off a terminal
         logging.getLogger("elastic_transport").setLevel(logging.WARNING)  # a line per request
         settings = _overridden(load_config(config), {
             "url": es_url, "api_key": es_api_key, "user": es_user, "password": es_password,
@@ -200,12 +217,19 @@ def register(app: typer.Typer) -> None:
             "beats_to_kafka": beats_to_kafka,
         })
         startup(settings, setup=not no_setup)
-        if workers == 1:
-            status = run_worker(settings, data_dir, drain_timeout_secs)
-            if status:
-                raise typer.Exit(status)
-            return
-        failures = run_fleet(settings, data_dir, drain_timeout_secs, workers)
-        if failures:
-            typer.secho("serve: " + "; ".join(failures), err=True, fg=typer.colors.RED)
-            raise typer.Exit(1)
+        endpoint = None if no_http else _observe(settings, http_host, http_port, workers, data_dir)
+        try:
+            if workers == 1:
+                status = run_worker(settings, data_dir, drain_timeout_secs)
+                if status:
+                    raise typer.Exit(status)
+                return
+            failures = run_fleet(settings, data_dir, drain_timeout_secs, workers)
+            if failures:
+                typer.secho("serve: " + "; ".join(failures), err=True, fg=typer.colors.RED)
+                raise typer.Exit(1)
+        finally:
+            if endpoint is not None:
+                from pipeline.observe import stop_endpoint  # noqa: PLC0415
+
+                stop_endpoint(endpoint)

@@ -115,7 +115,8 @@ def register(app: typer.Typer) -> None:
             setup_elasticsearch,
         )
 
-        prefix = load_config(config).enrich.index_prefix
+        settings = load_config(config)
+        prefix = settings.enrich.index_prefix
         options = TemplateOptions(
             index_prefix=prefix,
             replicas=replicas,
@@ -124,7 +125,7 @@ def register(app: typer.Typer) -> None:
         )
         conn = es_connection(
             url=es_url, api_key=es_api_key, user=es_user, password=es_password,
-            password_file=es_password_file, ca=es_ca,
+            password_file=es_password_file, ca=es_ca, base=settings.elasticsearch.connection(),
         )
         with Elasticsearch(**conn.client_kwargs()) as client:
             report = setup_elasticsearch(client, options, conn.url, retention_days)

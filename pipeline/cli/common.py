@@ -59,6 +59,24 @@ KafkaBootstrap = Annotated[
                  help="Kafka bootstrap servers."),
 ]
 
+DEFAULT_HTTP_HOST = "127.0.0.1"
+DEFAULT_HTTP_PORT = 9600
+"""``pipeline.observe.DEFAULT_HOST`` / ``DEFAULT_PORT``, written out so that building the
+command line imports no aiohttp (a test keeps them equal)."""
+HttpHost = Annotated[
+    str,
+    typer.Option("--http-host", envvar="LUMBERYARD_HTTP_HOST",
+                 help="Address of /metrics and /health (0.0.0.0 in a container)."),
+]
+HttpPort = Annotated[
+    int,
+    typer.Option("--http-port", envvar="LUMBERYARD_HTTP_PORT", min=0, max=65535,
+                 help="Port of /metrics, /health, /health/live, /health/ready."),
+]
+NoHttp = Annotated[
+    bool, typer.Option("--no-http", help="Do not serve /metrics and /health.")
+]
+
 DataDir = Annotated[
     Path,
     typer.Option(
@@ -81,10 +99,17 @@ def es_connection(
     password: str | None = None,
     password_file: Path | None = None,
     ca: Path | None = None,
+    base: EsConnection | None = None,
 ) -> EsConnection:
-    """Build the connection model from CLI options (a password file wins over the option)."""
+    """The connection from CLI options over ``base`` (the config file's ``[elasticsearch]``:
+    hosts, cloud_id, secrets files...). A URL other than the default replaces base's hosts;
+    a password file wins over the option."""
     from pipeline.connections import EsConnection  # noqa: PLC0415 - pydantic: only when used
 
     if password_file is not None:
         password = password_file.read_text(encoding="utf-8").strip()
-    return EsConnection(url=url, api_key=api_key, user=user, password=password, ca=ca)
+    given = {"api_key": api_key, "user": user, "password": password, "ca": ca}
+    update: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    if base is None or url != DEFAULT_ES_URL:
+        update.update(url=url, hosts=[], cloud_id=None)
+    return (base or EsConnection()).model_copy(update=update)

@@ -2,10 +2,10 @@
 
 An event looks like what Filebeat would have shipped for the same line, so the same steps
 make the same document: ``message``, ``log.file.path``, ``log.offset`` (byte offset of the
-line's first byte) and ``@metadata.source_id`` from :func:`pipeline.ids.file_source_id`.
-Lines of Filebeat's own NDJSON output are unwrapped by :func:`beat_event`, the one function
-every input that receives Beat events uses (the Beats input, Kafka), so the same line gives
-the same event, with the same id, whichever way it came.
+line's first byte) and ``@metadata.source_id`` from the content's
+:class:`pipeline.ids.ContentIdentity`. Lines of Filebeat's own NDJSON output are unwrapped by
+:func:`beat_event`, the one function every input that receives Beat events uses (the Beats
+input, Kafka), so the same line gives the same event, with the same id, whichever way it came.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from pipeline.ids import beats_source_id, file_source_prefix
+from pipeline.ids import ContentIdentity, Occurrences, beats_located_source_id, beats_source_id
 from pipeline.runtime import METADATA, Event
 
 INPUT_NAME = "files"
@@ -117,21 +117,25 @@ def last_line(rest: bytes) -> str:
     return text[:-1] if text.endswith("\r") else text
 
 
-def plain_event(path: str, text: str, offset: int, received_at: str) -> Event:
+def plain_event(
+    path: str, identity: ContentIdentity, text: str, offset: int, received_at: str
+) -> Event:
     """The event for one log line read from ``path`` at byte ``offset``."""
-    return plain_events(path, [(text, offset)], received_at)[0]
+    return plain_events(path, identity, [(text, offset)], received_at)[0]
 
 
-def plain_events(path: str, lines: list[tuple[str, int]], received_at: str) -> list[Event]:
+def plain_events(
+    path: str, identity: ContentIdentity, lines: list[tuple[str, int]], received_at: str
+) -> list[Event]:
     """:func:`plain_event` for each ``(text, offset)`` of a block, built in one comprehension
-    (once per line, so the call and the path's encoding are left out of the loop)."""
-    prefix = file_source_prefix(path)
+    (once per line, so the call and the method lookup are left out of the loop)."""
+    prefix = identity.prefix
     return [
         {
             "message": text,
             "log": {"file": {"path": path}, "offset": offset},
             METADATA: {
-                "source_id": prefix + b"%d" % offset,
+                "source_id": prefix(offset) + text.encode("utf-8", "surrogateescape"),
                 "input": INPUT_NAME,
                 "received_at": received_at,
             },
@@ -140,9 +144,11 @@ def plain_events(path: str, lines: list[tuple[str, int]], received_at: str) -> l
     ]
 
 
-def truncated_event(path: str, text: str, offset: int, received_at: str) -> Event:
+def truncated_event(
+    path: str, identity: ContentIdentity, text: str, offset: int, received_at: str
+) -> Event:
     """The partial last line of a truncated archive: tagged, and with its own id."""
-    event = plain_event(path, text, offset, received_at)
+    event = plain_event(path, identity, text, offset, received_at)
     event["tags"] = [TRUNCATED_TAG]
     event[METADATA]["source_id"] += b"\x00partial"
     return event
@@ -170,22 +176,31 @@ def _is_beat_event(doc: Mapping[str, Any]) -> bool:
     )
 
 
-def filebeat_event(path: str, text: str, offset: int, received_at: str) -> Event:
-    """Unwrap one line of a Filebeat NDJSON file into the event the Beats input would see."""
+def filebeat_event(
+    path: str, identity: ContentIdentity, text: str, offset: int, received_at: str
+) -> Event:
+    """Unwrap one line of a Filebeat NDJSON file into the event the Beats input would see
+    (with the Beats identity; one that does not say where its line was keeps the file's)."""
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError:
         doc = None
     if not isinstance(doc, dict) or not _is_beat_event(doc):
-        fallback = plain_event(path, text, offset, received_at)
+        fallback = plain_event(path, identity, text, offset, received_at)
         fallback["tags"] = [FILEBEAT_DECODE_TAG]
         return fallback
+    anonymous = beats_located_source_id(doc) is None
     event = beat_event(doc, text.encode("utf-8", "surrogateescape"), INPUT_NAME, received_at)
+    if anonymous:  # a beat event that does not say where its line was: where it is here
+        event[METADATA]["source_id"] = identity.source_id(offset, text)
     event[METADATA]["raw"] = text  # the beat event as read: what --to-kafka publishes
     return event
 
 
-def beat_event(doc: dict[str, Any], raw: bytes, input_name: str, received_at: str) -> Event:
+def beat_event(
+    doc: dict[str, Any], raw: bytes, input_name: str, received_at: str,
+    seen: Occurrences | None = None,
+) -> Event:
     """The pipeline event for one event a Beat shipped (``doc``, decoded from ``raw``),
     whichever way it came: the Beats protocol, a Filebeat NDJSON file, a Kafka record.
 
@@ -196,10 +211,11 @@ def beat_event(doc: dict[str, Any], raw: bytes, input_name: str, received_at: st
     (the log input's ``json.*`` options put it under ``json``; ``decode_json_fields`` leaves
     an object in ``message``) becomes a JSON line again, so the parsers and steps make of it
     what they make of the line. The source identity comes from
-    :func:`pipeline.ids.beats_source_id`. ``doc`` is taken over, not copied.
+    :func:`pipeline.ids.beats_source_id` (``seen``: the occurrences of anonymous events in
+    this stream, e.g. one Beats connection). ``doc`` is taken over, not copied.
     """
     _line_from_decoded_json(doc)
-    source_id = beats_source_id(doc, raw)
+    source_id = beats_source_id(doc, raw, seen)
     doc.pop(METADATA, None)
     doc[METADATA] = {"source_id": source_id, "input": input_name, "received_at": received_at}
     return doc

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, replace
 
 from pipeline.errors import InputError
+from pipeline.ids import FINGERPRINT_BYTES as CONTENT_HEAD_BYTES
 from pipeline.inputs._compression import decompressed_chunks, sniff
 from pipeline.inputs._discovery import special_kind
 from pipeline.inputs._events import looks_like_filebeat
@@ -33,6 +34,8 @@ class FileUnit:
 
     ``resume`` is where reading starts (the acknowledged checkpoint, ``>= start``); offsets
     of compressed files count decompressed bytes. ``size`` is the raw size on disk.
+    ``fingerprint`` recognises the file on disk again (for checkpoints); ``head`` is its first
+    content bytes, which identify its lines (:class:`pipeline.ids.ContentIdentity`).
     """
 
     path: str
@@ -43,6 +46,7 @@ class FileUnit:
     start: int = 0
     end: int | None = None
     resume: int = 0
+    head: bytes = b""
 
     @property
     def key(self) -> str:
@@ -92,7 +96,10 @@ def inspect(path: str) -> FileUnit:
     fingerprint = hashlib.blake2b(raw_head[:FINGERPRINT_BYTES], digest_size=16).hexdigest()
     first = next((ln for ln in content.split(b"\n") if ln.strip()), b"")
     filebeat = looks_like_filebeat(first.decode("utf-8", "replace"))
-    return FileUnit(path=path, codec=codec, size=size, fingerprint=fingerprint, filebeat=filebeat)
+    return FileUnit(
+        path=path, codec=codec, size=size, fingerprint=fingerprint, filebeat=filebeat,
+        head=content[:CONTENT_HEAD_BYTES],
+    )
 
 
 def _content_head(path: str, codec: str, raw_head: bytes) -> bytes:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import hashlib
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, aclosing, nullcontext
@@ -20,6 +19,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
 
 from pipeline.errors import InputError, TruncatedArchive
+from pipeline.ids import FINGERPRINT_BYTES, ContentIdentity
 from pipeline.inputs._acks import OffsetTracker
 from pipeline.inputs._bounds import EventClip, StartsEvent, Window
 from pipeline.inputs._compression import Position, decompressed_chunks, sniff
@@ -157,7 +157,8 @@ class _UnitReader:
         self.tracker = OffsetTracker(unit.resume, self._checkpoint)
         self.stream = f"file:{unit.key}"
         """Each unit is its own ack stream: a slow file never holds back another's checkpoint."""
-        self.id_path = unit.path
+        self.id_path = "stdin" if unit.path == STDIN else unit.path
+        self.identity = ContentIdentity(unit.head)
         self.codec = unit.codec
         self.position = Position()
         self.open_seq: int | None = None
@@ -208,12 +209,11 @@ class _UnitReader:
         return open(self.unit.path, "rb")
 
     def _sniffed(self, stream: BinaryIO, name: str) -> BinaryIO:
-        """Sniff a stream's codec from its first bytes (peeked, not consumed); its ids are
-        scoped by that head, as the stream has no file to fingerprint."""
+        """Sniff a stream's codec from its first bytes (peeked, not consumed); its ids come
+        from its content head, read as the blocks come (:meth:`_head_first`)."""
         peek = getattr(stream, "peek", None)
         head: bytes = peek(8192) if peek is not None else b""
-        self.id_path = f"{name}:" + hashlib.blake2b(head, digest_size=8).hexdigest()
-        self.codec = sniff(head)
+        self.codec = sniff(head)  # its ids come from the content read, not from this peek
         return stream
 
     def _blocks(self, raw: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
@@ -226,13 +226,29 @@ class _UnitReader:
             raw.seek(base)
             self.position.raw = base
         window = Window(unit.resume, unit.end if self.clip is None else None)
-        for chunk in decompressed_chunks(raw, self.codec, unit.path, self.position):
+        chunks = decompressed_chunks(raw, self.codec, unit.path, self.position)
+        if unit.codec == STREAM:  # stdin or a FIFO: no inspection saw its head
+            chunks = self._head_first(chunks)
+        for chunk in chunks:
             block, start = window.cut(chunk, base)
             base += len(chunk)
             if block:
                 yield block, start, self.position.raw
             if window.done:
                 return
+
+    def _head_first(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """stdin or a FIFO: hold the first chunks until they make the content head that
+        identifies its lines (or the stream ends), so the timing of the writes decides no id."""
+        held = b""
+        for chunk in chunks:
+            held += chunk
+            if len(held) >= FINGERPRINT_BYTES:
+                break
+        self.identity = ContentIdentity(held)
+        if held:
+            yield held
+        yield from chunks
 
     def _block_batch(self, block: bytes, base: int, raw_position: int) -> Iterator[Batch]:
         ended: tuple[str, int] | None = None
@@ -330,9 +346,9 @@ class _UnitReader:
         self.received_at = at = datetime.now(UTC).isoformat(timespec="milliseconds")
         path = self.id_path
         if self.unit.filebeat:
-            events = [filebeat_event(path, text, off, at) for text, off in pairs]
+            events = [filebeat_event(path, self.identity, text, off, at) for text, off in pairs]
         else:
-            events = plain_events(path, pairs, at)
+            events = plain_events(path, self.identity, pairs, at)
         if self.marks:
             self._mark(events, pairs)
         return events
@@ -384,7 +400,9 @@ class _UnitReader:
         if self.carry.strip():
             text = last_line(self.carry)
             at = self.received_at or datetime.now(UTC).isoformat(timespec="milliseconds")
-            events.append(truncated_event(self.id_path, text, self.carry_offset, at))
+            events.append(truncated_event(
+                self.id_path, self.identity, text, self.carry_offset, at
+            ))
             if cut_long:
                 events[-1]["tags"].append(LINE_TRUNCATED_TAG)
             self.owner.lines += 1

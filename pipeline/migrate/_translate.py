@@ -4,86 +4,41 @@ What lumberyard does by itself (Filebeat's ``fields.service``/``fields.environme
 lines, the ``[ts] LEVEL message`` grok, ISO 8601 ``date``, the daily index) is recognised and
 needs no config; grok becomes ``[[parsers.grammars]]``, ``date`` their timestamp formats,
 ``mutate``/``drop`` under conditions ``[[enrich.field_rules]]``, inputs and the Elasticsearch
-output their sections. Everything else is a :class:`Note` with its line, never dropped silently.
+output their sections (:mod:`._endpoints`). Everything else is a :class:`Note` with its line,
+never dropped silently.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from ._ast import (
-    Bareword,
     BoolOp,
     Branch,
     Compare,
     Condition,
     Config,
     FieldRef,
-    Hash,
     Method,
     Not,
     Number,
     Plugin,
     Regexp,
     String,
-    Value,
 )
-from ._reader import values_of
+from ._endpoints import translate_input, translate_output
+from ._model import IGNORED as _IGNORED
+from ._model import Note, Translation, text_of
+from ._model import pairs as _pairs
+from ._model import texts as _texts
 
 __all__ = ["Note", "Translation", "condition_text", "translate"]
 
-NoteKind = Literal["unsupported", "builtin", "info"]
 BUILTIN_GROK = r"\[%{TIMESTAMP_ISO8601:timestamp}\] %{WORD:level} %{GREEDYDATA:log_message}"
 """The grok of the pipeline lumberyard replaces: its bracketed grammar does this (and more)."""
-_MUTATE_OPS = ("rename", "replace", "convert", "gsub", "uppercase", "lowercase", "strip")
-_COMMON_OPS = ("add_field", "add_tag", "remove_field", "remove_tag")
-_IGNORED = frozenset({"id", "enable_metric", "periodic_flush"})
 _CONVERT = {"integer": "integer", "integer_eu": "integer", "float": "float", "float_eu": "float",
             "string": "string", "boolean": "boolean"}
-
-
-@dataclass(frozen=True)
-class Note:
-    """One line of the report: what happened to a piece of the Logstash config."""
-
-    line: int
-    kind: NoteKind
-    text: str
-
-
-@dataclass
-class Translation:
-    """The lumberyard config (a TOML-ready dict) and the report."""
-
-    config: dict[str, Any] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
-    fields: dict[str, int] = field(default_factory=dict)
-    """Field names the pipeline writes (grok captures, add_field, rename targets) -> line."""
-    files: list[str] = field(default_factory=list)
-    """Paths of ``file`` inputs: ``lumberyard reprocess`` reads them."""
-    ecs: str = "disabled"
-    """The grok library's capture names when a grok does not say (Logstash's
-    ``ecs_compatibility``)."""
-
-    @property
-    def unsupported(self) -> list[Note]:
-        """What must be done by hand."""
-        return [n for n in self.notes if n.kind == "unsupported"]
-
-    def note(self, line: int, kind: NoteKind, text: str) -> None:
-        self.notes.append(Note(line, kind, text))
-
-    def section(self, *path: str) -> dict[str, Any]:
-        node = self.config
-        for part in path:
-            node = node.setdefault(part, {})
-        return node
-
-    def append(self, item: dict[str, Any], *path: str) -> None:
-        parent = self.section(*path[:-1])
-        parent.setdefault(path[-1], []).append(item)
 
 
 def translate(config: Config, ecs_compatibility: str = "disabled") -> Translation:
@@ -92,60 +47,12 @@ def translate(config: Config, ecs_compatibility: str = "disabled") -> Translatio
     out = Translation()
     out.ecs = ecs_compatibility
     for item in config.body("input"):
-        _input(out, item)
+        translate_input(out, item)
     _filters(out, config.body("filter"), None)
     for item in config.body("output"):
-        _output(out, item)
+        translate_output(out, item)
     _dates_to_grammars(out)
     return out
-
-
-# ---- text of values and conditions -------------------------------------------------------
-
-def text_of(value: Value | None) -> str | None:
-    """A scalar value as text (strings as written, numbers, barewords); else ``None``."""
-    if isinstance(value, String):
-        return value.text
-    if isinstance(value, Bareword):
-        return value.word
-    if isinstance(value, Number):
-        return str(value.value)
-    return None
-
-
-_ENV = re.compile(r"\$\{(\w+)(?::([^}]*))?\}")
-
-
-def expand_env(out: Translation, line: int, text: str) -> str:
-    """Logstash's ``${VAR:default}``: the default is written (a note says so); ``${VAR}``
-    without one stays and is reported (lumberyard reads its own LUMBERYARD_* variables)."""
-    def one(found: re.Match[str]) -> str:
-        name, default = found.group(1), found.group(2)
-        if default is None:
-            out.note(line, "unsupported", f"${{{name}}} has no default: set the value in the "
-                     "config or its LUMBERYARD_<SECTION>_<KEY> variable")
-            return found.group(0)
-        out.note(line, "info", f"${{{name}:{default}}}: the default {default!r} is written; "
-                 "override it with the LUMBERYARD_<SECTION>_<KEY> variable")
-        return default
-    return _ENV.sub(one, text) if "${" in text else text
-
-
-def _texts(value: Value | None) -> list[str]:
-    if value is None:
-        return []
-    return [t for v in values_of(value) if (t := text_of(v)) is not None]
-
-
-def _pairs(value: Value | None) -> list[tuple[str, str]]:
-    """A hash (``{a => b}``) or a flat array (``[a, b, c, d]``) as pairs of texts."""
-    if isinstance(value, Hash):
-        out = []
-        for key, item in value.entries:
-            out += [(key, t) for t in _texts(item)]
-        return out
-    items = _texts(value)
-    return list(zip(items[::2], items[1::2], strict=False))
 
 
 def condition_text(node: Condition) -> str:  # noqa: PLR0911 - one case per node kind
@@ -172,79 +79,6 @@ def condition_text(node: Condition) -> str:  # noqa: PLR0911 - one case per node
 
 def _and(a: str | None, b: str) -> str:
     return b if a is None else f"({a}) and ({b})"
-
-
-# ---- inputs -------------------------------------------------------------------------------
-
-def _input(out: Translation, item: Plugin | Branch) -> None:
-    if isinstance(item, Branch):
-        out.note(item.line, "unsupported", "a conditional in the input section")
-        return
-    handler = {"beats": _beats, "kafka": _kafka, "file": _file}.get(item.name)
-    if handler is None:
-        out.note(item.line, "unsupported", f"input plugin {item.name!r} (lumberyard reads "
-                 "Beats, Kafka and files)")
-        return
-    handler(out, item)
-
-
-_BEATS_TLS = {"ssl_certificate": "certificate", "ssl_key": "key",
-              "ssl_key_passphrase": "key_passphrase"}
-_VERIFY = {"force_peer": "required", "peer": "optional", "none": "none",
-           "required": "required", "optional": "optional"}
-
-
-def _beats(out: Translation, plugin: Plugin) -> None:
-    beats = out.section("inputs", "beats")
-    tls: dict[str, Any] = {}
-    for attr in plugin.attributes:
-        text = text_of(attr.value)
-        if attr.name in ("port", "host") and text is not None:
-            _beats_address(out, beats, attr.name, attr.line, text)
-        elif attr.name in ("ssl", "ssl_enabled"):
-            out.note(attr.line, "info", "beats TLS is on when [inputs.beats.tls] has a "
-                     "certificate and key")
-        elif attr.name in _BEATS_TLS and text:
-            tls[_BEATS_TLS[attr.name]] = text
-        elif attr.name == "ssl_certificate_authorities":
-            tls["certificate_authorities"] = _texts(attr.value)
-        elif attr.name in ("ssl_verify_mode", "ssl_client_authentication") and text:
-            tls["client_authentication"] = _VERIFY.get(text, text)
-        elif attr.name not in _IGNORED:
-            out.note(attr.line, "unsupported", f"beats option {attr.name!r}")
-    if tls:
-        beats["tls"] = tls
-
-
-def _beats_address(out: Translation, beats: dict[str, Any], name: str, line: int,
-                   text: str) -> None:
-    value = expand_env(out, line, text)
-    if name == "host":
-        beats["host"] = value
-    elif value.isdigit():
-        beats["port"] = int(value)
-    else:
-        out.note(line, "unsupported", f"beats port {text!r}")
-
-
-def _kafka(out: Translation, plugin: Plugin) -> None:
-    for attr in plugin.attributes:
-        text = text_of(attr.value)
-        if attr.name == "bootstrap_servers" and text:
-            out.section("kafka")["bootstrap_servers"] = text
-        elif attr.name not in _IGNORED:
-            out.note(attr.line, "unsupported", f"kafka input option {attr.name!r} (the Kafka "
-                     "input's own section is issue #13; only the bootstrap servers carry over)")
-
-
-def _file(out: Translation, plugin: Plugin) -> None:
-    paths = _texts(plugin.get("path"))
-    out.files += paths
-    out.note(plugin.line, "info", "file input: run `lumberyard reprocess "
-             + " ".join(repr(p) for p in paths) + "` (it checkpoints what it read itself)")
-    for attr in plugin.attributes:
-        if attr.name not in ("path", "start_position", "sincedb_path", *_IGNORED):
-            out.note(attr.line, "unsupported", f"file input option {attr.name!r}")
 
 
 # ---- filters ------------------------------------------------------------------------------
@@ -325,25 +159,43 @@ def _filter(out: Translation, plugin: Plugin | Branch, when: str | None,
 
 def _json(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     source = text_of(plugin.get("source"))
+    target = text_of(plugin.get("target"))
     others = [a for a in plugin.attributes if a.name not in (
-        "source", "skip_on_invalid_json", "tag_on_failure", *_IGNORED)]
-    if source == "message" and when is None and not others:
+        "source", "target", "skip_on_invalid_json", "tag_on_failure", *_IGNORED)]
+    for attr in others:
+        out.note(attr.line, "unsupported", f"json option {attr.name!r}")
+    if source == "message" and when is None and target is None:
         out.note(plugin.line, "builtin", "json on message: lumberyard's built-in JSON grammar "
                  "parses '{...}' lines (tag _jsonparsefailure)")
         return
-    out.note(plugin.line, "unsupported", "json filter other than on [message] without target "
-             f"and condition (source={source!r}, options {[a.name for a in others]})")
+    if source is None or source == "message":
+        out.note(plugin.line, "unsupported", "json on [message] with a target or under a "
+                 "condition (the built-in JSON grammar reads every '{...}' line)")
+        return
+    decode: dict[str, Any] = {"source": source}
+    if target is not None:
+        decode["target"] = target
+    tags = plugin.get("tag_on_failure")
+    if tags is not None:
+        decode["tag_on_failure"] = _texts(tags)
+    rule: dict[str, Any] = {"__comment__": f"json at line {plugin.line}"}
+    if when is not None:
+        rule["when"] = when
+    rule["json_decode"] = decode
+    out.append(rule, "enrich", "field_rules")
 
 
 def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     match = plugin.get("match")
     pairs = _pairs(match) if match is not None else []
     fields = {f for f, _ in pairs}
-    if when is not None or fields - {"message"} or not pairs:
-        why = "under a condition on fields other than [message] =~" if when else (
-            "no match" if not pairs else f"matching {sorted(fields - {'message'})}")
+    if fields - {"message"} or not pairs:
+        why = "no match" if not pairs else f"matching {sorted(fields - {'message'})}"
         out.note(plugin.line, "unsupported", f"grok {why}: lumberyard's grammars read the line")
         return
+    if when is not None:
+        out.note(plugin.line, "info", f"grok under {when}: the grammar's `when`, tested on the "
+                 "event as it arrived (Beats/Kafka fields), before any other filter")
     patterns = [p for _, p in pairs]
     if patterns == [BUILTIN_GROK]:
         out.note(plugin.line, "builtin", "grok '[ts] LEVEL message': lumberyard's built-in "
@@ -367,6 +219,8 @@ def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
         }
         if regex is not None:
             grammar["when_regex"] = regex
+        if when is not None:
+            grammar["when"] = when
         out.append(grammar, "parsers", "grammars")
         for name in _captures(pattern, out.config["parsers"], plugin.line, out):
             out.fields.setdefault(name, plugin.line)
@@ -430,9 +284,9 @@ _DATE_FORMATS: list[tuple[int, str, list[str], str | None]] = []
 def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     match = _texts(plugin.get("match"))
     target = text_of(plugin.get("target"))
-    if when is not None or not match or target not in (None, "@timestamp"):
-        out.note(plugin.line, "unsupported", "date under a condition, without match or with a "
-                 "target other than @timestamp")
+    if not match or target not in (None, "@timestamp"):
+        out.note(plugin.line, "unsupported", "date without match or with a target other than "
+                 "@timestamp")
         return
     zone = text_of(plugin.get("timezone"))
     if zone is not None:
@@ -441,14 +295,19 @@ def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
         if attr.name not in ("match", "target", "timezone", "tag_on_failure", "locale",
                              *_IGNORED):
             out.note(attr.line, "unsupported", f"date option {attr.name!r}")
-    out.config.setdefault("__dates__", []).append((plugin.line, match[0], match[1:]))
+    out.config.setdefault("__dates__", []).append((plugin.line, match[0], match[1:], when))
 
 
 def _dates_to_grammars(out: Translation) -> None:
     """The date filter reads a captured field: it sets the grammars' timestamp field/formats."""
     dates = out.config.pop("__dates__", [])
-    grammars = out.config.get("parsers", {}).get("grammars", [])
-    for line, name, formats in dates:
+    every = out.config.get("parsers", {}).get("grammars", [])
+    for line, name, formats, when in dates:
+        grammars = [g for g in every if when is None or g.get("when") == when]
+        if when is not None and not grammars:
+            out.note(line, "unsupported", f"date under {when}: no grok grammar under the same "
+                     "condition captures its field")
+            continue
         if not grammars:
             if name == "timestamp" and formats == ["ISO8601"]:
                 out.note(line, "builtin", "date ISO8601 on timestamp: lumberyard sets "
@@ -531,67 +390,3 @@ def _kv(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -
 
 _FILTERS = {"json": _json, "grok": _grok, "date": _date, "mutate": _mutate, "drop": _drop,
             "kv": _kv}
-
-
-# ---- outputs ------------------------------------------------------------------------------
-
-def _output(out: Translation, item: Plugin | Branch) -> None:
-    if isinstance(item, Branch):
-        out.note(item.line, "unsupported", "a conditional in the output section (lumberyard "
-                 "has one Elasticsearch output)")
-        return
-    if item.name == "stdout":
-        out.note(item.line, "info", "stdout: `lumberyard parse --pretty FILE` prints the "
-                 "documents")
-        return
-    if item.name != "elasticsearch":
-        out.note(item.line, "unsupported", f"output plugin {item.name!r}")
-        return
-    _elasticsearch(out, item)
-
-
-def _elasticsearch(out: Translation, plugin: Plugin) -> None:
-    es = out.section("elasticsearch")
-    for attr in plugin.attributes:
-        name, text = attr.name, text_of(attr.value)
-        if name == "hosts":
-            hosts = [expand_env(out, attr.line, h) for h in _texts(attr.value)]
-            es["hosts"] = [h if "://" in h else f"http://{h}" for h in hosts]
-        elif name == "index" and text is not None:
-            _index(out, attr.line, expand_env(out, attr.line, text))
-        elif name in ("user", "password", "api_key") and text is not None:
-            if text.startswith("${"):
-                env = text.strip("${}").split(":")[0]
-                out.note(attr.line, "info", f"{name} from ${{{env}}}: set "
-                         f"LUMBERYARD_ELASTICSEARCH_{name.upper()} (or a *_file option)")
-            else:
-                es[name] = text
-        elif name in ("cacert", "ssl_certificate_authorities") and _texts(attr.value):
-            es["ca"] = _texts(attr.value)[0]
-        elif name == "cloud_id" and text:
-            es["cloud_id"] = text
-        elif name == "document_id":
-            out.note(attr.line, "unsupported", "document_id: lumberyard writes a deterministic "
-                     "_id from where each event came from (replays never duplicate)")
-        elif name in ("manage_template", "template", "template_name", "ilm_enabled",
-                      "ilm_policy", "ilm_rollover_alias"):
-            out.note(attr.line, "info", f"{name}: `lumberyard setup` installs the index "
-                     "templates (and --retention-days a delete policy)")
-        elif name in ("ssl", "ssl_enabled"):
-            out.note(attr.line, "info", "TLS follows the https:// in hosts")
-        elif name not in _IGNORED:
-            out.note(attr.line, "unsupported", f"elasticsearch option {name!r}")
-
-
-def _index(out: Translation, line: int, index: str) -> None:
-    suffix = "%{+YYYY.MM.dd}"
-    prefix = index[: -len(suffix)] if index.endswith(suffix) else None
-    if prefix is not None and "%{" not in prefix and "${" not in prefix:
-        if prefix != "universal-ai-tools-":
-            out.section("enrich")["index_prefix"] = prefix
-        else:
-            out.note(line, "builtin", "index universal-ai-tools-%{+YYYY.MM.dd}: lumberyard's "
-                     "default daily index (UTC date of @timestamp)")
-        return
-    out.note(line, "unsupported", f"index {index!r}: lumberyard writes to a prefix + the UTC "
-             "date as YYYY.MM.dd ([enrich] index_prefix)")

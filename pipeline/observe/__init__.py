@@ -19,6 +19,7 @@ from pipeline.observe._endpoint import (
 )
 from pipeline.observe._logging import configure_logging, get_logger
 from pipeline.observe._probes import elasticsearch_probe, kafka_probe
+from pipeline.observe._serve import start_endpoint, stop_endpoint, worker_heartbeat, worker_sink
 from pipeline.observe._telemetry import (
     FileSink,
     Heartbeat,
@@ -55,4 +56,8 @@ __all__ = [
     "get_logger",
     "kafka_probe",
     "render_metrics",
+    "start_endpoint",
+    "stop_endpoint",
+    "worker_heartbeat",
+    "worker_sink",
 ]

@@ -73,7 +73,8 @@ CATALOG: tuple[MetricSpec, ...] = (
     MetricSpec(f"{PREFIX}_beats_windows_waiting", "gauge",
                "Beats windows read and not yet acknowledged (waiting for delivery)."),
     MetricSpec(f"{PREFIX}_kafka_consumer_lag", "gauge",
-               "Records between the committed offset and the partition's end.",
+               "Records between the partition's end and the end of what is delivered "
+               "(acknowledged), per partition this instance reads.",
                ("topic", "partition")),
     MetricSpec(f"{PREFIX}_elasticsearch_up", "gauge",
                "1 when the last Elasticsearch health check passed, else 0."),

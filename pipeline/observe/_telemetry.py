@@ -136,6 +136,8 @@ class Telemetry:
         ledger = getattr(self.output, "ledger", None)
         if ledger is not None:
             rows += [(self.output.name, c) for c in list(ledger.per_input.values())]
+        elif isinstance(getattr(self.output, "counters", None), Counters):
+            rows.append((self.output.name, self.output.counters))  # e.g. the Kafka output
         for component, counters in rows:
             labels = {"component": component, "input": bound("input", counters.component)}
             for name in ("received", "sent", "dead_lettered", "retries"):
@@ -151,7 +153,7 @@ class Telemetry:
                 _add(families, f"{PREFIX}_parse_failures_total", {"tag": bound("tag", tag)}, count)
 
     def _output(self, families: dict[str, list[Sample]]) -> None:
-        if self.output is None:
+        if getattr(self.output, "ledger", None) is None:  # only the Elasticsearch output
             return
         total = self.output.ledger.total
         duplicates = sum(self.output.ledger.already_indexed.values())
@@ -202,7 +204,7 @@ class Telemetry:
 
     def _health(self) -> dict[str, Any]:
         health: dict[str, Any] = {}
-        if self.output is not None:
+        if getattr(self.output, "buffer", None) is not None:
             buffer = self.output.buffer
             health["buffer"] = {
                 "used": buffer.used, "limit": buffer.capacity, "waiting": buffer.waiting

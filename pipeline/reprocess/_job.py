@@ -44,6 +44,8 @@ class Job:
     state_path: str | None = None
     setup: bool = True
     """Install the index template when it is missing (``--no-setup``: leave it)."""
+    cluster: str | None = None
+    """The Elasticsearch cluster's uuid, when it tells it: scopes checkpoints instead of the URL."""
 
     @property
     def filtering(self) -> bool:
@@ -52,11 +54,13 @@ class Job:
 
     @property
     def job(self) -> str:
-        """The checkpoint scope: the target and the filters, not the run options."""
+        """The checkpoint scope: the target and the filters, not the run options. For
+        Elasticsearch the target is the cluster (its uuid), whatever URL reached it."""
+        es_target = self.cluster or (self.es or {}).get("url")
         where = (
             (self.topic, self.kafka_bootstrap)
             if self.target == "kafka"
-            else ((self.es or {}).get("url"), load(self).enrich.index_prefix)
+            else (es_target, load(self).enrich.index_prefix)
         )
         filters = (self.since, self.until, self.services, self.environments)
         return job_key(self.target, *where, *filters)

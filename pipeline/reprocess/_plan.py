@@ -105,6 +105,6 @@ def _resume(unit: FileUnit, stored: list[Checkpoint]) -> list[tuple[FileUnit, bo
     out: list[tuple[FileUnit, bool]] = []
     for i, cp in enumerate(stored):
         last = i == len(stored) - 1
-        current = replace(cp.unit, size=unit.size, resume=cp.offset)
+        current = replace(cp.unit, size=unit.size, resume=cp.offset, head=unit.head)
         out.append((current, cp.finished and not (last and grew)))
     return out

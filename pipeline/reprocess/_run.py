@@ -16,11 +16,11 @@ import queue
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.context import ForkContext, ForkServerContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.connections import EsConnection
 from pipeline.inputs import FileUnit, Problem, stdin_unit
@@ -30,6 +30,9 @@ from pipeline.reprocess._progress import Display, RunState, UnitProgress
 from pipeline.reprocess._state import CheckpointStore
 from pipeline.reprocess._summary import Summary
 from pipeline.reprocess._worker import Tally, work, worker_main
+
+if TYPE_CHECKING:
+    from pipeline.outputs.elasticsearch import ClusterInfo
 
 DEFAULT_SPLIT_BYTES = 4 * 1024 * 1024
 """Files are cut into ranges of at least this much content (one per worker at most): a few
@@ -68,6 +71,8 @@ class _Fleet:
 def reprocess(options: Options, display: Display) -> Summary:
     """Run the whole reprocess; returns the summary (never raises for bad input files)."""
     started = time.monotonic()
+    _validate(options.job)
+    options = _scoped(options)
     job = options.job
     plan = _plan(options)
     summary = Summary(
@@ -77,20 +82,33 @@ def reprocess(options: Options, display: Display) -> Summary:
         problems=list(plan.problems),
     )
     if plan.units or plan.stdin:
-        if job.target == "elasticsearch":
-            for line in check_elasticsearch(job)[1:]:  # what became of the template
-                print(f"setup: {line}", file=sys.stderr)
         state = RunState(total_bytes=plan.raw_bytes, units_total=len(plan.units) + plan.stdin)
         _follow(_start(plan, options), plan, state, summary, display)
     summary.duration_secs = time.monotonic() - started
     return summary
 
 
-def _plan(options: Options) -> Plan:
-    """Validate the config (grammars compile here, once, before any worker starts) and plan."""
-    job = options.job
+def _validate(job: Job) -> None:
+    """Grammars and the multiline pattern compile here, once, before anything else happens."""
     build_chain(job)
-    build_joiner(job)  # a bad multiline pattern fails here, before any worker starts
+    build_joiner(job)
+
+
+def _scoped(options: Options) -> Options:
+    """For Elasticsearch: check it before anything is read (fail fast) and scope checkpoints
+    by the cluster's uuid, so the same cluster through another URL resumes where it was."""
+    job = options.job
+    if job.target != "elasticsearch":
+        return options
+    info, found = check_elasticsearch(job)
+    for line in found[1:]:  # what became of the template
+        print(f"setup: {line}", file=sys.stderr)
+    return replace(options, job=replace(job, cluster=info.cluster_uuid or None))
+
+
+def _plan(options: Options) -> Plan:
+    """Plan the units from the checkpoints of the job's scope."""
+    job = options.job
     store = CheckpointStore(Path(job.state_path), job.job) if job.state_path else None
     try:
         if store is not None and options.restart:
@@ -102,24 +120,29 @@ def _plan(options: Options) -> Plan:
             store.close()
 
 
-def check_elasticsearch(job: Job) -> list[str]:
+def check_elasticsearch(job: Job) -> tuple[ClusterInfo, list[str]]:
     """Fail fast, before reading anything, when Elasticsearch cannot be reached, is not 8.x or
     refuses the credentials on ``_bulk``: the sink's own health check over its own aiohttp
     service (the elasticsearch client would cost ~0.3 CPU-s of imports); then, unless
     ``--no-setup``, install the index template when it is missing (``serve`` does the same).
-    What was found, one line each."""
-    from pipeline.outputs.elasticsearch import BulkService  # noqa: PLC0415
+    What was found, one line each, and the cluster (its uuid scopes the checkpoints)."""
+    from pipeline.outputs.elasticsearch import BulkService, check_health  # noqa: PLC0415
     from pipeline.reprocess._job import load  # noqa: PLC0415 - a local edit of this function
-    from pipeline.serve import check_elasticsearch as check_output  # noqa: PLC0415
+    from pipeline.serve import ensure_template  # noqa: PLC0415
 
     config = load(job)
     connection = EsConnection(**(job.es or {}))
     service = BulkService(connection, config.elasticsearch)
 
-    async def check() -> list[str]:
+    async def check() -> tuple[ClusterInfo, list[str]]:
         try:
-            return await check_output(connection, service, config.enrich.index_prefix,
-                                      setup=job.setup)
+            info = await check_health(service)
+            where = connection.describe()
+            found = [f"Elasticsearch {info.version} at {where}, cluster {info.status}"]
+            if job.setup:
+                prefix = config.enrich.index_prefix
+                found.append(await ensure_template(service, connection, prefix))
+            return info, found
         finally:
             await service.close()
 
@@ -201,6 +224,7 @@ def _follow(
     finally:
         display.close()
         summary.events_read = state.events
+        summary.ranges_unfinished = state.units_total - state.units_finished
         untallied = [w for w in (*fleet.processes, *fleet.threads) if w not in fleet.tallied]
         summary.unknown_workers = sorted({*summary.unknown_workers, *untallied})
 
@@ -229,6 +253,12 @@ def _handle(
     elif kind == "finished":
         state.units_finished += 1
         display.finished(message[1])
+    elif kind == "retrying":
+        _, worker, status = message
+        if status is None:
+            state.retrying.pop(worker, None)
+        else:
+            state.retrying[worker] = status
     elif kind == "problem":
         summary.add_problem(Problem(message[1], message[2]))
     elif kind == "fatal":

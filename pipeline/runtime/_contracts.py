@@ -18,8 +18,8 @@ Event = dict[str, Any]
 METADATA = "@metadata"
 """Pipeline-only data on an event (Logstash's ``[@metadata]``): never sent to Elasticsearch.
 
-Well-known keys: ``source_id`` (bytes naming where the event came from: file path + offset,
-topic + partition + offset, ... — the deterministic ``_id`` is a hash of it), ``input`` (the
+Well-known keys: ``source_id`` (bytes naming where the event came from, built by
+``pipeline.ids`` — the deterministic ``_id`` is a hash of it), ``input`` (the
 input's name, for per-input counters), ``_index`` and ``_id`` (set by the routing steps).
 """
 

@@ -1,7 +1,7 @@
 """Per-component counters that reconcile: in = sent (indexed) + dead-lettered + dropped.
 
-Counts are kept in plain ints on the hot path and mirrored to Prometheus by
-:mod:`pipeline.metrics` when metrics are exported. ``error_type`` and drop reasons are
+Counts are kept in plain ints on the hot path and read by :mod:`pipeline.observe` (a
+worker's heartbeat snapshot) when metrics are exported. ``error_type`` and drop reasons are
 bounded sets chosen by the code, never free text from events.
 """
 

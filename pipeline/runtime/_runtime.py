@@ -225,7 +225,10 @@ class Runtime:
         try:
             await closing
         except asyncio.CancelledError:
-            pass  # aborted: its tasks were stopped and its connections released
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the runtime itself is being cancelled, not just the output's close
+            # else aborted: the output's tasks were stopped and its connections released
         except LumberyardError as exc:
             if self._output_error is None:
                 self._output_error = exc
@@ -239,7 +242,8 @@ class Runtime:
 
     async def _pump(self, source: Input) -> None:
         """Batches of ``source`` through the processor into the output; reconnects with
-        backoff on :class:`NotConnected`; another input error ends this input only."""
+        backoff on :class:`NotConnected`; another input error (or an ``OSError`` the input
+        did not translate, such as a port already in use) ends this input only."""
         state = self.states[source.name]
         attempt = 0
         while True:
@@ -257,7 +261,7 @@ class Runtime:
                     return
             except _OutputFailed:
                 return
-            except LumberyardError as exc:
+            except (LumberyardError, OSError) as exc:  # OSError: an input's untranslated I/O
                 state.failure = f"{type(exc).__name__}: {exc}"
                 state.counters.errors["input_failed"] += 1
                 log.error("input %s failed: %s", source.name, state.failure)

@@ -43,6 +43,8 @@ def run_worker(config: LumberyardConfig, data_dir: Path, drain_timeout_secs: flo
 def _worker_main(config: LumberyardConfig, data_dir: Path, drain_timeout_secs: float,
                  worker: int) -> None:
     die_with_parent()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # not the parent's forwarding handler
+        signal.signal(signum, signal.SIG_DFL)
     sys.exit(run_worker(config, data_dir, drain_timeout_secs, worker))
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pipeline.config import LumberyardConfig
 from pipeline.dlq import DeadLetterQueue
 from pipeline.errors import ConfigError
+from pipeline.observe import TaggingProcessor, worker_heartbeat
 from pipeline.outputs.elasticsearch import BulkService, ElasticsearchOutput
 from pipeline.runtime import Chain, Input, Outcome, Runtime, run_until_signalled
 from pipeline.serve._template import check_elasticsearch
@@ -84,10 +85,19 @@ async def serve_once(
         chain, target = Chain(build_steps(config)), config.elasticsearch.connection().describe()
     try:
         inputs = build_inputs(config, dlq)
-        runtime = Runtime(inputs, chain, output, drain_timeout_secs=drain_timeout_secs)
+        processor = TaggingProcessor(chain)  # counts parse-failure tags for /metrics
+        runtime = Runtime(inputs, processor, output, drain_timeout_secs=drain_timeout_secs)
+        heartbeat = worker_heartbeat(worker, runtime=runtime, processor=processor,
+                                     output=output, dlq=dlq, inputs=inputs)
         log.info("worker %d: serving %s into %s", worker,
                  ", ".join(_describe(source) for source in inputs), target)
-        outcome = await run_until_signalled(runtime)
+        if heartbeat is not None:
+            heartbeat.start()
+        try:
+            outcome = await run_until_signalled(runtime)
+        finally:
+            if heartbeat is not None:
+                await heartbeat.stop()
     finally:
         dlq.close()
     for state in outcome.inputs.values():

@@ -48,6 +48,9 @@ def translate_errors(url: str) -> Iterator[None]:
         raise AuthError(f"{url}: not allowed to manage templates (403): {exc.message}") from exc
     except elasticsearch.UnsupportedProductError as exc:
         raise UnsupportedServer(f"{url}: the server is not Elasticsearch: {exc}") from exc
+    except elasticsearch.ConnectionTimeout as exc:
+        raise NotConnected(f"{url}: no answer from Elasticsearch (connection accepted, "
+                           "request timed out): is this an Elasticsearch HTTP port?") from exc
     except elasticsearch.ConnectionError as exc:
         raise NotConnected(f"{url}: cannot reach Elasticsearch: {exc}") from exc
     except elasticsearch.ApiError as exc:

@@ -2,7 +2,7 @@
 
 Requests are built by pure functions (tested without a Kibana, none being available to the
 tests) and sent with the standard library. The same data view ships as a Saved Objects
-export in ``mappings/kibana/*.ndjson`` for a manual import.
+export in ``pipeline/setup/mappings/kibana/*.ndjson`` for a manual import.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The index templates in ``mappings/``, rendered for one deployment.
+"""The index templates in ``pipeline/setup/mappings/``, rendered for one deployment.
 
 Rendering applies the deployment's choices (index prefix, replicas, refresh interval, the
 total-fields guard) and stamps each body with a checksum in ``_meta`` so that installing is
@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.errors import ConfigError
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
-"""The repository's ``mappings/`` directory (component templates, index template, Kibana)."""
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+"""The schema files (component templates, index template, Kibana data view): package data, so
+an installed wheel has them too."""
 
 COMPONENTS = ("settings", "ecs", "app")
 """Component template files ``component/universal-ai-tools-<part>.json``, in compose order."""

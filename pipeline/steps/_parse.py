@@ -41,7 +41,8 @@ class ParsedLine(Protocol):
 
 
 class LineParser(Protocol):
-    """Anything with ``parse(line) -> ParsedLine``: the real ``parsers.Parsers``."""
+    """Anything with ``parse(line) -> ParsedLine``: the real ``parsers.Parsers`` (which also
+    takes the event, when its ``needs_event`` says a grammar has a ``when`` condition)."""
 
     def parse(self, line: str) -> ParsedLine: ...
 
@@ -59,6 +60,7 @@ class ParseMessage:
     def __init__(self, parser: LineParser, *, keep_original: bool = False) -> None:
         self._parse = parser.parse
         self._keep_original = keep_original
+        self._with_event = bool(getattr(parser, "needs_event", False))
 
     def __call__(self, event: Event) -> Event:
         message = event.get("message")
@@ -66,7 +68,7 @@ class ParseMessage:
             event.setdefault(METADATA, {})["grammar"] = NO_MESSAGE_GRAMMAR
             return event
         raw = message if type(message) is str else _text(message)
-        result = self._parse(raw)
+        result = self._parse(raw, event) if self._with_event else self._parse(raw)  # type: ignore[call-arg]
         grammar = result.grammar
         if grammar == BLANK_GRAMMAR:
             raise DropEvent("blank_line")

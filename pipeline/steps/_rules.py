@@ -2,9 +2,9 @@
 
 Each ``[[enrich.field_rules]]`` entry has an optional ``when`` condition written in Logstash's
 condition syntax (``[level] == "debug" and "x" not in [tags]``) and the operations to apply
-when it holds: a kv split first, then mutate's, in mutate's order (rename, replace, convert,
-gsub, uppercase, lowercase, strip, then add_field, add_tag, remove_field, remove_tag); or
-``drop``. The rules run right after
+when it holds: a json decode and a kv split first, then mutate's, in mutate's order (rename,
+replace, convert, gsub, uppercase, lowercase, strip, then add_field, add_tag, remove_field,
+remove_tag); or ``drop``. The rules run right after
 parsing, on the log's own keys under their Logstash names (``level``, ``service``), so the ECS
 mapping that follows sees the result. A field ``[a][b]`` is looked up in the log's keys first,
 then in the event (``message``, ``tags``, Filebeat's ``fields``).
@@ -17,13 +17,14 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.errors import ConfigError, DropEvent
 from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import LOG_FIELDS, add_tag
 
-__all__ = ["ApplyFieldRules", "FieldRule", "KeyValueSplit", "field_ref"]
+__all__ = ["ApplyFieldRules", "FieldRule", "JsonDecode", "KeyValueSplit", "field_ref"]
 
 Kind = Literal["integer", "float", "string", "boolean"]
 _REF = re.compile(r"%\{([^}]+)\}")
@@ -76,6 +77,18 @@ class KeyValueSplit(BaseModel):
         return split
 
 
+class JsonDecode(BaseModel):
+    """Logstash's json filter on a field other than the line: its JSON text becomes fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(description="Field holding the JSON text.")
+    target: str | None = Field(default=None, description="Object to put the result in; none "
+                               "= an object's keys next to the log's own keys.")
+    tag_on_failure: list[str] = Field(default_factory=lambda: ["_jsonparsefailure"],
+                                      description="Tags an event gets when the text is not JSON.")
+
+
 class FieldRule(BaseModel):
     """One conditional edit: when ``when`` holds (or always), apply the operations below."""
 
@@ -87,6 +100,8 @@ class FieldRule(BaseModel):
         "none = always.",
     )
     drop: bool = Field(default=False, description="Drop the event (counted as field_rule).")
+    json_decode: JsonDecode | None = Field(
+        default=None, description="Decode a field's JSON text first (Logstash's json filter).")
     kv: KeyValueSplit | None = Field(
         default=None, description="Split key=value pairs of a field first (Logstash's kv).")
     rename: dict[str, str] = Field(default_factory=dict, description="Old field -> new field.")
@@ -225,8 +240,7 @@ class _Rule:
         rule = self.rule
         if rule.drop:
             raise DropEvent("field_rule")
-        if self.kv is not None:
-            self._split(fields, *self.kv)
+        self._extract(fields, event)
         for old, new in rule.rename.items():
             value = fields.pop(field_ref(old))
             if value is not None:
@@ -247,6 +261,13 @@ class _Rule:
         tags = event.get("tags")
         if rule.remove_tag and isinstance(tags, list):
             event["tags"] = [t for t in tags if t not in rule.remove_tag]
+
+    def _extract(self, fields: _Fields, event: Event) -> None:
+        """json and kv: fields out of a field's text, before the mutate operations."""
+        if self.rule.json_decode is not None:
+            _decode(fields, self.rule.json_decode, event)
+        if self.kv is not None:
+            self._split(fields, *self.kv)
 
     @staticmethod
     def _split(fields: _Fields, source: tuple[str, ...], target: tuple[str, ...] | None,
@@ -293,6 +314,24 @@ class ApplyFieldRules:
         for rule in self._rules:
             rule.apply(event)
         return event
+
+
+def _decode(fields: _Fields, spec: JsonDecode, event: Event) -> None:
+    """json: the source's text decoded into the target (or, an object, next to the keys)."""
+    text = fields.get(field_ref(spec.source))
+    if not isinstance(text, str):
+        return
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        for tag in spec.tag_on_failure:
+            add_tag(event, tag)
+        return
+    if spec.target is not None:
+        fields.set(field_ref(spec.target), value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            fields.set((key,), item)
 
 
 def compile_when(text: str | None, where: str) -> Callable[[_Fields], bool] | None:

@@ -52,7 +52,8 @@ class Serve:
         cfg = self.workdir / "lumberyard.toml"
         cfg.write_text(self.config(), encoding="utf-8")
         return [sys.executable, "-c", MAIN, "serve", "--config", str(cfg), "--workers", "1",
-                "--data-dir", str(self.workdir / "data")]  # fmt: skip
+                "--data-dir", str(self.workdir / "data"),
+                "--http-port", str(free_port())]  # never the shared default 9600; fmt: skip
 
     def start(self) -> Serve:
         """Start and wait until the Beats port accepts connections."""

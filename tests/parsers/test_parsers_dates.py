@@ -54,3 +54,24 @@ def test_tag_on_failure_when_no_user_grammar_matches() -> None:
     parsers = Parsers(config)
     assert (["_grokparsefailure", "_b"], ["_grokparsefailure"], []) == (
         parsers.parse("xyz").tags, parsers.parse("yz").tags, parsers.parse("x12").tags)
+
+
+def test_when_condition_selects_grammars_by_the_arriving_event() -> None:
+    """A grammar with ``when`` is tried only on events whose fields satisfy it."""
+    config = ParsersConfig.model_validate({"grammars": [
+        {"name": "nginx", "pattern": "%{WORD:verb} %{NOTSPACE:path}",
+         "when": '[fields][log_type] == "nginx"'},
+    ]})
+    parsers = Parsers(config)
+    nginx = {"fields": {"log_type": "nginx"}}
+    assert (True, "nginx", "plain", "plain") == (
+        parsers.needs_event, parsers.parse("GET /a", nginx).grammar,
+        parsers.parse("GET /a", {"fields": {"log_type": "app"}}).grammar,
+        parsers.parse("GET /a").grammar)
+
+
+def test_bad_when_fails_at_config_load() -> None:
+    """A condition that does not parse names its column."""
+    with pytest.raises(ValueError, match="column"):
+        ParsersConfig.model_validate(
+            {"grammars": [{"name": "g", "pattern": "x", "when": "[a] =="}]})

@@ -107,8 +107,13 @@ def test_load_config_reads_os_environ(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_secrets_stay_out_of_repr() -> None:
-    """An API key or password never shows in the config's repr (logs, tracebacks)."""
+    """An API key, a password or a key passphrase never shows in the config's repr (logs,
+    tracebacks)."""
     config = parse_config(
-        '[elasticsearch]\napi_key = "S3CRET-KEY"\nuser = "u"\npassword = "S3CRET-PW"\n', "c"
+        '[elasticsearch]\napi_key = "S3CRET-KEY"\nuser = "u"\npassword = "S3CRET-PW"\n'
+        '[inputs.kafka]\nsasl_username = "u"\nsasl_password = "S3CRET-SASL"\n'
+        '[inputs.beats.tls]\nkey_passphrase = "S3CRET-PASS"\n', "c"
     )
-    assert ("S3CRET-KEY" in repr(config), "S3CRET-PW" in repr(config)) == (False, False)
+    shown = repr(config)
+    assert [] == [s for s in ("S3CRET-KEY", "S3CRET-PW", "S3CRET-SASL", "S3CRET-PASS")
+                  if s in shown]

@@ -122,6 +122,8 @@ class Decoder:
         self._window: Window | None = None
         self._count = 0
         self._inflated = 0
+        self._step_left = step_bytes
+        """What the current :meth:`next_window` call may still inflate."""
         self.needs_data = True
         """After :meth:`next_window` returned ``None``: True if it waits for bytes, False if it
         only stopped after ``step_bytes`` of inflation (call it again)."""
@@ -152,6 +154,7 @@ class Decoder:
 
     def next_window(self) -> Window | None:
         """The next complete window, or ``None`` (see :attr:`needs_data`)."""
+        self._step_left = self.step_bytes
         while True:
             if self._zlib is not None:
                 if not self._pump():
@@ -274,23 +277,27 @@ class Decoder:
     def _pump(self) -> bool:
         """Inflate up to ``step_bytes`` of the compressed frame and parse the frames it holds.
         False when it must wait for bytes or stopped after a step (see ``needs_data``)."""
+        if self._step_left <= 0:  # this call has inflated its share (0 is "no limit" to zlib)
+            self.needs_data = False
+            return False
         take = min(len(self._raw), self._compressed_left)
         if take:
             self._zin += self._raw[:take]
             del self._raw[:take]
             self._compressed_left -= take
         try:
-            out = self._zlib.decompress(self._zin, self.step_bytes)
+            out = self._zlib.decompress(self._zin, self._step_left)
         except zlib.error as exc:
             raise ProtocolError(f"bad zlib data in compressed frame: {exc}") from exc
         self._zin = self._zlib.unconsumed_tail
+        self._step_left -= len(out)
         self._count_inflated(len(out))
         if out:
             self._inner += out
             self._parse_inner()
         if self._zlib.eof:
             return self._close_compressed()
-        if self._zin or len(out) == self.step_bytes:
+        if self._zin or self._step_left <= 0:
             self.needs_data = False
             return False
         if self._compressed_left == 0:

@@ -26,7 +26,8 @@ class BeatsTlsConfig(BaseModel):
     )
     key: Path | None = Field(default=None, description="Private key of the certificate (PEM).")
     key_passphrase: str | None = Field(
-        default=None, description="Passphrase of an encrypted `key`; none = not encrypted."
+        default=None, repr=False,
+        description="Passphrase of an encrypted `key`; none = not encrypted.",
     )
     certificate_authorities: list[Path] = Field(
         default_factory=list,

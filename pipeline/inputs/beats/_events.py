@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.ids import Occurrences
 from pipeline.inputs._events import beat_event
 from pipeline.inputs.beats._codec import Window
 from pipeline.runtime import Event
@@ -13,15 +14,18 @@ from pipeline.runtime import Event
 _V1_FIELDS = {"line": ("message",), "host": ("host", "name"), "file": ("log", "file", "path")}
 
 
-def window_events(window: Window, input_name: str, received_at: str) -> list[Event]:
-    """The window's events, each with its source identity (``pipeline.ids``)."""
+def window_events(
+    window: Window, input_name: str, received_at: str, seen: Occurrences | None = None
+) -> list[Event]:
+    """The window's events, each with its source identity (``pipeline.ids``; ``seen``: the
+    connection's count of anonymous events, so identical ones stay distinct documents)."""
     if window.version == 2:
         return [
-            beat_event(doc, raw, input_name, received_at)
+            beat_event(doc, raw, input_name, received_at, seen)
             for doc, raw in zip(window.events, window.raws, strict=True)
         ]
     return [
-        beat_event(v1_fields(doc), raw, input_name, received_at)
+        beat_event(v1_fields(doc), raw, input_name, received_at, seen)
         for doc, raw in zip(window.events, window.raws, strict=True)
     ]
 

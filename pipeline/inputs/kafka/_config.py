@@ -99,7 +99,8 @@ class KafkaInputConfig(BaseModel):
     )
     sasl_username: str | None = Field(default=None, description="SASL user name.")
     sasl_password: str | None = Field(
-        default=None, description="SASL password (else env KAFKA_SASL_PASSWORD or the file)."
+        default=None, repr=False,
+        description="SASL password (else env KAFKA_SASL_PASSWORD or the file).",
     )
     sasl_password_file: Path | None = Field(
         default=None, description="File whose first line is the SASL password."

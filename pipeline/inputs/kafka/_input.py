@@ -29,7 +29,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.dlq import DeadLetter, DeadLetterQueue
 from pipeline.errors import ConfigError, InputError, NotConnected
@@ -37,6 +37,9 @@ from pipeline.inputs.kafka._config import KafkaInputConfig
 from pipeline.inputs.kafka._offsets import CommitBook, Partition
 from pipeline.inputs.kafka._records import EMPTY, Poison, Record, poison_letter, record_event
 from pipeline.runtime import Batch, Counters, Event
+
+if TYPE_CHECKING:
+    from pipeline.observe._telemetry import InputGauges
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,24 @@ class KafkaInput:
             finally:
                 await self._consumer.stop()
                 self._consumer = None
+
+    def observe(self) -> InputGauges:
+        """Gauges for the metrics endpoint: per partition this member reads, the records
+        between the partition's end (its high watermark at the last fetch) and the end of the
+        acknowledged prefix, i.e. what is not yet in Elasticsearch or the DLQ."""
+        from pipeline.observe._telemetry import InputGauges  # noqa: PLC0415 - metrics only
+
+        consumer = self._consumer
+        if consumer is None:
+            return InputGauges()
+        acknowledged = self.book.acknowledged()
+        lag: dict[tuple[str, int], int] = {}
+        for tp in consumer.assignment():
+            high = consumer.highwater(tp)
+            done = acknowledged.get((tp.topic, tp.partition))
+            if high is not None and done is not None:
+                lag[(tp.topic, tp.partition)] = max(0, high - done)
+        return InputGauges(lag=lag)
 
     # -- fetching -----------------------------------------------------------------------------
 

@@ -64,6 +64,11 @@ class CommitBook:
             self._handed.pop(partition, None)
         return out
 
+    def acknowledged(self) -> dict[Partition, int]:
+        """Per partition with a tracker, the end of its acknowledged prefix (the next offset
+        whose record is not yet delivered)."""
+        return {partition: tracker.offset for partition, tracker in self._trackers.items()}
+
     def owned(self) -> list[Partition]:
         """Partitions with a tracker (batches issued since assignment)."""
         return list(self._trackers)

@@ -5,11 +5,11 @@ the file input / ``reprocess`` (raw line) or the Beats input (Filebeat event) gi
 line, so the same steps make the same document. Its source identity, in order:
 
 1. the record key, when it is a lumberyard source identity (``reprocess --to-kafka`` keys each
-   line by its file path + offset, the Beats -> Kafka mode each event by its Beats identity):
-   a resend at a new offset is still the same ``_id``; a file key also gives back
-   ``log.file.path`` / ``log.offset``;
-2. a Filebeat event's own identity (host + file + offset, as the Beats input computes it);
-3. topic + partition + offset.
+   line by it, the Beats -> Kafka mode each event by its Beats identity): a resend at a new
+   offset is still the same ``_id``; a key of the older ``file``/path/offset form also gives
+   back ``log.file.path`` / ``log.offset``;
+2. a Filebeat event's own identity (host + file + offset + message, as the Beats input);
+3. topic + partition + offset (``pipeline.ids.kafka_record_source_id``).
 
 Kafka's own metadata (topic, partition, offset, key, timestamp) travels under
 ``@metadata.kafka`` for enrichment. Values that are not UTF-8 or larger than the configured
@@ -25,14 +25,14 @@ from typing import Any
 import orjson
 
 from pipeline.dlq import DeadLetter
-from pipeline.ids import document_id, kafka_source_id
+from pipeline.ids import CARRIED_KINDS, document_id, kafka_record_source_id, kafka_source_id
 from pipeline.inputs._events import _is_beat_event, beat_event
 from pipeline.runtime import METADATA, Event
 
 INPUT_NAME = "kafka"
 PREVIEW_BYTES = 1024
 """How much of a poison value a dead letter keeps (escaped), to see what it was."""
-_LUMBERYARD_KEYS = (b"file\x00", b"beats\x00", b"beats-raw\x00", b"kafka\x00")
+_LUMBERYARD_KEYS = (*CARRIED_KINDS, b"beats-raw\x00")  # and the Beats fallback of before
 """Prefixes of the source identities pipeline.ids builds: a key starting so is one of them."""
 
 
@@ -80,11 +80,11 @@ def record_event(record: Record, received_at: str, max_value_bytes: int) -> Even
         return None
     doc = _beat_doc(text)
     if doc is not None:
+        where = (record.topic, record.partition, record.offset)
+        source_id = kafka_record_source_id(*where, record.key, doc)  # before beat_event takes doc
         event = beat_event(doc, value, INPUT_NAME, received_at)
-        meta = event[METADATA]
-        meta["raw"] = text  # as the file input keeps it (what --to-kafka publishes)
-        if _is_source_key(record.key):  # published by lumberyard (Beats -> Kafka): its id
-            meta["source_id"] = record.key
+        event[METADATA]["source_id"] = source_id
+        event[METADATA]["raw"] = text  # as the file input keeps it (what --to-kafka publishes)
     else:
         event = line_event(record, text, received_at)
     event[METADATA]["kafka"] = kafka_metadata(record)

@@ -45,12 +45,12 @@ def test_documents_with_index_and_id(tmp_path: Path) -> None:
     expected_meta = [
         {
             "_index": "universal-ai-tools-2025.09.12",
-            "_id": document_id(file_source_id(str(path), offsets[0])),
+            "_id": document_id(file_source_id(path.read_bytes(), offsets[0], LINES[0])),
             "grammar": "json",
         },
         {
             "_index": "universal-ai-tools-2025.09.13",
-            "_id": document_id(file_source_id(str(path), offsets[1])),
+            "_id": document_id(file_source_id(path.read_bytes(), offsets[1], LINES[2])),
             "grammar": "bracketed",
         },
     ]

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.ids import beats_source_id, file_source_id
+from pipeline.ids import ContentIdentity, beats_source_id, file_source_id
 from pipeline.inputs import FILEBEAT_DECODE_TAG, split_lines
 from pipeline.inputs._events import filebeat_event, looks_like_filebeat, plain_event
 
 AT = "2025-09-12T10:00:00.000+00:00"
+HEAD = b"[2025-09-12T10:00:00.000Z] INFO first line of the file\n"
 
 
 def test_offsets_are_byte_offsets_of_each_line_start() -> None:
@@ -50,13 +51,13 @@ def test_every_offset_points_at_its_line_in_the_block(parts: list[bytes]) -> Non
 
 
 def test_plain_event_has_the_filebeat_shape_and_file_source_id() -> None:
-    """message, log.file.path, log.offset and @metadata.source_id from file_source_id."""
-    event = plain_event("/var/log/app.log", "hello", 42, AT)
+    """message, log.file.path, log.offset and @metadata.source_id from the content's identity."""
+    event = plain_event("/var/log/app.log", ContentIdentity(HEAD), "hello", 42, AT)
     expected = {
         "message": "hello",
         "log": {"file": {"path": "/var/log/app.log"}, "offset": 42},
         "@metadata": {
-            "source_id": file_source_id("/var/log/app.log", 42),
+            "source_id": file_source_id(HEAD, 42, "hello"),
             "input": "files",
             "received_at": AT,
         },
@@ -87,7 +88,7 @@ def test_filebeat_event_keeps_what_filebeat_sent_with_the_beats_id() -> None:
     """The unwrapped event keeps everything Filebeat sent but its @metadata (@timestamp,
     message, fields, log, host, agent, ecs); its id is the one the Beats input gives it."""
     line = orjson.dumps(BEAT).decode()
-    event = filebeat_event("/archive/filebeat.ndjson", line, 0, AT)
+    event = filebeat_event("/archive/filebeat.ndjson", ContentIdentity(b""), line, 0, AT)
     meta = event.pop("@metadata")
     expected = {key: value for key, value in BEAT.items() if key != "@metadata"}
     assert (expected, beats_source_id(BEAT, line.encode())) == (event, meta["source_id"])
@@ -95,7 +96,7 @@ def test_filebeat_event_keeps_what_filebeat_sent_with_the_beats_id() -> None:
 
 def test_a_non_beat_line_in_a_filebeat_file_is_kept_and_tagged() -> None:
     """A line that is not a beat event becomes a plain event tagged for inspection."""
-    event = filebeat_event("/a.ndjson", "not json", 10, AT)
+    event = filebeat_event("/a.ndjson", ContentIdentity(b""), "not json", 10, AT)
     assert ("not json", [FILEBEAT_DECODE_TAG]) == (event["message"], event["tags"])
 
 
@@ -112,7 +113,7 @@ def test_json_that_filebeat_decoded_becomes_a_json_line_again(shipped: dict[str,
     if "json" in shipped:
         del doc["message"]
     line = orjson.dumps(doc).decode()
-    event = filebeat_event("/archive/filebeat.ndjson", line, 0, AT)
+    event = filebeat_event("/archive/filebeat.ndjson", ContentIdentity(b""), line, 0, AT)
     assert ('{"level":"warn","message":"disk 91% full"}', False, []) == (
         event["message"], "json" in event, event.get("tags", []),
     )

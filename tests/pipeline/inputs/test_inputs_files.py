@@ -66,7 +66,7 @@ def test_plain_file_becomes_one_event_per_line_and_finishes(tmp_path: Path) -> N
     events = [e for b in batches for e in b.events]
     expected = [("one", 0), ("two", 4), ("three", 9)]
     assert expected == [(e["message"], e["log"]["offset"]) for e in events]
-    assert file_source_id(str(path), 9) == events[2]["@metadata"]["source_id"]
+    assert file_source_id(b"one\ntwo\n\nthree", 9, "three") == events[2]["@metadata"]["source_id"]
     assert {f"{path}#0": (14, True)} == listener.checkpoints
 
 

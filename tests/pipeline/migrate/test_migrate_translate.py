@@ -65,6 +65,18 @@ def test_date_sets_the_grammars_timestamp_field_and_formats() -> None:
     assert [] == _unsupported(notes)
 
 
+def test_grok_and_date_under_a_field_condition() -> None:
+    """The grammar gets the condition as `when` (tested on the arriving event); the date
+    under the same condition sets that grammar's stamp."""
+    data, notes = _toml('filter { if [fields][kind] == "web" {\n'
+                        ' grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA:rest}" } }\n'
+                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z"] } } }')
+    (grammar,) = data["parsers"]["grammars"]
+    assert ('[fields][kind] == "web"', "ts", ["dd/MMM/yyyy:HH:mm:ss Z"]) == (
+        grammar["when"], grammar["timestamp_field"], grammar["timestamp_formats"])
+    assert [] == _unsupported(notes)
+
+
 def test_conditional_mutate_and_drop_become_field_rules() -> None:
     """if / else if / else arms get conditions that exclude the arms before them."""
     data, notes = _toml('filter {\n if [level] == "debug" { drop {} }\n'
@@ -94,6 +106,15 @@ def test_kv_becomes_a_field_rule() -> None:
     assert [{"when": '[type] == "q"', "kv": {"source": "qs", "field_split": "&", "prefix": "q_",
                                              "include_keys": ["a", "b"]}}] == (
         data["enrich"]["field_rules"])
+    assert [] == _unsupported(notes)
+
+
+def test_json_on_another_field_becomes_a_field_rule() -> None:
+    """json { source => "payload" target => "doc" } is a field rule's json decode."""
+    data, notes = _toml('filter { json { source => "payload" target => "doc" '
+                        'tag_on_failure => ["_bad"] } }')
+    decode = {"source": "payload", "target": "doc", "tag_on_failure": ["_bad"]}
+    assert [{"json_decode": decode}] == data["enrich"]["field_rules"]
     assert [] == _unsupported(notes)
 
 
@@ -134,11 +155,11 @@ def test_inputs() -> None:
 
 @pytest.mark.parametrize(("text", "line"), [
     ("filter {\n\n  geoip { source => \"ip\" } }", 3),
-    ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"message\" => \"%{WORD}\" } }\n"
+    ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"log\" => \"%{WORD}\" } }\n"
      "  } }", 3),
     ("output {\n  kafka { topic_id => \"x\" } }", 2),
     ("filter {\n  mutate {\n    split => { \"a\" => \",\" } } }", 3),
-    ("filter {\n  json { source => \"payload\" } }", 2),
+    ("filter {\n  json { source => \"message\" target => \"doc\" } }", 2),
     ("filter {\n  mutate { add_field => { \"day\" => \"%{+YYYY.MM.dd}\" } } }", 2),
 ])
 def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int) -> None:

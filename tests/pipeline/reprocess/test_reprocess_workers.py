@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import queue
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 from elasticsearch import Elasticsearch
 
+from pipeline.inputs import FileUnit
 from pipeline.reprocess._run import _context
+from pipeline.reprocess._worker import _QueueUnits
 from pipeline.runtime import tune_gc_for_throughput
 from pipeline.runtime._gc import YOUNG_THRESHOLD
 from tests.pipeline.reprocess.archives import mixed_set
@@ -66,3 +69,24 @@ def test_with_the_progress_bar_the_fork_server_workers_index_everything(
                      "--progress", "bar", es_url=es_url, data_dir=tmp_path / "data")
     assert 0 == done.returncode, done.stderr + done.stdout
     assert dict(archives.per_day) == counts(es_client, prefix)
+
+
+class _Stalled:
+    """A unit queue that has nothing for longer than any timeout a reader could pass, then
+    the unit and the end marker (as a busy parent delivers them)."""
+
+    def __init__(self, items: list[FileUnit | None]) -> None:
+        self.items = items
+
+    def get(self, block: bool = True, timeout: float | None = None) -> FileUnit | None:
+        if timeout is not None:
+            raise queue.Empty  # the stall outlasts the timeout
+        return self.items.pop(0)
+
+
+def test_a_worker_waits_for_the_end_marker_through_a_stall() -> None:
+    """A stalled unit queue is not the end of the input: only the ``None`` marker is (a
+    worker used to take a 5-second stall for the end and leave its units to no one)."""
+    unit = FileUnit(path="/l/a.log", codec="plain", size=10, fingerprint="f")
+    units = _QueueUnits(_Stalled([unit, None]))
+    assert [unit, None] == [units.get(), units.get()]

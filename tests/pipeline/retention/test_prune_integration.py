@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.retention import has_ilm
+from pipeline.stack import free_port
 from tests.pipeline.setup.helpers import remove_templates
 
 pytestmark = pytest.mark.integration
@@ -80,3 +81,17 @@ def test_setup_without_ilm_falls_back(
     settings = es_client.cluster.get_component_template(name=f"{stem}-settings")
     index = settings["component_templates"][0]["component_template"]["template"]["settings"]
     assert "lifecycle" not in index["index"]
+
+
+def test_prune_reaches_es_through_the_config_files_hosts(
+    es_client: Elasticsearch, es_url: str, prefix: str, tmp_path: Path
+) -> None:
+    """No --es-url: [elasticsearch] hosts of the file, a dead one first, the live one next."""
+    old = f"{prefix}{_day(40)}"
+    es_client.indices.create(index=old)
+    config = tmp_path / "lumberyard.toml"
+    dead = f"http://127.0.0.1:{free_port()}"
+    config.write_text(f'[enrich]\nindex_prefix = "{prefix}"\n'
+                      f'[elasticsearch]\nhosts = ["{dead}", "{es_url}"]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["prune", "--keep-days", "7", "--config", str(config)])
+    assert (0, f"  would delete {old}") == (result.exit_code, result.stdout.splitlines()[1])

@@ -107,7 +107,7 @@ def _events(lines: list[str]) -> list[Event]:
         {
             "message": line,
             "log": {"file": {"path": "/l/a.log"}, "offset": n},
-            METADATA: {"source_id": file_source_id("/l/a.log", n), "input": "files",
+            METADATA: {"source_id": file_source_id(b"", n, line), "input": "files",
                        "received_at": "2025-09-12T10:00:05.123+00:00"},
         }
         for n, line in enumerate(lines)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections.abc import AsyncIterator
 
 from pipeline.errors import DeliveryError, DropEvent, InputError, NotConnected
-from pipeline.runtime import Batch, Chain, Event, Outcome, Runtime
+from pipeline.runtime import Batch, Chain, Event, Outcome, Runtime, run_until_signalled
 
 
 class ListInput:
@@ -215,6 +217,38 @@ def test_a_failing_input_ends_alone_and_is_reported() -> None:
     outcome = _run(Runtime([broken, good], Chain([]), MemoryOutput()))
     assert (False, {"files": "InputError: broken.log: cannot read: I/O error"}, [0], [0, 1]) == (
         outcome.ok, outcome.failures(), broken.acked, good.acked)
+
+
+class UnboundInput(ListInput):
+    """A server input whose port is taken: binding fails with a bare OSError."""
+
+    async def batches(self) -> AsyncIterator[Batch]:
+        raise OSError(98, "address already in use")
+        yield  # pragma: no cover - makes this an async generator
+
+
+def test_an_untranslated_os_error_ends_that_input_with_its_message() -> None:
+    """An OSError escaping an input (a port in use) is that input's failure, named."""
+    outcome = _run(Runtime([UnboundInput("beats", [])], Chain([]), MemoryOutput()))
+    assert {"beats": "OSError: [Errno 98] address already in use"} == outcome.failures()
+
+
+def test_sigint_starts_the_drain() -> None:
+    """Under run_until_signalled, SIGINT (like SIGTERM) stops the inputs and drains."""
+    log: list[str] = []
+
+    async def scenario() -> Outcome:
+        live = LiveInput("beats", log)
+        runtime = Runtime([live], Chain([]), MemoryOutput(log))
+        task = asyncio.ensure_future(run_until_signalled(runtime))
+        live.queue.put_nowait(2)
+        while not live.acked:
+            await asyncio.sleep(0)
+        os.kill(os.getpid(), signal.SIGINT)
+        return await task
+
+    outcome = asyncio.run(scenario())
+    assert (True, True, "stop beats") == (outcome.ok, outcome.stopped, log[0])
 
 
 def test_output_failure_stops_every_input() -> None:

@@ -56,15 +56,17 @@ class Serve:
     """``lumberyard serve`` on 127.0.0.1 and a free port, its output captured."""
 
     def __init__(self, tmp_path: Path, prefix: str, es_url: str, *extra: str,
-                 config_text: str = "") -> None:
-        self.port = free_port()
+                 config_text: str = "", port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.http_port = free_port()  # /metrics and /health: never the shared default 9600
         config = tmp_path / "lumberyard.toml"
         config.write_text('[enrich]\nindex_prefix = "overridden-by-the-option-"\n' + config_text,
                           encoding="utf-8")
         argv = [LUMBERYARD, "serve", "--config", str(config), "--index-prefix", prefix,
                 "--es-url", es_url,
                 "--beats-host", "127.0.0.1", "--beats-port", str(self.port),
-                "--data-dir", str(tmp_path / "data"), *extra]
+                "--data-dir", str(tmp_path / "data"), "--http-port", str(self.http_port),
+                *extra]
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True)
         self.lines: list[str] = []
@@ -77,19 +79,30 @@ class Serve:
             self.lines.append(line)
 
     def wait_listening(self, workers: int = 1, what: str = "serving beats") -> None:
-        """Until every worker said it serves (bounded; fails with the output so far)."""
+        """Until every worker said it serves and the port takes a connection (bounded; fails
+        with the output so far)."""
         deadline = time.monotonic() + START_LIMIT_SECS
-        while sum(what in line for line in self.lines) < workers:
+        while sum(what in line for line in self.lines) < workers or not self._accepts(what):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("serve did not start:\n" + "".join(self.lines))
             time.sleep(0.1)
-        if what == "serving beats":
+
+    def _accepts(self, what: str) -> bool:
+        if what != "serving beats":
+            return True
+        try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=10):
-                pass
+                return True
+        except OSError:
+            return False
 
     def terminate(self) -> int:
         """SIGTERM, then its exit status (bounded)."""
         self.process.send_signal(signal.SIGTERM)
+        return self.wait()
+
+    def wait(self) -> int:
+        """Its exit status (bounded), all its output read."""
         status = self.process.wait(timeout=EXIT_LIMIT_SECS)
         self._reader.join(timeout=10)
         assert self.process.stdout is not None
@@ -219,6 +232,23 @@ def test_kafka_is_one_more_input(
     done = committed(kafka_bootstrap, unique_name, unique_name)
     assert (0, 300, end_offsets(kafka_bootstrap, unique_name, 3)) == (
         status, count(es_client, prefix), done), serve.output
+
+
+def test_a_worker_that_cannot_bind_fails_the_fleet(
+    tmp_path: Path, prefix: str, es_url: str
+) -> None:
+    """The Beats port is taken (without SO_REUSEPORT): each worker reports its input failed
+    with the bind error, and the parent exits 1 naming the workers that failed."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        serve = Serve(tmp_path, prefix, es_url, "--workers", "2", port=taken.getsockname()[1])
+        status = serve.wait()
+    failed = [line for line in serve.lines
+              if f"input beats failed: InputError: beats: cannot listen on 127.0.0.1:{serve.port}"
+              in line]
+    summary = [line for line in serve.lines if line.startswith("serve: lumberyard-serve-")]
+    assert (1, True, 1) == (status, len(failed) >= 1, len(summary)), serve.output
 
 
 def test_no_input_enabled_is_refused_before_anything_starts(tmp_path: Path, es_url: str) -> None:

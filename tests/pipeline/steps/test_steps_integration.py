@@ -19,7 +19,7 @@ from elasticsearch import Elasticsearch
 from pipeline.config import LumberyardConfig
 from pipeline.connections import EsConnection
 from pipeline.dlq import DeadLetterQueue
-from pipeline.ids import file_source_id
+from pipeline.ids import ContentIdentity
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
 from pipeline.runtime import METADATA, Batch, Chain
 from pipeline.setup import TemplateOptions, setup_elasticsearch
@@ -59,8 +59,9 @@ CASES: list[tuple[str, str, str]] = [
 def events(lines: list[str], path: str = "/var/log/app/app.log") -> list[dict[str, Any]]:
     """Events as the file input makes them: message, log.file.path/offset, source id."""
     out, offset = [], 0
+    identity = ContentIdentity("\n".join(lines).encode())
     for line in lines:
-        meta = {"source_id": file_source_id(path, offset), "input": "test",
+        meta = {"source_id": identity.source_id(offset, line), "input": "test",
                 "received_at": "2025-09-14T00:00:00.000Z"}  # fmt: skip
         log = {"file": {"path": path}, "offset": offset}
         out.append({"message": line, "log": log, METADATA: meta})

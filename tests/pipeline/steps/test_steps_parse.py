@@ -170,3 +170,17 @@ def test_any_shipper_event_shape_is_handled(top: dict[str, Any], line: str) -> N
     assert meta["_index"].startswith("universal-ai-tools-")
     assert isinstance(orjson.dumps(result), bytes)
     assert set() == {"level", "environment", "timestamp", "log_message"} & result.keys()
+
+
+def test_grammar_when_sees_the_arriving_event() -> None:
+    """A grammar's ``when`` tests the event as the input delivered it (Filebeat's fields)."""
+    from parsers import ParsersConfig
+
+    config = ParsersConfig.model_validate({"grammars": [
+        {"name": "web", "pattern": "%{WORD:verb} %{NOTSPACE:path}",
+         "when": '[fields][kind] == "web"'}]})
+    step = ParseMessage(Parsers(config))
+    web = step({"message": "GET /a", "fields": {"kind": "web"}})
+    other = step({"message": "GET /a", "fields": {"kind": "db"}})
+    assert ("web", {"verb": "GET", "path": "/a"}, "plain") == (
+        web[METADATA]["grammar"], web[METADATA]["log_fields"], other[METADATA]["grammar"])

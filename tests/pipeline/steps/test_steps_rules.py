@@ -107,3 +107,15 @@ def test_kv_into_a_target_object() -> None:
     out = _run([{"kv": {"source": "qs", "target": "[query]", "field_split": "&",
                         "value_split": ":"}}], _event({"qs": "x:1&y:2"}))
     assert {"x": "1", "y": "2"} == out[METADATA]["log_fields"]["query"]
+
+
+def test_json_decodes_a_field_into_a_target_or_next_to_the_keys() -> None:
+    """Logstash's json on a field: an object merges (or goes to target); bad JSON is tagged."""
+    merged = _run([{"json_decode": {"source": "payload"}}],
+                  _event({"payload": '{"a": 1, "b": [2]}'}))
+    targeted = _run([{"json_decode": {"source": "payload", "target": "[doc]"}}],
+                    _event({"payload": '{"a": 1}'}))
+    bad = _run([{"json_decode": {"source": "payload"}}], _event({"payload": "{nope"}))
+    assert ({"payload": '{"a": 1, "b": [2]}', "a": 1, "b": [2]}, {"a": 1},
+            ["_jsonparsefailure"]) == (
+        merged[METADATA]["log_fields"], targeted[METADATA]["log_fields"]["doc"], bad["tags"])

@@ -213,6 +213,19 @@ def test_step_bytes_bounds_one_call() -> None:
     assert (docs, True) == (window.events, calls > 10)
 
 
+def test_one_call_inflates_one_step_even_across_compressed_frames() -> None:
+    """Two compressed frames already received: one call still inflates at most a step."""
+    docs = [{"message": "x" * 3000} for _ in range(8)]
+    halves = [json_frames(docs[:4]), json_frames(docs[4:], 5)]
+    decoder = Decoder(step_bytes=16384)
+    decoder.receive_data(encode_window(8) + b"".join(encode_compressed(h) for h in halves))
+    growth, before = [], decoder.held
+    while (window := decoder.next_window()) is None:
+        growth.append(decoder.held - before)
+        before = decoder.held
+    assert (docs, True) == (window.events, max(growth) <= 16384)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=512))
 def test_fuzz_random_bytes_raise_only_protocol_errors(data: bytes) -> None:

@@ -170,3 +170,32 @@ def test_a_window_whose_events_are_all_dropped_is_still_acked(
 
     assert [3, 4] == asyncio.run(asyncio.wait_for(scenario(), 300))
     assert 4 == es_count(es_client, prefix)
+
+
+def test_file_identity_of_newer_filebeats_and_anonymous_events(
+    es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """The same first line of a rotated file (same path and offset, another inode, device or
+    fingerprint) is a document of its own; identical anonymous events (no file, no offset:
+    tst-send, other beats) are each kept. Sending both windows again on a new connection (as
+    after a lost ACK) adds nothing."""
+    base = {"@timestamp": "2025-09-13T08:00:00.000Z", "host": {"name": "web-1"},
+            "message": "service started"}
+    located = [
+        {**base, "log": {"offset": 0, "file": {"path": "/var/log/app.log", **file}}}
+        for file in ({"inode": "100", "device_id": "64769"}, {"inode": "200", "device_id": "64769"},
+                     {"inode": "100", "device_id": "2049"}, {"fingerprint": "9f8e7d"})
+    ]
+    anonymous = [{"message": "tick"}, {"message": "tick"}, {"message": "tick"}, {"message": "t"}]
+
+    async def ship() -> list[int]:
+        acks = []
+        async with Pipeline(es_url, prefix, tmp_path / "dlq") as p:
+            for _ in range(2):
+                client = await Client.connect(p.port)
+                acks += [await client.send_window(located), await client.send_window(anonymous)]
+                await client.close()
+        return acks
+
+    assert [4, 4, 4, 4] == asyncio.run(asyncio.wait_for(ship(), 300))
+    assert 8 == es_count(es_client, prefix)

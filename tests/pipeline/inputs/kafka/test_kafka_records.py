@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import orjson
 
-from pipeline.ids import beats_source_id, file_source_id, kafka_source_id
-from pipeline.inputs._events import filebeat_event, plain_event
+from pipeline.ids import ContentIdentity, beats_source_id, file_source_id, kafka_source_id
+from pipeline.inputs._events import filebeat_event
 from pipeline.inputs.kafka import EMPTY, Poison, Record, poison_letter, record_event
 from pipeline.runtime import METADATA
 
@@ -46,14 +46,16 @@ class TestRawLines:
                     "timestamp": 1757671200000}
         assert (expected, "kafka") == (event[METADATA]["kafka"], event[METADATA]["input"])
 
-    def test_reprocess_key_gives_the_file_event(self) -> None:
-        """A line published keyed by its file source id (reprocess --to-kafka) becomes the
-        event the file input makes of it: same fields, same source identity."""
-        key = file_source_id("/var/log/app.log", 4096)
-        event = record_event(record(LINE.encode(), key=key), AT, 1 << 20)
-        expected = plain_event("/var/log/app.log", LINE, 4096, AT)
-        assert isinstance(event, dict)
-        assert (without_meta(expected), key) == (without_meta(event), event[METADATA]["source_id"])
+    def test_reprocess_key_keeps_the_file_identity(self) -> None:
+        """A line published keyed by its file source id (reprocess --to-kafka) keeps that
+        identity (the id the file input gives it), at whatever offset it lands."""
+        key = file_source_id(b"head of the file\n", 4096, LINE)
+        first = record_event(record(LINE.encode(), key=key), AT, 1 << 20)
+        resent = record_event(record(LINE.encode(), key=key, offset=99), AT, 1 << 20)
+        assert isinstance(first, dict)
+        assert isinstance(resent, dict)
+        assert (LINE, key, key) == (
+            first["message"], first[METADATA]["source_id"], resent[METADATA]["source_id"])
 
     def test_foreign_key_does_not_replace_the_identity(self) -> None:
         """An application's own key (a user id) is not a source identity."""
@@ -80,7 +82,7 @@ class TestFilebeatEvents:
         """Filebeat's output.kafka JSON gives the event (and id) the Filebeat path gives."""
         raw = orjson.dumps(BEAT)
         event = record_event(record(raw), AT, 1 << 20)
-        expected = filebeat_event("", raw.decode(), 0, AT)
+        expected = filebeat_event("", ContentIdentity(b""), raw.decode(), 0, AT)
         assert isinstance(event, dict)
         assert (without_meta(expected), beats_source_id(BEAT, raw)) == (
             without_meta(event), event[METADATA]["source_id"])

@@ -1,0 +1,146 @@
+"""Inputs and outputs of a Logstash pipeline -> ``[inputs.beats]``, ``[kafka]``, a
+``reprocess`` hint for files, ``[elasticsearch]`` and the index prefix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._ast import Branch, Plugin
+from ._model import IGNORED as _IGNORED
+from ._model import Translation, expand_env, text_of
+from ._model import texts as _texts
+
+__all__ = ["translate_input", "translate_output"]
+
+
+def translate_input(out: Translation, item: Plugin | Branch) -> None:
+    if isinstance(item, Branch):
+        out.note(item.line, "unsupported", "a conditional in the input section")
+        return
+    handler = {"beats": _beats, "kafka": _kafka, "file": _file}.get(item.name)
+    if handler is None:
+        out.note(item.line, "unsupported", f"input plugin {item.name!r} (lumberyard reads "
+                 "Beats, Kafka and files)")
+        return
+    handler(out, item)
+
+
+_BEATS_TLS = {"ssl_certificate": "certificate", "ssl_key": "key",
+              "ssl_key_passphrase": "key_passphrase"}
+_VERIFY = {"force_peer": "required", "peer": "optional", "none": "none",
+           "required": "required", "optional": "optional"}
+
+
+def _beats(out: Translation, plugin: Plugin) -> None:
+    beats = out.section("inputs", "beats")
+    tls: dict[str, Any] = {}
+    for attr in plugin.attributes:
+        text = text_of(attr.value)
+        if attr.name in ("port", "host") and text is not None:
+            _beats_address(out, beats, attr.name, attr.line, text)
+        elif attr.name in ("ssl", "ssl_enabled"):
+            out.note(attr.line, "info", "beats TLS is on when [inputs.beats.tls] has a "
+                     "certificate and key")
+        elif attr.name in _BEATS_TLS and text:
+            tls[_BEATS_TLS[attr.name]] = text
+        elif attr.name == "ssl_certificate_authorities":
+            tls["certificate_authorities"] = _texts(attr.value)
+        elif attr.name in ("ssl_verify_mode", "ssl_client_authentication") and text:
+            tls["client_authentication"] = _VERIFY.get(text, text)
+        elif attr.name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"beats option {attr.name!r}")
+    if tls:
+        beats["tls"] = tls
+
+
+def _beats_address(out: Translation, beats: dict[str, Any], name: str, line: int,
+                   text: str) -> None:
+    value = expand_env(out, line, text)
+    if name == "host":
+        beats["host"] = value
+    elif value.isdigit():
+        beats["port"] = int(value)
+    else:
+        out.note(line, "unsupported", f"beats port {text!r}")
+
+
+def _kafka(out: Translation, plugin: Plugin) -> None:
+    for attr in plugin.attributes:
+        text = text_of(attr.value)
+        if attr.name == "bootstrap_servers" and text:
+            out.section("kafka")["bootstrap_servers"] = text
+        elif attr.name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"kafka input option {attr.name!r} (the Kafka "
+                     "input's own section is issue #13; only the bootstrap servers carry over)")
+
+
+def _file(out: Translation, plugin: Plugin) -> None:
+    paths = _texts(plugin.get("path"))
+    out.files += paths
+    out.note(plugin.line, "info", "file input: run `lumberyard reprocess "
+             + " ".join(repr(p) for p in paths) + "` (it checkpoints what it read itself)")
+    for attr in plugin.attributes:
+        if attr.name not in ("path", "start_position", "sincedb_path", *_IGNORED):
+            out.note(attr.line, "unsupported", f"file input option {attr.name!r}")
+
+
+def translate_output(out: Translation, item: Plugin | Branch) -> None:
+    if isinstance(item, Branch):
+        out.note(item.line, "unsupported", "a conditional in the output section (lumberyard "
+                 "has one Elasticsearch output)")
+        return
+    if item.name == "stdout":
+        out.note(item.line, "info", "stdout: `lumberyard parse --pretty FILE` prints the "
+                 "documents")
+        return
+    if item.name != "elasticsearch":
+        out.note(item.line, "unsupported", f"output plugin {item.name!r}")
+        return
+    _elasticsearch(out, item)
+
+
+def _elasticsearch(out: Translation, plugin: Plugin) -> None:
+    es = out.section("elasticsearch")
+    for attr in plugin.attributes:
+        name, text = attr.name, text_of(attr.value)
+        if name == "hosts":
+            hosts = [expand_env(out, attr.line, h) for h in _texts(attr.value)]
+            es["hosts"] = [h if "://" in h else f"http://{h}" for h in hosts]
+        elif name == "index" and text is not None:
+            _index(out, attr.line, expand_env(out, attr.line, text))
+        elif name in ("user", "password", "api_key") and text is not None:
+            if text.startswith("${"):
+                env = text.strip("${}").split(":")[0]
+                out.note(attr.line, "info", f"{name} from ${{{env}}}: set "
+                         f"LUMBERYARD_ELASTICSEARCH_{name.upper()} (or a *_file option)")
+            else:
+                es[name] = text
+        elif name in ("cacert", "ssl_certificate_authorities") and _texts(attr.value):
+            es["ca"] = _texts(attr.value)[0]
+        elif name == "cloud_id" and text:
+            es["cloud_id"] = text
+        elif name == "document_id":
+            out.note(attr.line, "unsupported", "document_id: lumberyard writes a deterministic "
+                     "_id from where each event came from (replays never duplicate)")
+        elif name in ("manage_template", "template", "template_name", "ilm_enabled",
+                      "ilm_policy", "ilm_rollover_alias"):
+            out.note(attr.line, "info", f"{name}: `lumberyard setup` installs the index "
+                     "templates (and --retention-days a delete policy)")
+        elif name in ("ssl", "ssl_enabled"):
+            out.note(attr.line, "info", "TLS follows the https:// in hosts")
+        elif name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"elasticsearch option {name!r}")
+
+
+def _index(out: Translation, line: int, index: str) -> None:
+    suffix = "%{+YYYY.MM.dd}"
+    prefix = index[: -len(suffix)] if index.endswith(suffix) else None
+    if prefix is not None and "%{" not in prefix and "${" not in prefix:
+        if prefix != "universal-ai-tools-":
+            out.section("enrich")["index_prefix"] = prefix
+        else:
+            out.note(line, "builtin", "index universal-ai-tools-%{+YYYY.MM.dd}: lumberyard's "
+                     "default daily index (UTC date of @timestamp)")
+        return
+    out.note(line, "unsupported", f"index {index!r}: lumberyard writes to a prefix + the UTC "
+             "date as YYYY.MM.dd ([enrich] index_prefix)")

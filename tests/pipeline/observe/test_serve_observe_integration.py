@@ -1,0 +1,68 @@
+"""The endpoint of a running `lumberyard serve --workers 2`, scraped like Prometheus does:
+counts agree with the documents in the REAL Elasticsearch, parse failures are counted by tag,
+both workers beat, /health is healthy, and SIGTERM still drains to exit 0."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+from elasticsearch import Elasticsearch
+
+from tests.pipeline.observe.test_endpoint_integration import get, samples
+from tests.pipeline.serve.test_serve_integration import Serve, count, docs, prefix, ship
+
+pytestmark = pytest.mark.integration
+__all__ = ["prefix"]  # the fixture: an index prefix whose indices and templates go afterwards
+
+N_GOOD, N_BROKEN = 120, 30
+
+
+def scrape_until(url: str, key: str, wanted: float, tries: int = 300) -> dict[str, float]:
+    """Scrape until ``key`` reaches ``wanted`` (heartbeats come every second; bounded)."""
+    scraped: dict[str, float] = {}
+    for _ in range(tries):
+        scraped = samples(get(f"{url}/metrics")[1].decode())
+        if scraped.get(key) == wanted:
+            break
+        time.sleep(0.1)
+    return scraped
+
+
+def test_scrape_a_running_serve(tmp_path: Path, es_url: str, es_client: Elasticsearch,
+                                prefix: str) -> None:
+    events = docs(N_GOOD, "good") + [
+        {"@timestamp": "2025-09-12T10:00:00.000Z", "message": f'{{"broken": {i}',
+         "fields": {"service": "checkout"}} for i in range(N_BROKEN)
+    ]
+    serve = Serve(tmp_path, prefix, es_url, "--workers", "2")
+    url = f"http://127.0.0.1:{serve.http_port}"
+    try:
+        serve.wait_listening(workers=2)
+        ship(serve.port, events, window=50)
+        total = N_GOOD + N_BROKEN
+        assert total == count(es_client, prefix)
+        indexed = 'lumberyard_bulk_items_total{result="indexed"}'
+        scraped = scrape_until(url, indexed, float(total))
+        assert (float(total), float(total), float(N_BROKEN), 2.0, 0.0) == (
+            scraped[indexed],
+            scraped['lumberyard_events_received_total{component="input",input="beats"}'],
+            scraped['lumberyard_parse_failures_total{tag="_jsonparsefailure"}'],
+            scraped["lumberyard_workers"],
+            scraped["lumberyard_workers_stale"],
+        )
+        assert "lumberyard_beats_connections" in scraped
+        for _ in range(100):  # the endpoint's first Elasticsearch check
+            health = orjson.loads(get(f"{url}/health")[1])
+            if "elasticsearch" in health["checks"]:
+                break
+            time.sleep(0.1)
+        assert ("healthy", "healthy") == (
+            health["status"], health["checks"]["elasticsearch"]["status"]
+        )
+        assert (200, 200) == (get(f"{url}/health/live")[0], get(f"{url}/health/ready")[0])
+    finally:
+        status = serve.terminate()
+    assert 0 == status, serve.output
