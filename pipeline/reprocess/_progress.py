@@ -50,6 +50,8 @@ class RunState:
     lines: int = 0
     events: int = 0
     units_finished: int = 0
+    retrying: dict[int, str] = field(default_factory=dict)
+    """Per worker, what its sink is retrying and since when."""
 
     def progress(self, key: str, raw: int, lines: int, events: int) -> None:
         """Apply one progress message."""
@@ -128,6 +130,7 @@ def plain_line(state: RunState) -> str:
         f"{state.events} events {state.rate:.0f}/s | "
         f"ETA {_clock(eta) if eta is not None else '?'} | "
         f"{state.units_finished}/{state.units_total} ranges"
+        + "".join(f" | {text}" for text in sorted(set(state.retrying.values())))
     )
 
 
@@ -178,8 +181,10 @@ class RichDisplay:
             self._overall = self._progress.add_task(
                 "total", total=state.total_bytes, events=0, rate=0.0
             )
+        retrying = "; ".join(sorted(set(state.retrying.values())))
         self._progress.update(
-            self._overall, completed=state.done_bytes, events=state.events, rate=state.rate
+            self._overall, completed=state.done_bytes, events=state.events, rate=state.rate,
+            description=f"total ({retrying})" if retrying else "total",
         )
         for key, task in self._tasks.items():
             unit = self._units[key]

@@ -224,6 +224,7 @@ def _follow(
     finally:
         display.close()
         summary.events_read = state.events
+        summary.ranges_unfinished = state.units_total - state.units_finished
         untallied = [w for w in (*fleet.processes, *fleet.threads) if w not in fleet.tallied]
         summary.unknown_workers = sorted({*summary.unknown_workers, *untallied})
 
@@ -252,6 +253,12 @@ def _handle(
     elif kind == "finished":
         state.units_finished += 1
         display.finished(message[1])
+    elif kind == "retrying":
+        _, worker, status = message
+        if status is None:
+            state.retrying.pop(worker, None)
+        else:
+            state.retrying[worker] = status
     elif kind == "problem":
         summary.add_problem(Problem(message[1], message[2]))
     elif kind == "fatal":

@@ -43,6 +43,8 @@ class Summary:
     unknown_workers: list[int] = field(default_factory=list)
     """Workers stopped (Ctrl-C) or crashed before reporting their counts."""
     events_read: int = 0
+    ranges_unfinished: int = 0
+    """Ranges (files or parts of them) not read to their end: their checkpoints resume."""
     """Events read by all workers as their progress reported them (known even when a
     worker's own counts are not)."""
 
@@ -162,6 +164,8 @@ def _totals(s: Summary) -> Table:
     ]
     if s.unknown_workers:
         rows.insert(4, ("events read (from progress)", s.events_read))
+    if s.ranges_unfinished:
+        rows.insert(2, ("ranges not finished (resume next run)", s.ranges_unfinished))
     for name, value in rows:
         table.add_row(name, f"{value:,}" if isinstance(value, int) else value)
     return table

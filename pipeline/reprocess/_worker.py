@@ -169,10 +169,12 @@ async def work(worker: int, job: Job, units: Units, reports: Reports) -> None:
                            max_line_bytes=max_line_bytes(job))
         tune_gc_for_throughput()  # after start-up: what it built is frozen out of collection
         saver = asyncio.create_task(_save_periodically(reporter))
+        watcher = asyncio.create_task(_report_retrying(worker, sink, reports))
         try:
             outcome = await Runtime([source], _Steps(chain, tally, job), sink).run()
         finally:
             saver.cancel()
+            watcher.cancel()
             _collect(tally, source, chain, sink)
         if outcome.output_error is not None:
             fatal = outcome.output_error  # one line, as when the sink raised it
@@ -204,6 +206,20 @@ async def _save_periodically(reporter: Reporter) -> None:
         if reporter.has_unsaved:
             with contextlib.suppress(StateError):  # raised again by the next ack, and at the end
                 reporter.save()
+
+
+async def _report_retrying(worker: int, sink: Output, reports: Reports) -> None:
+    """Tell the parent when the sink starts or stops retrying (its progress line shows it)."""
+    retrying = getattr(sink, "retrying", None)
+    if retrying is None:
+        return
+    said: str | None = None
+    while True:
+        await asyncio.sleep(PROGRESS_EVERY_SECS)
+        status = retrying.status
+        if (status is None) != (said is None) or (status and status[:40] != (said or "")[:40]):
+            reports.put(("retrying", worker, status))
+            said = status
 
 
 class _Steps:

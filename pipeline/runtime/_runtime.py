@@ -225,7 +225,10 @@ class Runtime:
         try:
             await closing
         except asyncio.CancelledError:
-            pass  # aborted: its tasks were stopped and its connections released
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the runtime itself is being cancelled, not just the output's close
+            # else aborted: the output's tasks were stopped and its connections released
         except LumberyardError as exc:
             if self._output_error is None:
                 self._output_error = exc

@@ -36,6 +36,7 @@ from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
 from pipeline.outputs.elasticsearch._encoder import BulkEncoder, BulkItem, join
 from pipeline.outputs.elasticsearch._health import ClusterInfo, check_health
 from pipeline.outputs.elasticsearch._ledger import BatchTicket, Ledger
+from pipeline.outputs.elasticsearch._retrying import Retrying
 from pipeline.outputs.elasticsearch._service import BulkService
 from pipeline.runtime import METADATA, Batch, ByteBudget, Counters, Event, backoff_delay
 
@@ -75,6 +76,9 @@ class ElasticsearchOutput:
         self._idle: asyncio.Event | None = None
         self._fatal: BaseException | None = None
         self._rng = random.Random()  # noqa: S311 -- jitter, not cryptography
+        self.retrying = Retrying(f"Elasticsearch at {self.service.base_url}")
+        """Whether (and since when, why) deliveries are being retried: said once, then at
+        growing intervals; its ``status`` is shown in progress lines."""
 
     # -- the Output contract -------------------------------------------------------------------
 
@@ -201,6 +205,8 @@ class ElasticsearchOutput:
     async def _settle(self, items: list[_Pending], outcome: BulkOutcome) -> list[_Pending]:
         """Apply per-item verdicts; returns the items to retry."""
         if outcome.all_done:  # the usual answer: count per ticket, no per-item verdicts
+            if self.retrying.since is not None:
+                self.retrying.succeeded()
             self._budget.release(sum([len(p.item.data) for p in items]))
             for ticket, count in Counter([p.ticket for p in items]).items():
                 self.ledger.indexed(ticket, count, 0)
@@ -232,8 +238,19 @@ class ElasticsearchOutput:
         if letters:
             await self._store_letters([(_refused(p, o), p.ticket) for p, o in letters])
             self._budget.release(sum(len(p.item.data) for p, _ in letters))
+        self._note_retries(retry, outcome)
         self._wake()
         return retry
+
+    def _note_retries(self, retry: list[_Pending], outcome: BulkOutcome) -> None:
+        """Tell :attr:`retrying` whether this answer starts, continues or ends retries."""
+        if retry:
+            first = next(v for v in outcome.items if v.verdict is Verdict.RETRY)
+            reason = (first.reason or first.error_type)[:200]
+            self.retrying.failed(len(retry), f"HTTP {first.status}: {reason}" if first.status
+                                 else reason)
+        elif self.retrying.since is not None:
+            self.retrying.succeeded()
 
     def _exhausted(self, pending: _Pending) -> bool:
         pending.attempts += 1

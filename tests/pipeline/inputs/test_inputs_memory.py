@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zstandard
 
 MIB = 1024 * 1024
 GROWTH_BOUND_MIB = 16
@@ -96,6 +97,21 @@ def test_lines_followed_by_10_gb_of_zeros(tmp_path: Path) -> None:
     path = tmp_path / "zeros.log.gz"
     head = lines(2000)
     write_gzip_members(path, head, b"\x00" * (64 * MIB), 160)
+    result = read_in_subprocess(path)
+    assert (2001, [[len(head), MIB, ["_truncated"]]], True) == (
+        result["events"], result["tagged"], result["growth_mib"] < GROWTH_BOUND_MIB), result
+
+
+def test_lines_then_2_gb_of_zeros_zstd(tmp_path: Path) -> None:
+    """zstd's decoder has no output bound of its own (it is fed in small pieces): 2,000
+    lines, then 2 GiB of zeros in zstd frames: the lines, then one cut event, memory bounded."""
+    path = tmp_path / "zeros.log.zst"
+    head = lines(2000)
+    frame = zstandard.ZstdCompressor().compress(b"\x00" * (64 * MIB))
+    with path.open("wb") as out:
+        out.write(zstandard.ZstdCompressor().compress(head))
+        for _ in range(32):
+            out.write(frame)
     result = read_in_subprocess(path)
     assert (2001, [[len(head), MIB, ["_truncated"]]], True) == (
         result["events"], result["tagged"], result["growth_mib"] < GROWTH_BOUND_MIB), result

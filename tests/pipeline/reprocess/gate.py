@@ -32,6 +32,9 @@ class BulkGate:
         """Documents in each bulk request as it arrived, in arrival order (held or not)."""
         self._lock = threading.Lock()
         self._released = threading.Event()
+        self.outage = threading.Event()
+        """While set, bulk requests with documents are answered 503 (an overloaded cluster),
+        not forwarded (the empty one of a health check still passes)."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -84,6 +87,10 @@ class BulkGate:
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
+                if gate.outage.is_set() and gate._is_bulk(self.path) and body:
+                    self._reply(503, {"Content-Type": "application/json"},
+                                b'{"error":"unavailable","status":503}')
+                    return
                 gate._admit(self.path, body)
                 headers = {k: v for k in _FORWARDED_HEADERS if (v := self.headers.get(k))}
                 request = urllib.request.Request(

@@ -14,8 +14,10 @@ import gzip
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -191,3 +193,55 @@ def test_after_ctrl_c_the_summary_says_which_counts_are_unknown(
     assert (130, True, True, True) == (
         running.returncode, "reconciled │ unknown" in out,
         "counts unknown for worker 0: stopped before reporting them" in out, read > 0), out
+
+
+def test_retrying_through_an_outage_is_said_and_shown_then_everything_lands(
+    es_client: Elasticsearch, es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """Bulk requests answered 503 for a while: stderr says what is retried and since when,
+    the progress line shows it; after the outage every line is in ES, exit 0."""
+    log = tmp_path / "app.log"
+    log.write_bytes(lines(2000))
+    with BulkGate(es_url) as gate:
+        gate.outage.set()
+        args = [LUMBERYARD, "reprocess", str(log), "--index-prefix", unique_name,
+                "--workers", "1", "--es-url", gate.url, "--data-dir", str(tmp_path / "data"),
+                "--progress", "plain"]
+        with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as running:
+            assert running.stderr is not None
+            seen: list[str] = []
+            deadline = time.monotonic() + 300  # a bound on the wait, not a timing assertion
+            for line in running.stderr:  # a progress line every 5 s keeps this loop turning
+                seen.append(line)
+                if time.monotonic() > deadline:
+                    break
+                if any("retrying" in s and "since" in s and "HTTP 503" in s for s in seen) and (
+                        any(s.startswith("reprocess: ") and "| retrying" in s for s in seen)):
+                    break
+            gate.outage.clear()
+            _, rest = running.communicate(timeout=300)
+    es_client.indices.refresh(index=f"{unique_name}*")
+    count = es_client.count(index=f"{unique_name}*")["count"]
+    said = "".join(seen) + rest
+    assert (0, 2000, True) == (running.returncode, count, "delivering again" in said), said
+
+
+@pytest.mark.timeout(600)
+def test_kafka_unreachable_the_summary_shows_what_was_not_sent(tmp_path: Path) -> None:
+    """--to-kafka with no broker at the address: the worker's error, and the file counted as
+    a range not finished (not a clean "0 undelivered, reconciled")."""
+    log = tmp_path / "app.log"
+    log.write_bytes(lines(10))
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    run = subprocess.run(
+        [LUMBERYARD, "reprocess", str(log), "--to-kafka", "logs", "--kafka-bootstrap",
+         f"127.0.0.1:{port}", "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=600, check=False)
+    out = " ".join(run.stdout.split())
+    assert (1, True, True) == (
+        run.returncode, "ranges not finished (resume next run) │ 1" in out,
+        f"failed: NotConnected: Kafka at 127.0.0.1:{port}" in out), out
