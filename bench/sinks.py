@@ -107,11 +107,20 @@ class ElasticsearchSink:
         return {e["index"]: int(e["docs.count"]) for e in listed or []}
 
     def reset(self, prefix: str) -> None:
-        """Delete the indices under ``prefix`` by name (wildcard deletes may be refused)."""
+        """Delete the indices under ``prefix`` by name (wildcard deletes may be refused), and
+        the index templates for them: ``lumberyard serve``/``reprocess`` install theirs at start,
+        and a peer run after them must meet the empty cluster it would meet alone."""
         listed = http("GET", f"{self.url}/_cat/indices/{prefix}*?format=json&h=index") or []
         names = sorted(entry["index"] for entry in listed)
         for start in range(0, len(names), 50):
             http("DELETE", f"{self.url}/{','.join(names[start:start + 50])}")
+        found = http("GET", f"{self.url}/_index_template") or {"index_templates": []}
+        for entry in found["index_templates"]:
+            template = entry["index_template"]
+            if f"{prefix}*" in template.get("index_patterns", []):
+                http("DELETE", f"{self.url}/_index_template/{entry['name']}")
+                for component in template.get("composed_of", []):
+                    http("DELETE", f"{self.url}/_component_template/{component}")
 
     def cpu_secs(self) -> float:
         stats = http("GET", f"{self.url}/_nodes/_local/stats/process")

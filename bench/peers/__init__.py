@@ -30,5 +30,8 @@ SHIPPERS: dict[str, Shipper] = {
 SHIPPERS["filebeat-es"] = Shipper("filebeat-es", filebeat.available, filebeat.launch_es)
 SHIPPERS["filebeat-lumberyard"] = Shipper(
     "filebeat-lumberyard", filebeat.serve_available, filebeat.launch_lumberyard)
+SHIPPERS["filebeat-lumberyard-flush20ms"] = Shipper(
+    "filebeat-lumberyard-flush20ms", filebeat.serve_available,
+    filebeat.launch_lumberyard_fast_flush)
 
 __all__ = ["BATCH_DOCS", "SHIPPERS", "Job", "Launch", "Shipper"]

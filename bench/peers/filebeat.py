@@ -8,7 +8,9 @@
   minimal proxy in the driver process answers ``GET /`` and passes everything else through;
   its CPU is counted with Filebeat's.
 * ``filebeat-lumberyard``: Filebeat ships to ``lumberyard serve`` over Lumberjack, which does
-  the parsing and indexes into Elasticsearch.
+  the parsing and indexes into Elasticsearch; ``filebeat-lumberyard-flush20ms`` is the same
+  with ``[elasticsearch] flush_interval_secs = 0.02`` (a Lumberjack window of 2048 is smaller
+  than a bulk request of 5000, so by default it waits up to 1 s for the flush timer).
 
 Each runs as one driver process (:func:`main` with ``MODE JOB.json``) whose
 children are Filebeat (and lumberyard), so the harness measures the whole shipping path as one
@@ -32,8 +34,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench.peers._job import BATCH_DOCS, Job, Launch
+from bench.peers._serve import FAST_FLUSH_SECS
 
-NAMES = ("filebeat-es", "filebeat-lumberyard")
+NAMES = ("filebeat-es", "filebeat-lumberyard", "filebeat-lumberyard-flush20ms")
 ES_VERSION_ANSWER = {
     "name": "bench-proxy",
     "cluster_name": "bench",
@@ -85,7 +88,7 @@ def available() -> str | None:
 
 def serve_available() -> str | None:
     """Why Filebeat -> ``lumberyard serve`` cannot run here, or None."""
-    from bench.lumber_targets import serve_missing
+    from bench.peers._serve import serve_missing
 
     return serve_missing() or available()
 
@@ -98,6 +101,11 @@ def launch_es(job: Job) -> Launch:
 def launch_lumberyard(job: Job) -> Launch:
     """Filebeat -> lumberyard serve -> Elasticsearch."""
     return _launch("lumberyard", job)
+
+
+def launch_lumberyard_fast_flush(job: Job) -> Launch:
+    """Filebeat -> lumberyard serve with a 20 ms bulk flush interval -> Elasticsearch."""
+    return _launch("lumberyard-flush20ms", job)
 
 
 def _launch(mode: str, job: Job) -> Launch:
@@ -217,13 +225,14 @@ def start_proxy(upstream: str) -> ThreadingHTTPServer:
     return server
 
 
-def serve_argv(job: Job, port: int, workers: int) -> list[str]:
+def serve_argv(job: Job, port: int, workers: int, flush_secs: float | None = None) -> list[str]:
     """``lumberyard serve`` on 127.0.0.1:port into the job's Elasticsearch and index prefix
-    (Filebeat's input joins multiline records before sending, as in both architectures)."""
-    from bench.lumber_targets import serve_argv as argv
+    (Filebeat's input joins multiline records before sending, as in both architectures), with
+    the bulk flush interval ``flush_secs`` when given (else the default)."""
+    from bench.peers._serve import serve_argv as argv
+    from bench.peers._serve import serve_config
 
-    config = job.workdir / "lumberyard.toml"
-    config.write_text(f'[enrich]\nindex_prefix = "{job.index_prefix}"\n', encoding="utf-8")
+    config = serve_config(job.workdir, job.index_prefix, flush_secs)
     return argv(config, job.url, str(port), workers, job.workdir / "lumberyard-data")
 
 
@@ -250,7 +259,8 @@ def main(argv: list[str]) -> int:
         with (job.workdir / "lumberyard.log").open("wb") as out:
             # cwd: a ``python -c`` puts its working directory first on sys.path, so it runs
             # in the snapshot for the snapshot to be what is imported
-            children.append(subprocess.Popen(serve_argv(job, port, workers), stdout=out,
+            flush = FAST_FLUSH_SECS if mode == "lumberyard-flush20ms" else None
+            children.append(subprocess.Popen(serve_argv(job, port, workers, flush), stdout=out,
                                              stderr=subprocess.STDOUT, env=env,
                                              cwd=lumberyard.SOURCE))
         for _ in range(600):
