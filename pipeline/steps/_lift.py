@@ -199,7 +199,8 @@ def _lift_top(event: Event, fields: dict[str, Any], top: str, spec: Spec) -> Non
             event[top] = target
     else:
         _lift(target, node, spec)
-    if original is not None and "original" not in node and "path" not in target:
+    if original is not None and "original" not in node and (
+            "path" not in target and "query" not in target):
         add_url_parts(target, target["original"])  # as map_url does: grok gives the original
     if not node:
         del fields[top]
