@@ -245,3 +245,28 @@ def test_kafka_unreachable_the_summary_shows_what_was_not_sent(tmp_path: Path) -
     assert (1, True, True) == (
         run.returncode, "ranges not finished (resume next run) │ 1" in out,
         f"failed: NotConnected: Kafka at 127.0.0.1:{port}" in out), out
+
+
+def test_a_crashed_worker_is_named_and_its_counts_are_unknown(
+    es_url: str, unique_name: str, tmp_path: Path
+) -> None:
+    """kill -9 of the worker mid-run: the summary says it died, that its counts are unknown,
+    and does not claim to reconcile; the exit status is 1."""
+    archives = ArchiveSet(tmp_path / "logs")
+    archives.write("big.log", 40000)
+    data = tmp_path / "data"
+    with BulkGate(es_url) as gate:
+        args = [LUMBERYARD, "reprocess", str(archives.root), "--index-prefix", unique_name,
+                "--workers", "1", "--es-url", gate.url, "--data-dir", str(data)]
+        with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as running:
+            _wait_for_a_checkpoint(data / STATE_FILE, running)
+            children = Path(f"/proc/{running.pid}/task/{running.pid}/children").read_text()
+            for child in children.split():
+                os.kill(int(child), signal.SIGKILL)
+            gate.release()
+            stdout, _ = running.communicate(timeout=120)
+    out = " ".join(stdout.split())
+    assert (1, True, True, True) == (
+        running.returncode, "worker 0 died (exit code -9)" in out,
+        "counts unknown for worker 0" in out, "reconciled │ unknown" in out), out
