@@ -17,11 +17,15 @@ DEFAULT_CONTINUATION = (
     r"^(?:[ \t]|at |Caused by:|\.\.\. \d+ (?:more|common frames omitted)"
     r"|Traceback \(most recent call last\):|During handling of the above exception"
     r"|The above exception was the direct cause"
-    r"|[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b(?::|$))"
+    r"|[\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\b(?::|$)"
+    r"|panic: |goroutine \d+ \[|created by |[\w./-]+\.(?:\(\*?\w+\)\.)?\w+\(.*\)$)"
 )
-"""Lines that continue the event before them: indented lines, Java ``at``/``Caused by:``/
-``... N more``, and the header, chained-exception and final ``FooError: ...`` lines of Python
-tracebacks."""
+"""Lines that continue the event before them: indented lines (every language's frames),
+Java ``at``/``Caused by:``/``... N more`` and ``pkg.FooException: ...``, the header,
+chained-exception and final ``FooError: ...`` lines of Python tracebacks, Node's
+``TypeError: ...``, and Go's ``panic:``, ``goroutine N [...]``, ``created by`` and
+``pkg.func(...)`` frame lines. A line that starts with ``[``, ``{`` or a digit (a bracketed
+or leading timestamp, a JSON object) never matches: it always begins an event."""
 
 
 class MultilineConfig(BaseModel):
@@ -29,6 +33,12 @@ class MultilineConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    enabled: bool = Field(
+        default=True,
+        description="Join continuation lines at all (on by default: stack traces stay one "
+        "event); false sends every line as an event of its own (e.g. when Filebeat already "
+        "joined them).",
+    )
     pattern: str = Field(
         default=DEFAULT_CONTINUATION,
         description="Regex searched in each line. With negate=false a matching line is a "
@@ -154,6 +164,14 @@ class ParsersConfig(BaseModel):
         "names (clientip, verb), 'v1' = nested ECS fields ([source][address]).",
     )
     multiline: MultilineConfig | None = Field(
-        default=None,
-        description="Join continuation lines (stack traces) into one event; off if unset."
+        default_factory=MultilineConfig,
+        description="Join continuation lines (stack traces) into one event, for the lines "
+        "lumberyard splits itself (files, stdin); on by default with the built-in pattern, "
+        "off with enabled = false.",
     )
+
+    @field_validator("multiline")
+    @classmethod
+    def _switched_off(cls, value: MultilineConfig | None) -> MultilineConfig | None:
+        """``enabled = false`` is the same as no joining at all (``None`` to the code)."""
+        return value if value is not None and value.enabled else None

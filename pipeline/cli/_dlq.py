@@ -117,7 +117,10 @@ async def _replay(
 
 
 def _report_damage(queue: DeadLetterQueue) -> None:
-    """Damaged entries the readers skipped, one line each on stderr (the rest was read)."""
+    """Damaged entries the readers skipped and repairs made on open, one line each on stderr
+    (the rest was read)."""
+    for notice in queue.notices:
+        typer.echo(f"dead letter queue: {notice}", err=True)
     for problem in queue.damaged:
         typer.echo(f"damaged dead letter entry: {problem}", err=True)
     if queue.damaged:

@@ -241,10 +241,11 @@ def test_bad_multiline_pattern_fails_at_startup() -> None:
 
 
 def test_new_joiner_follows_the_config() -> None:
-    """No multiline config -> no joiner; with one -> a fresh joiner per call."""
-    on = Parsers(ParsersConfig(multiline=MultilineConfig()))
+    """Joining on by default (a fresh joiner per call); switched off -> no joiner."""
+    off = Parsers(ParsersConfig(multiline=MultilineConfig(enabled=False)))
+    on = Parsers()
     joiner = on.new_joiner()
-    assert (None, True, False) == (Parsers().new_joiner(), joiner is not None,
+    assert (None, True, False) == (off.new_joiner(), joiner is not None,
                                    joiner is on.new_joiner())
 
 

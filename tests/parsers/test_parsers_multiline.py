@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import MultilineConfig, MultilineJoiner
+from parsers import MultilineConfig, MultilineJoiner, Parsers
 from pipeline.errors import GrammarError
 
 JAVA = [
@@ -149,3 +149,45 @@ def test_feed_many_gives_what_feeding_line_by_line_gives(
     expected.extend(one.flush())
     actual.extend(many.flush())
     assert (expected, one.splits) == (actual, many.splits)
+
+
+GO = [
+    "[2025-09-12T10:00:00Z] ERROR worker crashed",
+    "panic: runtime error: index out of range [3] with length 3",
+    "goroutine 7 [running]:",
+    "main.(*worker).run(0xc000012345)",
+    "\t/app/worker.go:42 +0x1d",
+    "created by main.main in goroutine 1",
+    "\t/app/main.go:12 +0x65",
+    "2025-09-12 10:00:01,000 INFO next",
+]
+NODE = [
+    "[2025-09-12T10:00:00Z] ERROR handler threw",
+    "TypeError: Cannot read properties of undefined (reading 'id')",
+    "    at handler (/app/routes.js:12:19)",
+    "    at Layer.handle (/app/node_modules/express/lib/router/layer.js:95:5)",
+    '{"level":"info","message":"next"}',
+]
+
+
+@pytest.mark.parametrize("lines", [JAVA, PYTHON, GO, NODE], ids=["java", "python", "go", "node"])
+def test_the_default_keeps_each_stack_trace_with_its_line(lines: list[str]) -> None:
+    """With no multiline settings at all (the default config), a stack trace as Java,
+    Python, Go and Node print it stays one event with the bracketed line before it; the
+    next bracketed, timestamped or JSON line starts an event of its own."""
+    joiner = Parsers().new_joiner()
+    assert joiner is not None
+    events = joiner.feed_many(lines, list(range(len(lines)))) + joiner.flush()
+    assert [("\n".join(lines[:-1]), 0), (lines[-1], len(lines) - 1)] == events
+
+
+def test_lines_that_start_an_event_are_never_joined() -> None:
+    """Bracketed, leading-timestamp, syslog-priority and JSON lines each start an event, even
+    right after a stack trace."""
+    lines = ["[2025-09-12T10:00:00Z] ERROR a", "    at x.y(Z.java:1)",
+             "2025-09-12 10:00:01 WARN b", '{"message":"c"}', "[2025-09-12T10:00:02Z] INFO d",
+             "2025-09-12T10:00:03Z e"]
+    joiner = Parsers().new_joiner()
+    assert joiner is not None
+    events = joiner.feed_many(lines, list(range(len(lines)))) + joiner.flush()
+    assert [0, 2, 3, 4, 5] == [token for _, token in events]
