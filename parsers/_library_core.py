@@ -20,14 +20,18 @@ _MONTHS = (
 _DAYS = ("Mon(?:day)?", "Tue(?:sday)?", "Wed(?:nesday)?", "Thu(?:rsday)?", "Fri(?:day)?",
          "Sat(?:urday)?", "Sun(?:day)?")
 _HEX = "[0-9A-Fa-f]"
+_JAVA_ID = "[A-Za-z$_][A-Za-z0-9$_]*"
+"""A Java identifier (ASCII): a letter, ``$`` or ``_``, then those or digits."""
 
 # Names whose text is the same in both flavours (no captures, or captures ECS keeps).
 _SHARED: dict[str, str] = {
     # Numbers and words not among the blocks.
-    "BASE16FLOAT": rf"\b(?<![0-9A-Fa-f.])(?:[+-]?(?:0x)?(?:(?:{_HEX}+(?:\.{_HEX}*)?)"
-                   rf"|(?:\.{_HEX}+)))\b",
-    "EMAILLOCALPART": r"[a-zA-Z][a-zA-Z0-9_.+-=:]+",
-    "URN": r"urn:[0-9A-Za-z][0-9A-Za-z-]{0,31}:(?:%[0-9a-fA-F]{2}|[0-9A-Za-z()+,.:=@;$_!*'/?#-])+",
+    # A hex number with an optional fraction, not the tail of a longer hex run or decimal.
+    "BASE16FLOAT": rf"\b(?<![0-9A-Fa-f.])[+-]?(?:0x)?(?:{_HEX}+(?:\.{_HEX}*)?|\.{_HEX}+)\b",
+    # Upstream's class holds the range '+'..'=' (so ',', '/', ';', '<' and the digits too).
+    "EMAILLOCALPART": r"[A-Za-z][A-Za-z0-9_+,\-./:;<=]+",
+    # RFC 8141: a namespace id of 1-32 alphanumerics/dashes, then the specific string.
+    "URN": rf"urn:[A-Za-z0-9][A-Za-z0-9-]{{0,31}}:(?:[A-Za-z0-9()+,\-.:=@;$_!*'/?#]|%{_HEX}{{2}})+",
     # Hardware addresses: Cisco dotted quads, Windows dashes, the usual colons.
     "CISCOMAC": rf"(?:(?:{_HEX}{{4}}\.){{2}}{_HEX}{{4}})",
     "WINDOWSMAC": rf"(?:(?:{_HEX}{{2}}-){{5}}{_HEX}{{2}})",
@@ -36,7 +40,8 @@ _SHARED: dict[str, str] = {
     "HOSTPORT": "%{IPORHOST}:%{POSINT}",
     # Absolute paths only; UNIXPATH's class is [[:alnum:]] plus _%!$@:.,+~- .
     "UNIXPATH": r"(?:/[A-Za-z0-9_%!$@:.,+~-]*)+",
-    "WINPATH": r"(?>[A-Za-z]+:|\\)(?:\\[^\\?*]*)+",
+    # A drive (or a leading backslash) and backslash-separated parts without * or ?.
+    "WINPATH": r"(?>\\|[A-Za-z]+:)(?:\\[^*?\\]*)+",
     "PATH": "(?:%{UNIXPATH}|%{WINPATH})",
     "TTY": r"(?:/dev/(?:pts|tty(?:[pq])?)(?:\w+)?/?(?:[0-9]+))",
     "URIPROTO": r"[A-Za-z](?:[A-Za-z0-9+\-.]+)+",
@@ -44,7 +49,7 @@ _SHARED: dict[str, str] = {
     "URIQUERY": r"[A-Za-z0-9$.+!*'|(){},~@#%&/=:;_?\-\[\]<>]*",
     # Calendar names; MONTH also takes the German spellings, as patterns-core does.
     "MONTH": r"\b(?:" + "|".join(_MONTHS) + r")\b",
-    "MONTHNUM2": "(?:0[1-9]|1[0-2])",
+    "MONTHNUM2": "(?:1[012]|0[1-9])",
     "DAY": "(?:" + "|".join(_DAYS) + ")",
     "TIME": "(?!<[0-9])%{HOUR}:%{MINUTE}(?::%{SECOND})(?![0-9])",
     "DATE_US": "%{MONTHNUM}[/-]%{MONTHDAY}[/-]%{YEAR}",
@@ -52,7 +57,7 @@ _SHARED: dict[str, str] = {
     "DATE": "%{DATE_US}|%{DATE_EU}",
     "DATESTAMP": "%{DATE}[- ]%{TIME}",
     "ISO8601_SECOND": "(?:%{SECOND}|60)",
-    "TZ": "(?:[APMCE][SD]T|UTC)",
+    "TZ": "(?:UTC|[ACEMP][DS]T)",
     "DATESTAMP_RFC822": "%{DAY} %{MONTH} %{MONTHDAY} %{YEAR} %{TIME} %{TZ}",
     "DATESTAMP_RFC2822": "%{DAY}, %{MONTHDAY} %{MONTH} %{YEAR} %{TIME} %{ISO8601_TIMEZONE}",
     "DATESTAMP_OTHER": "%{DAY} %{MONTH} %{MONTHDAY} %{TIME} %{TZ} %{YEAR}",
@@ -69,10 +74,10 @@ _SHARED: dict[str, str] = {
     "HTTPDUSER": "%{EMAILADDRESS}|%{USER}",
     "HTTPDERROR_DATE": "%{DAY} %{MONTH} %{MONTHDAY} %{TIME} %{YEAR}",
     # Java: class names, file names (spaces for 'Native Method'), <init>/<clinit> methods.
-    "JAVACLASS": r"(?:[a-zA-Z$_][a-zA-Z$_0-9]*\.)*[a-zA-Z$_][a-zA-Z$_0-9]*",
-    "JAVAFILE": r"(?:[a-zA-Z$_0-9. -]+)",
+    "JAVACLASS": rf"(?:{_JAVA_ID}\.)*{_JAVA_ID}",
+    "JAVAFILE": r"[A-Za-z0-9$_. -]+",
     "JAVAMETHOD": r"(?:(?:<(?:cl)?init>)|[a-zA-Z$_][a-zA-Z$_0-9]*)",
-    "JAVATHREAD": r"(?:[A-Z]{2}-Processor[\d]+)",
+    "JAVATHREAD": r"[A-Z][A-Z]-Processor[0-9]+",
     "JAVALOGMESSAGE": "(?:.*)",
     "CATALINA_DATESTAMP": "%{MONTH} %{MONTHDAY}, 20%{YEAR} %{HOUR}:?%{MINUTE}(?::?%{SECOND}) "
                           "(?:AM|PM)",

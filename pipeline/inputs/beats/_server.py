@@ -140,11 +140,21 @@ class BeatsInput:
             await self._server.wait_closed()
 
     def observe(self) -> InputGauges:
-        """Gauges for the metrics endpoint: open connections, windows awaiting their ACK."""
+        """What the metrics endpoint exports: open connections, windows awaiting their ACK,
+        refused/closed connections by kind and limits tripped (the counters, read now)."""
         from pipeline.observe._telemetry import InputGauges  # noqa: PLC0415 - metrics only
 
         waiting = sum(len(connection.pending) for connection in self._connections)
-        return InputGauges(connections=len(self._connections), windows_waiting=waiting)
+        counters = self.counters
+        incidents = {
+            "refused": counters.connections_refused,
+            "protocol_error": counters.protocol_errors,
+            "idle": counters.idle_closed,
+        }
+        return InputGauges(
+            connections=len(self._connections), windows_waiting=waiting,
+            incidents=incidents, limits=dict(counters.limits),
+        )
 
     # -- called by connections --------------------------------------------------------------
 
