@@ -87,6 +87,12 @@ DataDir = Annotated[
 ]
 DATA_DIR_DEFAULT = Path(DEFAULT_DATA_DIR)
 
+IndexPrefixConfig = Annotated[
+    Path | None,
+    typer.Option("--config", envvar="LUMBERYARD_CONFIG", help="Config file (index prefix)."),
+]
+"""``--config`` of the commands that read only the index prefix from it (setup, prune)."""
+
 ES_URL_DEFAULT = DEFAULT_ES_URL
 KAFKA_BOOTSTRAP_DEFAULT = DEFAULT_KAFKA_BOOTSTRAP
 

@@ -35,6 +35,7 @@ from pipeline.observe import (
     Telemetry,
     WorkerBoard,
     elasticsearch_probe,
+    kafka_probe,
 )
 from pipeline.outputs.elasticsearch import ElasticsearchOutput
 from pipeline.runtime import Chain, Counters
@@ -222,6 +223,25 @@ def test_unreachable_elasticsearch_is_not_ready(tmp_path: Path) -> None:
         assert 0.0 == samples(get(f"{endpoint.url}/metrics")[1].decode())[
             "lumberyard_elasticsearch_up"
         ]
+    finally:
+        endpoint.stop()
+
+
+def test_unreachable_kafka_is_not_ready_when_events_go_to_kafka() -> None:
+    """With ``--beats-to-kafka`` (no Elasticsearch probe) Kafka is where events are delivered:
+    nobody on its port makes /ready 503 naming Kafka, while /live stays 200."""
+    sink = MemorySink()
+    sink.put(Telemetry().snapshot())
+    endpoint = Endpoint(WorkerBoard.in_memory(sink),
+                        Probes(kafka=kafka_probe(f"127.0.0.1:{free_port()}", 2.0)),
+                        port=free_port(), stale_after_secs=60.0)
+    endpoint.start()
+    try:
+        asyncio.run(endpoint.run_checks())
+        ready_status, ready = get(f"{endpoint.url}/health/ready")
+        assert (503, "not ready") == (ready_status, orjson.loads(ready)["status"])
+        assert orjson.loads(ready)["message"].startswith("kafka: NotConnected: no Kafka broker")
+        assert 200 == get(f"{endpoint.url}/health/live")[0]
     finally:
         endpoint.stop()
 
