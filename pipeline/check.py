@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline import _env
 from pipeline.config import LumberyardConfig, _line_of, problems, read_config_text
 from pipeline.errors import ConfigError, LumberyardError
+from pipeline.redact import redact
 
 if TYPE_CHECKING:
     from parsers import ParsersConfig
@@ -45,8 +46,10 @@ class Finding:
     ok: bool = False
 
     def __str__(self) -> str:
+        """``where: key: message``, credentials masked (a URL, or a pydantic error quoting
+        the value it refused, may carry a password)."""
         key = f"{self.key}: " if self.key else ""
-        return f"{self.where}: {key}{self.message}"
+        return redact(f"{self.where}: {key}{self.message}")
 
 
 @dataclass

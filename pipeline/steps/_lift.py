@@ -165,53 +165,62 @@ class LiftEcsFields(LogKeyStep):
         self.keys = frozenset(self._tops)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        for top, spec in self._tops.items():
-            if top in fields:
-                _lift_top(event, fields, top, spec)
+        _lift_tops(event, fields, tuple(self._tops.items()))
 
     def for_shape(self, present: frozenset[str]) -> MapKeys | None:
         """Only the ECS objects ``present`` names; None for a log that has none of them."""
         tops = tuple((top, spec) for top, spec in self._tops.items() if top in present)
         if not tops:
             return None
-
-        def lift(event: Event, fields: dict[str, Any]) -> None:
-            for top, spec in tops:
-                if type(fields.get(top)) is dict:  # a string `event` or `host` is not ours
-                    _lift_top(event, fields, top, spec)
-
-        return lift
+        return lambda event, fields: _lift_tops(event, fields, tops)
 
 
-def _lift_top(event: Event, fields: dict[str, Any], top: str, spec: Spec) -> None:
-    """Lift ``fields[top]``'s leaves into ``event[top]``; drop the object if it emptied."""
-    node = fields[top]
-    if type(node) is not dict or not node:
-        return  # an empty object is the log's to keep (in app.*) as it was
-    target = event.get(top)
-    if target is not None and type(target) is not dict:
-        return  # a scalar is in the way on the document: leave the object to app.*
-    original = node.get("original") if top == "url" else None
-    if target is None:
-        target = {}
-        _lift(target, node, spec)
-        if target:
-            event[top] = target
-    else:
-        _lift(target, node, spec)
-    if original is not None and "original" not in node and "path" not in target:
-        add_url_parts(target, target["original"])  # as map_url does: grok gives the original
-    if not node:
-        del fields[top]
+def _lift_tops(event: Event, fields: dict[str, Any], tops: tuple[tuple[str, Spec], ...]) -> None:
+    """Lift each ``fields[top]``'s leaves into ``event[top]``; drop an object this emptied.
+
+    A string ``event`` or ``host`` is not an ECS object (earlier steps map those); a scalar
+    in the way on the document, or an object the log wrote empty, leaves the object to app.*.
+    """
+    url = fields.get("url")
+    original = url.get("original") if type(url) is dict else None
+    for top, spec in tops:
+        node = fields.get(top)
+        if type(node) is not dict or not node:
+            continue
+        target = event.get(top)
+        if target is None:
+            target = {}
+            _lift(target, node, spec)
+            if target:
+                event[top] = target
+        elif type(target) is dict:
+            _lift(target, node, spec)
+        else:
+            continue
+        if not node:
+            del fields[top]
+    if original is not None and (type(url) is not dict or "original" not in url):
+        _split_url(event)
+
+
+def _split_url(event: Event) -> None:
+    """url.path / url.query from a lifted url.original (grok gives only that), as map_url
+    does; not when the log gave either of them itself."""
+    target = event["url"]
+    if "path" not in target and "query" not in target:
+        add_url_parts(target, target["original"])
 
 
 def _lift(target: dict[str, Any], node: dict[str, Any], spec: Spec) -> None:
     """Move each of ``node``'s leaves that ``spec`` knows and that converts into ``target``
     (objects created on the way; a key already on ``target`` stays, the log's value too).
     An object of ``node`` that this emptied goes; one the log wrote empty stays."""
-    for key in [key for key in node if key in spec]:
-        known, value = spec[key], node[key]
-        if isinstance(known, dict):
+    for key in tuple(node):  # a copy: keys are deleted on the way
+        known = spec.get(key)
+        if known is None:
+            continue
+        value = node[key]
+        if type(known) is dict:
             if type(value) is not dict or not value:
                 continue
             inner = target.get(key)
@@ -225,8 +234,7 @@ def _lift(target: dict[str, Any], node: dict[str, Any], spec: Spec) -> None:
             if not value:
                 del node[key]
         elif key not in target:
-            converted = known(value)
+            converted = known(value)  # type: ignore[operator]
             if converted is not None:
                 target[key] = converted
                 del node[key]
-

@@ -135,3 +135,14 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     good_path = Path(__file__).resolve().parents[3] / "examples" / "lumberyard.toml"
     good = CliRunner().invoke(app, ["check", "--config", str(good_path)])
     assert (0, f"{good_path}: ok") == (good.exit_code, good.output.strip())
+
+
+def test_a_password_in_the_url_is_masked_in_connect_findings(tmp_path: Path) -> None:
+    """`check --connect` names the server it could not reach with the URL's password masked
+    (nothing listens on port 9 of 127.0.0.1, so the check fails without a server)."""
+    path = _write(tmp_path, '[elasticsearch]\nurl = "http://elastic:S3CRET@127.0.0.1:9"\n')
+    result = CliRunner().invoke(app, ["check", "--config", str(path), "--connect"],
+                                env={"ES_URL": None, "LUMBERYARD_ELASTICSEARCH_URL": None})
+    first = result.output.splitlines()[1]
+    assert (1, False) == (result.exit_code, "S3CRET" in result.output)
+    assert first.startswith("elasticsearch http://elastic:***@127.0.0.1:9 (no auth): "), first

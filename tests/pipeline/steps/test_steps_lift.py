@@ -7,12 +7,14 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers import Parsers
 from pipeline.config import LumberyardConfig
 from pipeline.runtime import METADATA, Batch, Chain
 from pipeline.steps import ECS_LEAVES, EnrichConfig, build_steps, enrich_steps
-from pipeline.steps._lift import TEMPLATE_TYPES
+from pipeline.steps._lift import TEMPLATE_TYPES, LiftEcsFields
 from tests.pipeline.steps.helpers import NOW, enrich, parsed_event
 from tests.pipeline.steps.test_steps_schema import _properties, _unmapped
 
@@ -148,6 +150,12 @@ def test_string_event_and_host_keep_their_old_meaning() -> None:
         doc["event"]["action"], doc["host"]["hostname"], False)
 
 
+def test_the_logs_own_url_parts_are_not_overwritten() -> None:
+    """url.path/url.query come from url.original only when the log gave neither."""
+    doc = enrich({"url": {"original": "/a?b=1", "query": "c=2"}})
+    assert {"original": "/a?b=1", "query": "c=2"} == doc["url"]
+
+
 def test_a_broken_url_keeps_only_its_original() -> None:
     """A URL urlsplit refuses does not stop the chain: url.original only (lifted and mapped)."""
     lifted = enrich({"url": {"original": "http://[x/y"}})
@@ -197,3 +205,41 @@ def test_one_at_a_time_and_batched_agree(shape: dict[str, Any]) -> None:
     chain = Chain(enrich_steps(EnrichConfig(), clock=lambda: NOW))
     batch = chain.apply(Batch([parsed_event(copy.deepcopy(shape)) for _ in range(3)]))
     assert [enrich(copy.deepcopy(shape))] * 3 == batch.events
+
+
+
+_NAMES = sorted({part for path in ECS_LEAVES for part in path.split(".")} | {"x", "password"})
+_TOPS = sorted({path.split(".")[0] for path in ECS_LEAVES} | {"x"})
+_LEAF_VALUES = st.one_of(
+    st.sampled_from(["", " ", "GET", "get", "200", "-1", "10.0.0.1", "::1", "fe80::1%eth0",
+                     "WARN", "odd", "/p?q=1", "http://[x"]),
+    st.integers(-5, 2**64), st.booleans(), st.none(), st.floats(allow_nan=True),
+)  # fmt: skip
+_OBJECTS = st.recursive(
+    _LEAF_VALUES, lambda inner: st.dictionaries(st.sampled_from(_NAMES), inner, max_size=4),
+    max_leaves=12,
+)
+_NO_DERIVED = {path: kind for path, kind in ECS_LEAVES.items() if path != "url.original"}
+"""The table but url.original (whose url.path/url.query are derived, not the log's leaves)."""
+
+
+def _leaf_paths(obj: dict[str, Any], prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Paths of the leaves (an empty object counts as one: it is kept as written)."""
+    out: set[tuple[str, ...]] = set()
+    for key, value in obj.items():
+        path = (*prefix, key)
+        out |= _leaf_paths(value, path) if isinstance(value, dict) and value else {path}
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(_TOPS), _OBJECTS, max_size=5))
+def test_nothing_is_lost_or_doubled(log: dict[str, Any]) -> None:
+    """Any log object: no exception; each leaf ends up on the document (then at a path of the
+    table) or still among the log's keys (for app.*), never both and never neither."""
+    fields = copy.deepcopy(log)
+    event: dict[str, Any] = {}
+    LiftEcsFields(_NO_DERIVED).map(event, fields)
+    lifted, kept = _leaf_paths(event), _leaf_paths(fields)
+    known = {tuple(path.split(".")) for path in _NO_DERIVED}
+    assert (set(), set(), _leaf_paths(log)) == (lifted & kept, lifted - known, lifted | kept)
