@@ -48,6 +48,17 @@ def test_beats_to_kafka_checks_kafka_instead(kafka_bootstrap: str) -> None:
     assert messages["kafka"].startswith(f"broker {kafka_bootstrap} answers ("), messages
 
 
+@pytest.mark.integration
+def test_dlq_kafka_mirror_adds_the_kafka_check(es_url: str, kafka_bootstrap: str) -> None:
+    """Dead letters mirrored to a Kafka topic make Kafka part of /health (it was left out)."""
+    text = (f'[elasticsearch]\nurl = "{es_url}"\n[kafka]\nbootstrap_servers = "{kafka_bootstrap}"'
+            '\n[dlq]\nkafka_topic = "dead-letters"\n')
+    probes = _probes(parse_config(text, "c", {}))
+    messages = _run(probes)
+    assert (["elasticsearch", "kafka"], "elasticsearch") == (list(messages), probes.destination)
+    assert messages["kafka"].startswith(f"broker {kafka_bootstrap} answers ("), messages
+
+
 def test_cli_defaults_are_the_endpoints() -> None:
     """The CLI writes the endpoint's defaults out (no aiohttp import to build it): equal."""
     from pipeline.cli.common import DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT
