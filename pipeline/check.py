@@ -298,6 +298,10 @@ def _check_kafka(bootstrap: str, timeout_secs: float = 5.0) -> Finding:
     return Finding(where, "", f"does not answer: {'; '.join(reasons)}")
 
 
+_MAX_API_VERSIONS_BYTES = 1 << 20
+"""Far above a real ApiVersions answer (a few hundred bytes): a larger size is not Kafka."""
+
+
 def kafka_api_versions(server: str, timeout_secs: float) -> int:
     """Ask one broker for its API versions (Kafka's ApiVersions v0, key 18): how many it lists.
 
@@ -310,6 +314,8 @@ def kafka_api_versions(server: str, timeout_secs: float) -> int:
     with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_secs) as sock:
         sock.sendall(struct.pack(">i", len(body)) + body)
         size = struct.unpack(">i", _read_exactly(sock, 4))[0]
+        if not 10 <= size <= _MAX_API_VERSIONS_BYTES:  # e.g. an HTTP server's "HTTP" = 1.2 GB
+            raise ValueError(f"not a Kafka broker: an answer of {size} bytes to ApiVersions")
         answer = _read_exactly(sock, size)
     correlation, error, count = struct.unpack(">ihi", answer[:10])
     if correlation != 1 or error != 0:
