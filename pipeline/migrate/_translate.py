@@ -352,8 +352,31 @@ def _mutate(out: Translation, plugin: Plugin, when: str | None, regex: str | Non
         if any("%{+" in value for value in rule.get(name, {}).values()):
             out.note(plugin.line, "unsupported", f"mutate {name} with a %{{+date}} reference "
                      "(field rules fill in field references only)")
+    _note_moved_message(out, plugin.line, rule)
     if len(rule) > (2 if when is not None else 1):
         out.append(rule, "enrich", "field_rules")
+
+
+_MOVED_TO_MESSAGE = re.compile(r"\[(msg|log_message)\]|^(msg|log_message)$")
+"""Fields lumberyard's parse step moves into ``message`` before the field rules run."""
+
+
+def _note_moved_message(out: Translation, line: int, rule: dict[str, Any]) -> None:
+    """A rule on ``msg``/``log_message`` would find nothing (the log's message is already
+    ``message`` when field rules run): said in the report, never a silent no-op."""
+    names = [str(rule.get("when", ""))]
+    for key, value in rule.items():
+        if key in ("rename", "convert", "replace", "add_field"):
+            names += list(value)
+        elif key == "gsub":
+            names += [item[0] for item in value]
+        elif isinstance(value, list) and key != "when":
+            names += [str(item) for item in value]
+    moved = sorted({m.group(1) or m.group(2) for n in names
+                    for m in _MOVED_TO_MESSAGE.finditer(n)})
+    if moved:
+        out.note(line, "unsupported", f"mutate on {moved}: lumberyard has already made the "
+                 "log's message the event's `message` here; write the rule on [message]")
 
 
 def _drop(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
