@@ -12,13 +12,25 @@ from __future__ import annotations
 
 __all__ = ["ECS", "LEGACY"]
 
-_MONTHS = (
-    "[Jj]an(?:uary|uar)?", "[Ff]eb(?:ruary|ruar)?", "[Mm](?:a|ä)?r(?:ch|z)?", "[Aa]pr(?:il)?",
-    "[Mm]a(?:y|i)?", "[Jj]un(?:e|i)?", "[Jj]ul(?:y|i)?", "[Aa]ug(?:ust)?", "[Ss]ep(?:tember)?",
-    "[Oo](?:c|k)?t(?:ober)?", "[Nn]ov(?:ember)?", "[Dd]e(?:c|z)(?:ember)?",
+_MONTH_WORDS = (
+    "Jan January Januar", "Feb February Februar", "Apr April", "Aug August", "Sep September",
+    "Nov November", "Jun June Juni", "Jul July Juli", "May Mai",
+    "Dec December Dez Dezember", "Oct October Okt Oktober",
+    # Besides the English and German names, patterns-core takes these clipped forms too.
+    "Ma Mr Mar March Marz Mrch Mrz Mär Märch März Ot Otober",
 )
-_DAYS = ("Mon(?:day)?", "Tue(?:sday)?", "Wed(?:nesday)?", "Thu(?:rsday)?", "Fri(?:day)?",
-         "Sat(?:urday)?", "Sun(?:day)?")
+"""Every word MONTH takes (its first letter in either case)."""
+
+
+def _words_by_initial(words: str) -> str:
+    """An alternation of ``words`` grouped by first letter, that letter in either case and the
+    longest word first in each group."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words.split()), key=lambda w: (-len(w), w)):
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"[{i}{i.lower()}](?:{'|'.join(rest)})" for i, rest in sorted(groups.items()))
+
+
 _HEX = "[0-9A-Fa-f]"
 _JAVA_ID = "[A-Za-z$_][A-Za-z0-9$_]*"
 """A Java identifier (ASCII): a letter, ``$`` or ``_``, then those or digits."""
@@ -48,9 +60,10 @@ _SHARED: dict[str, str] = {
     "URIPATHPARAM": "%{URIPATH}(?:%{URIPARAM})?",
     "URIQUERY": r"[A-Za-z0-9$.+!*'|(){},~@#%&/=:;_?\-\[\]<>]*",
     # Calendar names; MONTH also takes the German spellings, as patterns-core does.
-    "MONTH": r"\b(?:" + "|".join(_MONTHS) + r")\b",
+    # Delimited by \b on both sides, so the word must be whole: the order cannot matter.
+    "MONTH": r"\b(?:" + _words_by_initial(" ".join(_MONTH_WORDS)) + r")\b",
     "MONTHNUM2": "(?:1[012]|0[1-9])",
-    "DAY": "(?:" + "|".join(_DAYS) + ")",
+    "DAY": "(?:(?:Mon|Fri|Sun)(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Sat(?:urday)?)",
     "TIME": "(?!<[0-9])%{HOUR}:%{MINUTE}(?::%{SECOND})(?![0-9])",
     "DATE_US": "%{MONTHNUM}[/-]%{MONTHDAY}[/-]%{YEAR}",
     "DATE_EU": "%{MONTHDAY}[./-]%{MONTHNUM}[./-]%{YEAR}",
@@ -65,7 +78,7 @@ _SHARED: dict[str, str] = {
     "SYSLOGTIMESTAMP": "%{MONTH} +%{MONTHDAY} %{TIME}",
     "HTTPDATE": "%{MONTHDAY}/%{MONTH}/%{YEAR}:%{TIME} %{INT}",
     # A syslog program name: printable ASCII except '[' and ']'.
-    "PROG": r"[\x21-\x5a\x5c\x5e-\x7e]+",
+    "PROG": r"[!-Z\\^-~]+",
     "SYSLOGHOST": "%{IPORHOST}",
     "SYSLOG5424PRINTASCII": "[!-~]+",
     "SYSLOG5424SD": r"\[%{DATA}\]+",

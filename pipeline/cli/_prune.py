@@ -9,13 +9,13 @@ import typer
 
 from pipeline.cli.common import (
     ES_URL_DEFAULT,
+    ConfigFile,
     EsApiKey,
     EsCa,
     EsPassword,
     EsPasswordFile,
     EsUrl,
     EsUser,
-    IndexPrefixConfig,
     es_connection,
 )
 
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         *,
         keep_days: KeepDays,
         yes: Yes = False,
-        config: IndexPrefixConfig = None,
+        config: ConfigFile = None,
         es_url: EsUrl = ES_URL_DEFAULT,
         es_api_key: EsApiKey = None,
         es_user: EsUser = None,

@@ -9,13 +9,13 @@ import typer
 
 from pipeline.cli.common import (
     ES_URL_DEFAULT,
+    ConfigFile,
     EsApiKey,
     EsCa,
     EsPassword,
     EsPasswordFile,
     EsUrl,
     EsUser,
-    IndexPrefixConfig,
     es_connection,
 )
 from pipeline.redact import redact
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
         es_password: EsPassword = None,
         es_password_file: EsPasswordFile = None,
         es_ca: EsCa = None,
-        config: IndexPrefixConfig = None,
+        config: ConfigFile = None,
         replicas: Replicas = 0,
         refresh_interval: Refresh = "5s",
         total_fields_limit: TotalFields = 1000,

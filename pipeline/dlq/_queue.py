@@ -20,6 +20,7 @@ refusing the whole queue.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import threading
@@ -39,6 +40,7 @@ _ENTRY_START = b'{"time":'
 """How every entry :meth:`DeadLetter.to_json` writes begins: lets a reader find a whole
 entry that was appended onto a torn line by an older version."""
 _SCAN_BYTES = 64 * 1024
+log = logging.getLogger("lumberyard.dlq")
 
 
 class DeadLetterMirror(Protocol):
@@ -146,8 +148,12 @@ class DeadLetterQueue:
             handle.flush()
             os.fsync(handle.fileno())
         self.torn_bytes += len(torn)
-        self.notices.append(f"{segment.name}: cut a torn last entry of {len(torn)} bytes at "
-                            f"byte {end} (an interrupted write; kept in {aside})")
+        notice = (f"{segment.name}: cut a torn last entry of {len(torn)} bytes at byte {end} "
+                  f"(an interrupted write; kept in {aside})")
+        self.notices.append(notice)
+        # serve has no summary to print notices in: its log says it (at info, the level serve
+        # logs at; reprocess and `dlq` print self.notices and leave logging unconfigured)
+        log.info("dead letter queue: %s", notice)
 
     def _close_segment(self) -> None:
         if self._fd is not None:

@@ -186,6 +186,8 @@ class Endpoint:
             message, status = f"{type(exc).__name__}: {exc}", UNHEALTHY
         except TimeoutError:
             message, status = f"no answer within {self.probes.timeout_secs} s", UNHEALTHY
+        except Exception as exc:  # an untranslated error must not end the periodic checks
+            message, status = f"unexpected {type(exc).__name__}: {exc}", UNHEALTHY
         return CheckResult(status, message, (time.perf_counter() - started) * 1000, at)
 
     def health(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import yaml
 from typer import _click as click  # typer 0.2x carries its own click
 
 from pipeline._env import NOT_CONFIG, known_env_names
+from pipeline.check import check_config
 from pipeline.cli import app
 from pipeline.config import LumberyardConfig
 from pipeline.inputs.beats import BeatsInputConfig
@@ -30,6 +31,7 @@ from pipeline.stack._fetch import DEFAULT_ES_VERSION, DEFAULT_KAFKA_VERSION
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.logging.yml"
+CONFIG_IN_IMAGE = "/etc/lumberyard/lumberyard.toml"
 LUMBERYARD_SERVICES = ("setup", "lumberyard-beats", "lumberyard-kafka")
 LONG_RUNNING = ("elasticsearch", "kibana", "kafka", "lumberyard-beats", "lumberyard-kafka",
                 "filebeat", "prometheus")
@@ -231,3 +233,17 @@ def test_runtime_dependencies_are_what_the_package_imports() -> None:
         if not modules & imported:
             unused.append(dist)
     assert [] == unused
+
+
+def test_each_service_config_passes_check(services: dict[str, Any]) -> None:
+    """What each lumberyard service runs with (the mounted config file and its environment's
+    values, not only their names) passes `lumberyard check`."""
+    problems = []
+    for name in LUMBERYARD_SERVICES:
+        service = services[name]
+        [mount] = [v for v in service["volumes"] if v.endswith(f":{CONFIG_IN_IMAGE}:ro")]
+        environ = {k: str(v) for k, v in service["environment"].items()}
+        assert CONFIG_IN_IMAGE == environ["LUMBERYARD_CONFIG"]
+        checked = check_config(REPO / mount.split(":")[0], environ)
+        problems += [f"{name}: {finding}" for finding in checked.problems]
+    assert [] == problems

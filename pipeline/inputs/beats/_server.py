@@ -71,7 +71,8 @@ class BeatsInput:
         self.read_buffer = bytearray(READ_BYTES)
         """One buffer every connection reads into: the transport fills it and the protocol
         copies the bytes into its decoder in the same callback, so no connection keeps one."""
-        self._ssl = server_context(config.tls)
+        self.tls = server_context(config.tls)
+        """The TLS context, or None: connections do their own handshake (see ``_connection``)."""
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._server: asyncio.Server | None = None
         self._connections: set[Connection] = set()
@@ -97,7 +98,6 @@ class BeatsInput:
                 self._protocol,
                 self.config.host,
                 self.config.port,
-                ssl=self._ssl,
                 reuse_port=self.config.reuse_port or None,
                 backlog=1024,
             )

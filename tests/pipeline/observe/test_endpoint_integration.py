@@ -132,12 +132,12 @@ def test_scrape_and_health_of_a_running_pipeline(
             counters.received += len(batch.events)
             await output.write(processor.apply(batch))
         await output.flush()
+        beat.beat()  # a snapshot after the flush, taken on the loop (no waiting for the next)
         return source, output, beat
 
     endpoint.start()
     try:
         _, output, beat = worker.run(start())
-        worker.run(asyncio.sleep(0.3))  # a heartbeat after the flush
         _assert_counts(endpoint, es_client, prefix, config.elasticsearch.buffer_max_bytes)
         for _ in range(100):  # the first ES check runs as the endpoint starts
             if "elasticsearch" in endpoint.results:
@@ -153,7 +153,7 @@ def test_scrape_and_health_of_a_running_pipeline(
         assert (200, 200) == (get(f"{endpoint.url}/health/live")[0],
                               get(f"{endpoint.url}/health/ready")[0])
 
-        worker.block(3.0)
+        worker.block(5.0)  # stuck well past stale_after_secs, so polling sees the 503
         assert 503 == live_status_becomes(503, endpoint)
         assert 1.0 == samples(get(f"{endpoint.url}/metrics")[1].decode())[
             "lumberyard_workers_stale"

@@ -368,11 +368,24 @@ def stranger(tmp_path_factory: pytest.TempPathFactory) -> Certs:
     return make_certs(tmp_path_factory.mktemp("stranger"))
 
 
-async def refused_over_tls(h: Harness, context: ssl.SSLContext) -> None:
-    """The handshake (or the first read after it) fails and no window gets through."""
+async def refused_over_tls(
+    h: Harness, context: ssl.SSLContext, caplog: pytest.LogCaptureFixture, reason: str
+) -> None:
+    """The handshake (or the first read after it) fails, no window gets through, and the
+    server says so in one line naming the peer and ``reason``, counted as a protocol error
+    (the connection's slot is given back)."""
     with pytest.raises((ConnectionError, OSError, asyncio.IncompleteReadError)):
         await ship_one_window(h.beats.port, context)
-    assert (0, True) == (h.beats.counters.windows, h.batches.empty())
+    while not h.beats.counters.protocol_errors:
+        await asyncio.sleep(0.01)  # the server's side of the handshake ends on its own task
+    lines = [r.getMessage() for r in caplog.records if "TLS handshake failed" in r.message]
+    assert (1, True, True) == (
+        len(lines), "closing connection from 127.0.0.1:" in lines[0], reason in lines[0],
+    )
+    assert (0, True, 1, 0) == (
+        h.beats.counters.windows, h.batches.empty(), h.beats.counters.protocol_errors,
+        h.beats.counters.connections_active,
+    )
 
 
 async def ship_one_window(port: int, context: ssl.SSLContext) -> None:
@@ -387,7 +400,7 @@ async def ship_one_window(port: int, context: ssl.SSLContext) -> None:
 
 @pytest.mark.parametrize("auth", ["optional", "required"])
 def test_tls_refuses_a_client_certificate_of_an_unknown_ca(
-    certs: Certs, stranger: Certs, auth: str
+    certs: Certs, stranger: Certs, auth: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """`optional` verifies a certificate when one is sent, like `required`: a certificate of
     a CA that is not configured is refused in both modes."""
@@ -396,12 +409,15 @@ def test_tls_refuses_a_client_certificate_of_an_unknown_ca(
 
     async def scenario() -> None:
         async with Harness(BeatsInput(tls_config(certs, auth))) as h:
-            await refused_over_tls(h, context)
+            await refused_over_tls(h, context, caplog, "CERTIFICATE_VERIFY_FAILED")
 
-    run(scenario)
+    with caplog.at_level(logging.WARNING, logger="lumberyard.beats"):
+        run(scenario)
 
 
-def test_tls_min_version_is_enforced_by_the_server(certs: Certs) -> None:
+def test_tls_min_version_is_enforced_by_the_server(
+    certs: Certs, caplog: pytest.LogCaptureFixture
+) -> None:
     """With `min_version = "1.3"` a client offering at most TLS 1.2 is refused (the client
     itself supports 1.2, so the refusal is the server's)."""
     context = certs.client_context(False)
@@ -410,9 +426,10 @@ def test_tls_min_version_is_enforced_by_the_server(certs: Certs) -> None:
 
     async def scenario() -> None:
         async with Harness(BeatsInput(config(tls=tls))) as h:
-            await refused_over_tls(h, context)
+            await refused_over_tls(h, context, caplog, "UNSUPPORTED_PROTOCOL")
 
-    run(scenario)
+    with caplog.at_level(logging.WARNING, logger="lumberyard.beats"):
+        run(scenario)
 
 
 def test_each_connection_is_its_own_stream() -> None:
