@@ -7,14 +7,15 @@ WORKDIR /opt/lumberyard
 COPY pyproject.toml constraints.txt README.md ./
 COPY parsers ./parsers
 COPY pipeline ./pipeline
-# The index templates are package data (pipeline/setup/mappings/), shipped with the package.
-RUN /opt/venv/bin/pip install -c constraints.txt -e . \
+# The runtime package only (no extras: the test and dev tools stay out of the image), installed
+# as a regular package, not editable, so the image needs nothing of the source tree. The index
+# templates are package data (pipeline/setup/mappings/), shipped with the package.
+RUN /opt/venv/bin/pip install -c constraints.txt . \
     && /opt/venv/bin/lumberyard --help >/dev/null
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/lumberyard --create-home lumberyard
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build /opt/lumberyard /opt/lumberyard
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     LUMBERYARD_DATA_DIR=/var/lib/lumberyard

@@ -94,7 +94,7 @@ _EXIM_SKIP = (
     "another process is handling this message",
 )
 _EXIM = {
-    "EXIM_MSGID": "[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}",
+    "EXIM_MSGID": "(?:[A-Za-z0-9]{6}-){2}[A-Za-z0-9]{2}",
     "EXIM_FLAGS": "(?:<=|[-=>*]>|[*]{2}|==)",
     "EXIM_DATE": "%{YEAR:exim_year}-%{MONTHNUM:exim_month}-%{MONTHDAY:exim_day} "
                  "%{TIME:exim_time}",
@@ -201,7 +201,7 @@ _SMALL = {
     "REDISLOG": r"\[%{POSINT:pid}\] %{REDISTIMESTAMP:timestamp} \* ",
     "REDISMONLOG": r"%{NUMBER:timestamp} \[%{INT:database} %{IP:client}:%{NUMBER:port}\] "
                    r'"%{WORD:command}"\s?%{GREEDYDATA:params}',
-    "RUBY_LOGLEVEL": "(?:DEBUG|FATAL|ERROR|WARN|INFO)",
+    "RUBY_LOGLEVEL": "(?:DEBUG|INFO|WARN|ERROR|FATAL)",
     "RUBY_LOGGER": r"[DFEWI], \[%{TIMESTAMP_ISO8601:timestamp} #%{POSINT:pid}\] "
                    "*%{RUBY_LOGLEVEL:loglevel} -- +%{DATA:progname}: %{GREEDYDATA:message}",
     "SQUID3": r"%{NUMBER:timestamp}\s+%{NUMBER:duration}\s%{IP:client_address}\s"

@@ -12,22 +12,38 @@ from __future__ import annotations
 
 __all__ = ["ECS", "LEGACY"]
 
-_MONTHS = (
-    "[Jj]an(?:uary|uar)?", "[Ff]eb(?:ruary|ruar)?", "[Mm](?:a|ä)?r(?:ch|z)?", "[Aa]pr(?:il)?",
-    "[Mm]a(?:y|i)?", "[Jj]un(?:e|i)?", "[Jj]ul(?:y|i)?", "[Aa]ug(?:ust)?", "[Ss]ep(?:tember)?",
-    "[Oo](?:c|k)?t(?:ober)?", "[Nn]ov(?:ember)?", "[Dd]e(?:c|z)(?:ember)?",
+_MONTH_WORDS = (
+    "Jan January Januar", "Feb February Februar", "Apr April", "Aug August", "Sep September",
+    "Nov November", "Jun June Juni", "Jul July Juli", "May Mai",
+    "Dec December Dez Dezember", "Oct October Okt Oktober",
+    # Besides the English and German names, patterns-core takes these clipped forms too.
+    "Ma Mr Mar March Marz Mrch Mrz Mär Märch März Ot Otober",
 )
-_DAYS = ("Mon(?:day)?", "Tue(?:sday)?", "Wed(?:nesday)?", "Thu(?:rsday)?", "Fri(?:day)?",
-         "Sat(?:urday)?", "Sun(?:day)?")
+"""Every word MONTH takes (its first letter in either case)."""
+
+
+def _words_by_initial(words: str) -> str:
+    """An alternation of ``words`` grouped by first letter, that letter in either case and the
+    longest word first in each group."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words.split()), key=lambda w: (-len(w), w)):
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"[{i}{i.lower()}](?:{'|'.join(rest)})" for i, rest in sorted(groups.items()))
+
+
 _HEX = "[0-9A-Fa-f]"
+_JAVA_ID = "[A-Za-z$_][A-Za-z0-9$_]*"
+"""A Java identifier (ASCII): a letter, ``$`` or ``_``, then those or digits."""
 
 # Names whose text is the same in both flavours (no captures, or captures ECS keeps).
 _SHARED: dict[str, str] = {
     # Numbers and words not among the blocks.
-    "BASE16FLOAT": rf"\b(?<![0-9A-Fa-f.])(?:[+-]?(?:0x)?(?:(?:{_HEX}+(?:\.{_HEX}*)?)"
-                   rf"|(?:\.{_HEX}+)))\b",
-    "EMAILLOCALPART": r"[a-zA-Z][a-zA-Z0-9_.+-=:]+",
-    "URN": r"urn:[0-9A-Za-z][0-9A-Za-z-]{0,31}:(?:%[0-9a-fA-F]{2}|[0-9A-Za-z()+,.:=@;$_!*'/?#-])+",
+    # A hex number with an optional fraction, not the tail of a longer hex run or decimal.
+    "BASE16FLOAT": rf"\b(?<![0-9A-Fa-f.])[+-]?(?:0x)?(?:{_HEX}+(?:\.{_HEX}*)?|\.{_HEX}+)\b",
+    # Upstream's class holds the range '+'..'=' (so ',', '/', ';', '<' and the digits too).
+    "EMAILLOCALPART": r"[A-Za-z][A-Za-z0-9_+,\-./:;<=]+",
+    # RFC 8141: a namespace id of 1-32 alphanumerics/dashes, then the specific string.
+    "URN": rf"urn:[A-Za-z0-9][A-Za-z0-9-]{{0,31}}:(?:[A-Za-z0-9()+,\-.:=@;$_!*'/?#]|%{_HEX}{{2}})+",
     # Hardware addresses: Cisco dotted quads, Windows dashes, the usual colons.
     "CISCOMAC": rf"(?:(?:{_HEX}{{4}}\.){{2}}{_HEX}{{4}})",
     "WINDOWSMAC": rf"(?:(?:{_HEX}{{2}}-){{5}}{_HEX}{{2}})",
@@ -36,23 +52,25 @@ _SHARED: dict[str, str] = {
     "HOSTPORT": "%{IPORHOST}:%{POSINT}",
     # Absolute paths only; UNIXPATH's class is [[:alnum:]] plus _%!$@:.,+~- .
     "UNIXPATH": r"(?:/[A-Za-z0-9_%!$@:.,+~-]*)+",
-    "WINPATH": r"(?>[A-Za-z]+:|\\)(?:\\[^\\?*]*)+",
+    # A drive (or a leading backslash) and backslash-separated parts without * or ?.
+    "WINPATH": r"(?>\\|[A-Za-z]+:)(?:\\[^*?\\]*)+",
     "PATH": "(?:%{UNIXPATH}|%{WINPATH})",
     "TTY": r"(?:/dev/(?:pts|tty(?:[pq])?)(?:\w+)?/?(?:[0-9]+))",
     "URIPROTO": r"[A-Za-z](?:[A-Za-z0-9+\-.]+)+",
     "URIPATHPARAM": "%{URIPATH}(?:%{URIPARAM})?",
     "URIQUERY": r"[A-Za-z0-9$.+!*'|(){},~@#%&/=:;_?\-\[\]<>]*",
     # Calendar names; MONTH also takes the German spellings, as patterns-core does.
-    "MONTH": r"\b(?:" + "|".join(_MONTHS) + r")\b",
-    "MONTHNUM2": "(?:0[1-9]|1[0-2])",
-    "DAY": "(?:" + "|".join(_DAYS) + ")",
+    # Delimited by \b on both sides, so the word must be whole: the order cannot matter.
+    "MONTH": r"\b(?:" + _words_by_initial(" ".join(_MONTH_WORDS)) + r")\b",
+    "MONTHNUM2": "(?:1[012]|0[1-9])",
+    "DAY": "(?:(?:Mon|Fri|Sun)(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Sat(?:urday)?)",
     "TIME": "(?!<[0-9])%{HOUR}:%{MINUTE}(?::%{SECOND})(?![0-9])",
     "DATE_US": "%{MONTHNUM}[/-]%{MONTHDAY}[/-]%{YEAR}",
     "DATE_EU": "%{MONTHDAY}[./-]%{MONTHNUM}[./-]%{YEAR}",
     "DATE": "%{DATE_US}|%{DATE_EU}",
     "DATESTAMP": "%{DATE}[- ]%{TIME}",
     "ISO8601_SECOND": "(?:%{SECOND}|60)",
-    "TZ": "(?:[APMCE][SD]T|UTC)",
+    "TZ": "(?:UTC|[ACEMP][DS]T)",
     "DATESTAMP_RFC822": "%{DAY} %{MONTH} %{MONTHDAY} %{YEAR} %{TIME} %{TZ}",
     "DATESTAMP_RFC2822": "%{DAY}, %{MONTHDAY} %{MONTH} %{YEAR} %{TIME} %{ISO8601_TIMEZONE}",
     "DATESTAMP_OTHER": "%{DAY} %{MONTH} %{MONTHDAY} %{TIME} %{TZ} %{YEAR}",
@@ -60,7 +78,7 @@ _SHARED: dict[str, str] = {
     "SYSLOGTIMESTAMP": "%{MONTH} +%{MONTHDAY} %{TIME}",
     "HTTPDATE": "%{MONTHDAY}/%{MONTH}/%{YEAR}:%{TIME} %{INT}",
     # A syslog program name: printable ASCII except '[' and ']'.
-    "PROG": r"[\x21-\x5a\x5c\x5e-\x7e]+",
+    "PROG": r"[!-Z\\^-~]+",
     "SYSLOGHOST": "%{IPORHOST}",
     "SYSLOG5424PRINTASCII": "[!-~]+",
     "SYSLOG5424SD": r"\[%{DATA}\]+",
@@ -69,10 +87,10 @@ _SHARED: dict[str, str] = {
     "HTTPDUSER": "%{EMAILADDRESS}|%{USER}",
     "HTTPDERROR_DATE": "%{DAY} %{MONTH} %{MONTHDAY} %{TIME} %{YEAR}",
     # Java: class names, file names (spaces for 'Native Method'), <init>/<clinit> methods.
-    "JAVACLASS": r"(?:[a-zA-Z$_][a-zA-Z$_0-9]*\.)*[a-zA-Z$_][a-zA-Z$_0-9]*",
-    "JAVAFILE": r"(?:[a-zA-Z$_0-9. -]+)",
+    "JAVACLASS": rf"(?:{_JAVA_ID}\.)*{_JAVA_ID}",
+    "JAVAFILE": r"[A-Za-z0-9$_. -]+",
     "JAVAMETHOD": r"(?:(?:<(?:cl)?init>)|[a-zA-Z$_][a-zA-Z$_0-9]*)",
-    "JAVATHREAD": r"(?:[A-Z]{2}-Processor[\d]+)",
+    "JAVATHREAD": r"[A-Z][A-Z]-Processor[0-9]+",
     "JAVALOGMESSAGE": "(?:.*)",
     "CATALINA_DATESTAMP": "%{MONTH} %{MONTHDAY}, 20%{YEAR} %{HOUR}:?%{MINUTE}(?::?%{SECOND}) "
                           "(?:AM|PM)",

@@ -170,7 +170,7 @@ _JUNOS = {
 
 _EX = "[exim][log]"
 _EXIM = {
-    "EXIM_MSGID": "[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}",
+    "EXIM_MSGID": "(?:[A-Za-z0-9]{6}-){2}[A-Za-z0-9]{2}",
     "EXIM_FLAGS": r"(?:<=|=>|->|\*>|\*\*|==|<>|>>)",
     "EXIM_DATE": "(?::?%{YEAR}-%{MONTHNUM}-%{MONTHDAY} %{TIME})",
     "EXIM_PID": r"\[%{POSINT:[process][pid]:int}\]",

@@ -246,7 +246,7 @@ _BACULA_LOGS = {
 }
 _BACULA = {
     "BACULA_TIMESTAMP": "%{MONTHDAY}-%{MONTH} %{HOUR}:%{MINUTE}",
-    "BACULA_HOST": "[a-zA-Z0-9-]+",
+    "BACULA_HOST": "[A-Za-z0-9-]+",
     "BACULA_VOLUME": "%{USER}",
     "BACULA_DEVICE": "%{USER}",
     "BACULA_DEVICEPATH": "%{UNIXPATH}",

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline import _env
 from pipeline.config import LumberyardConfig, _line_of, problems, read_config_text
 from pipeline.errors import ConfigError, LumberyardError
+from pipeline.redact import redact
 
 if TYPE_CHECKING:
     from parsers import ParsersConfig
@@ -45,8 +46,10 @@ class Finding:
     ok: bool = False
 
     def __str__(self) -> str:
+        """``where: key: message``, credentials masked (a URL, or a pydantic error quoting
+        the value it refused, may carry a password)."""
         key = f"{self.key}: " if self.key else ""
-        return f"{self.where}: {key}{self.message}"
+        return redact(f"{self.where}: {key}{self.message}")
 
 
 @dataclass
@@ -83,7 +86,7 @@ def check_config(path: Path | None, environ: Mapping[str, str] | None = None) ->
     if findings:
         return Checked(findings, None)
     config = LumberyardConfig.model_validate(merged)
-    uses_kafka = "kafka" in merged or bool(config.dlq.kafka_topic) or config.inputs.kafka.enabled
+    uses_kafka = "kafka" in merged or kafka_bootstrap(config) is not None
     return Checked(findings, config, uses_kafka)
 
 
@@ -231,13 +234,23 @@ def _walk(model: BaseModel, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, 
             yield (*path, name), value
 
 
+def kafka_bootstrap(config: LumberyardConfig) -> str | None:
+    """The bootstrap servers of the Kafka ``serve`` uses with ``config`` (None: none): Beats ->
+    Kafka, the Kafka input, or the DLQ's Kafka mirror; each section's own servers, else
+    ``[kafka]``'s, as serve resolves them."""
+    if config.beats_to_kafka.enabled:
+        return config.beats_to_kafka.bootstrap_servers or config.kafka.bootstrap_servers
+    if config.inputs.kafka.enabled:
+        return config.inputs.kafka.bootstrap_servers or config.kafka.bootstrap_servers
+    return config.kafka.bootstrap_servers if config.dlq.kafka_topic else None
+
+
 def check_connections(config: LumberyardConfig, *, kafka: bool) -> list[Finding]:
     """Elasticsearch (the sink's health check, then the index template) and, when the config
     uses it, Kafka answer."""
     findings = asyncio.run(_check_elasticsearch(config))
     if kafka:
-        bootstrap = config.inputs.kafka.bootstrap_servers or config.kafka.bootstrap_servers
-        findings.append(_check_kafka(bootstrap))
+        findings.append(_check_kafka(kafka_bootstrap(config) or config.kafka.bootstrap_servers))
     return findings
 
 
@@ -285,6 +298,10 @@ def _check_kafka(bootstrap: str, timeout_secs: float = 5.0) -> Finding:
     return Finding(where, "", f"does not answer: {'; '.join(reasons)}")
 
 
+_MAX_API_VERSIONS_BYTES = 1 << 20
+"""Far above a real ApiVersions answer (a few hundred bytes): a larger size is not Kafka."""
+
+
 def kafka_api_versions(server: str, timeout_secs: float) -> int:
     """Ask one broker for its API versions (Kafka's ApiVersions v0, key 18): how many it lists.
 
@@ -297,6 +314,8 @@ def kafka_api_versions(server: str, timeout_secs: float) -> int:
     with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_secs) as sock:
         sock.sendall(struct.pack(">i", len(body)) + body)
         size = struct.unpack(">i", _read_exactly(sock, 4))[0]
+        if not 10 <= size <= _MAX_API_VERSIONS_BYTES:  # e.g. an HTTP server's "HTTP" = 1.2 GB
+            raise ValueError(f"not a Kafka broker: an answer of {size} bytes to ApiVersions")
         answer = _read_exactly(sock, size)
     correlation, error, count = struct.unpack(">ihi", answer[:10])
     if correlation != 1 or error != 0:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline._defaults import DEFAULT_DATA_DIR, DEFAULT_ES_URL, DEFAULT_KAFKA_BOOTSTRAP
 from pipeline.errors import ConfigError
+from pipeline.redact import redact
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -145,7 +146,7 @@ class EsConnection(BaseModel):
         auth = "api key" if (self.api_key or self.api_key_file) else (
             f"user {self.user!r}" if self.user is not None else "no auth"
         )
-        return f"{', '.join(self.urls())} ({auth})"
+        return redact(f"{', '.join(self.urls())} ({auth})")  # a URL may carry a password
 
 
 class KafkaConnection(BaseModel):

@@ -14,7 +14,10 @@ import re
 __all__ = ["MASK", "redact"]
 
 MASK = "***"
-_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/\s@]+)@")
+_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>\S+)@")
+"""Up to the LAST ``@`` of the URL's token: a password typed with a raw ``@`` or ``/`` in it
+(``http://u:p@ss@host``) is masked whole; a stray ``@`` later in a URL masks too much, never
+too little."""
 
 
 def _masked(found: re.Match[str]) -> str:

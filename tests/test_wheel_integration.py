@@ -5,21 +5,26 @@ The wheel is built from this checkout (``pip wheel --no-deps``), installed with 
 pins (``constraints.txt``) into a new venv that does not see the checkout, and run from a
 directory outside it: every module of ``pipeline`` and ``parsers`` imports (a dependency that
 is imported but not declared fails here), the schema files ship in the wheel, and
-``lumberyard setup``, ``parse`` and ``reprocess`` do their jobs.
+``lumberyard setup``, ``parse``, ``reprocess`` and ``serve`` do their jobs.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
+from pylogbeat import PyLogBeatClient
+
+from pipeline.stack import free_port, port_open
 
 pytestmark = pytest.mark.integration
 
@@ -112,4 +117,38 @@ def test_setup_parse_and_reprocess_from_the_installed_wheel(
         )
     finally:
         es_client.indices.delete_index_template(name=stem)
+        es_client.options(ignore_status=404).indices.delete(index=f"{prefix}*")
+
+
+def test_serve_from_the_installed_wheel_indexes_what_beats_send(
+    installed: Path, tmp_path: Path, es_url: str, es_client: Elasticsearch, unique_name: str
+) -> None:
+    """``lumberyard serve`` of the installed wheel, from outside the checkout: Beats events
+    sent with pylogbeat (each window waits for its ACK) are in Elasticsearch, and SIGTERM
+    drains it to exit code 0."""
+    prefix, port = f"{unique_name}-", free_port()
+    argv = [str(installed / "lumberyard"), "serve", "--es-url", es_url, "--index-prefix", prefix,
+            "--beats-host", "127.0.0.1", "--beats-port", str(port), "--workers", "1",
+            "--http-port", str(free_port()), "--data-dir", str(tmp_path / "data")]
+    log = tmp_path / "serve.log"
+    events = [{"@timestamp": "2025-09-12T10:00:00.000Z", "message": f"wheel event {n}",
+               "host": {"name": "h"}, "log": {"file": {"path": "/l/a.log"}, "offset": n * 20}}
+              for n in range(10)]
+    with log.open("wb") as out:
+        serve = subprocess.Popen(argv, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 120
+            while not port_open(port) and serve.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            with PyLogBeatClient("127.0.0.1", port, timeout=60) as client:
+                client.send(events)  # returns once the window is ACKed: indexed
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            code = serve.wait(timeout=120)
+    es_client.indices.refresh(index=f"{prefix}*")
+    try:
+        assert (0, 10) == (code, es_client.count(index=f"{prefix}*")["count"]), log.read_text()
+    finally:
+        es_client.options(ignore_status=404).indices.delete_index_template(
+            name=prefix.rstrip("-"))
         es_client.options(ignore_status=404).indices.delete(index=f"{prefix}*")

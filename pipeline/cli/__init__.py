@@ -23,6 +23,7 @@ app = typer.Typer(
     "Elasticsearch.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts name config sections as [section]: not rich markup
 )
 
 

@@ -138,8 +138,9 @@ def _start_live(
     from pipeline.stack import free_port  # noqa: PLC0415 - demo only
     from pipeline.stack._gotools import filebeat_binary  # noqa: PLC0415 - demo only
 
-    port = free_port()
+    port, flow.http_port = free_port(), free_port()
     options = ["--es-url", es_url, "--beats-host", "127.0.0.1", "--beats-port", str(port),
+               "--http-host", "127.0.0.1", "--http-port", str(flow.http_port),
                "--kafka", "--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
                "--kafka-group", f"{topic}-group", "--workers", "1",
                "--data-dir", str(data / "serve"), *with_config]  # fmt: skip
@@ -253,10 +254,26 @@ def _print_endpoints(endpoints: Endpoints, flow: LiveFlow | None) -> None:
     typer.echo(f"Kafka          {endpoints.kafka_bootstrap}")
     if flow is not None:
         typer.echo(f"serve's log    {flow.log('serve')}")
+        base = f"http://127.0.0.1:{flow.http_port}"
+        typer.echo(f"metrics        {base}/metrics   health {base}/health")
+        _show_metrics(f"{base}/metrics")
     typer.echo("Kibana         point elasticsearch.hosts at the Elasticsearch above; "
                "`lumberyard setup --kibana-url URL` creates the data view")  # fmt: skip
     for key, value in endpoints.env().items():
         typer.echo(f"export {key}={value}")
+
+
+def _show_metrics(url: str) -> None:
+    """A few of serve's own counters, as Prometheus scrapes them."""
+    import urllib.request  # noqa: PLC0415 - demo only
+
+    wanted = ("lumberyard_events_received_total", "lumberyard_events_sent_total",
+              "lumberyard_events_dead_lettered_total")  # fmt: skip
+    with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310 - our own endpoint
+        text = answer.read().decode()
+    for line in text.splitlines():
+        if line.startswith(wanted):
+            typer.echo(f"  {line}")
 
 
 def _wait_for_interrupt() -> None:

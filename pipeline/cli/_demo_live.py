@@ -112,6 +112,8 @@ class LiveFlow:
     """The background processes of the demo and where their logs go."""
 
     workdir: Path
+    http_port: int = 0
+    """serve's /metrics and /health port (0 until serve is started)."""
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     writer: LogWriter | None = None
 

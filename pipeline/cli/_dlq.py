@@ -13,6 +13,7 @@ import typer
 from pipeline.cli.common import (
     DATA_DIR_DEFAULT,
     ES_URL_DEFAULT,
+    ConfigFile,
     DataDir,
     EsApiKey,
     EsCa,
@@ -25,6 +26,7 @@ from pipeline.cli.common import (
 from pipeline.errors import ConfigError
 
 if TYPE_CHECKING:
+    from pipeline.config import LumberyardConfig
     from pipeline.connections import EsConnection
     from pipeline.dlq import DeadLetterQueue, ReplaySummary
 
@@ -52,13 +54,14 @@ def register(app: typer.Typer) -> None:
         dlq_dir: DlqDir = None,
         since: Since = None,
         reason_match: ReasonMatch = None,
+        config: ConfigFile = None,
     ) -> None:
         """Print one JSON line per pending (not yet replayed) entry."""
         import orjson  # noqa: PLC0415 - command-time imports keep `lumberyard` startup cheap
 
-        from pipeline.dlq import DeadLetterQueue  # noqa: PLC0415
+        from pipeline.config import load_config  # noqa: PLC0415
 
-        queue = DeadLetterQueue(dlq_dir or data_dir / "dlq")
+        queue = _queue(load_config(config), data_dir, dlq_dir)
         for key, letter in queue.pending(_parse_since(since), _check_regex(reason_match)):
             record = orjson.loads(letter.to_json())
             sys.stdout.write(orjson.dumps({"key": key, **record}).decode() + "\n")
@@ -76,17 +79,19 @@ def register(app: typer.Typer) -> None:
         es_password: EsPassword = None,
         es_password_file: EsPasswordFile = None,
         es_ca: EsCa = None,
+        config: ConfigFile = None,
     ) -> None:
         """Re-send pending entries to their original index and _id; mark them done."""
         import asyncio  # noqa: PLC0415 - see list_
 
-        from pipeline.dlq import DeadLetterQueue  # noqa: PLC0415
+        from pipeline.config import load_config  # noqa: PLC0415
 
+        settings = load_config(config)
         connection = es_connection(
             url=es_url, api_key=es_api_key, user=es_user, password=es_password,
-            password_file=es_password_file, ca=es_ca,
+            password_file=es_password_file, ca=es_ca, base=settings.elasticsearch.connection(),
         )
-        queue = DeadLetterQueue(dlq_dir or data_dir / "dlq")
+        queue = _queue(settings, data_dir, dlq_dir)
         summary, report = asyncio.run(
             _replay(queue, connection, _parse_since(since), _check_regex(reason_match))
         )
@@ -95,6 +100,15 @@ def register(app: typer.Typer) -> None:
         _report_damage(queue)
 
     app.add_typer(dlq_app, name="dlq")
+
+
+def _queue(settings: LumberyardConfig, data_dir: Path, dlq_dir: Path | None) -> DeadLetterQueue:
+    """The queue serve writes with these settings: ``--dlq-dir``, else the config's
+    ``[dlq] directory``, else ``<data dir>/dlq`` (no Kafka mirror: reading only)."""
+    from pipeline.dlq import DeadLetterQueue  # noqa: PLC0415 - command-time import
+
+    directory = dlq_dir or settings.dlq.directory or data_dir / "dlq"
+    return DeadLetterQueue(directory, settings.dlq.max_segment_bytes)
 
 
 async def _replay(

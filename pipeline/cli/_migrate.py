@@ -59,6 +59,7 @@ def run_migrate(source: Path, output: Path | None, report: Path | None, ecs: str
         output.write_text(result.toml, encoding="utf-8")
     else:
         sys.stdout.write(result.toml)
+        sys.stdout.flush()  # on a terminal the config ends before the report begins
     if report is not None:
         report.write_text(result.report, encoding="utf-8")
     else:

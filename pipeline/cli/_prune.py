@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pipeline.cli.common import (
     ES_URL_DEFAULT,
+    ConfigFile,
     EsApiKey,
     EsCa,
     EsPassword,
@@ -19,10 +19,9 @@ from pipeline.cli.common import (
     es_connection,
 )
 
-ConfigPath = Annotated[
-    Path | None,
-    typer.Option("--config", envvar="LUMBERYARD_CONFIG", help="Config file (index prefix)."),
-]
+if TYPE_CHECKING:
+    from pipeline.retention import PrunePlan
+
 KeepDays = Annotated[
     int,
     typer.Option(
@@ -38,7 +37,7 @@ def register(app: typer.Typer) -> None:
         *,
         keep_days: KeepDays,
         yes: Yes = False,
-        config: ConfigPath = None,
+        config: ConfigFile = None,
         es_url: EsUrl = ES_URL_DEFAULT,
         es_api_key: EsApiKey = None,
         es_user: EsUser = None,
@@ -61,15 +60,20 @@ def register(app: typer.Typer) -> None:
         today = datetime.now(UTC).date()
         with Elasticsearch(**conn.client_kwargs()) as client:
             plan = plan_prune(prefix_indices(client, prefix), prefix, keep_days, today)
-            verb = "deleting" if yes else "would delete"
-            typer.echo(f"{prefix}YYYY.MM.dd before {plan.cutoff.isoformat()}: {verb} "
-                       f"{len(plan.delete)}, keeping {len(plan.keep)}")
-            for index in plan.delete:
-                typer.echo(f"  {verb} {index.name}")
-            for name in plan.undated:
-                typer.echo(f"  left alone (no day in its name): {name}")
+            _print_plan(plan, prefix, yes)
             if yes:
                 deleted = delete_indices(client, [index.name for index in plan.delete])
                 typer.echo(f"deleted {len(deleted)}")
             elif plan.delete:
                 typer.echo("dry run: nothing deleted (add --yes to delete)")
+
+
+def _print_plan(plan: PrunePlan, prefix: str, yes: bool) -> None:
+    """What would be (or is being) deleted, kept and left alone."""
+    verb = "deleting" if yes else "would delete"
+    typer.echo(f"{prefix}YYYY.MM.dd before {plan.cutoff.isoformat()}: {verb} "
+               f"{len(plan.delete)}, keeping {len(plan.keep)}")
+    for index in plan.delete:
+        typer.echo(f"  {verb} {index.name}")
+    for name in plan.undated:
+        typer.echo(f"  left alone (no day in its name): {name}")

@@ -74,12 +74,12 @@ DrainTimeout = Annotated[
                  "acknowledged before exiting non-zero."),
 ]
 Kafka = Annotated[
-    bool, typer.Option("--kafka", help="Run the Kafka input (\\[inputs.kafka] enabled).")
+    bool, typer.Option("--kafka", help="Run the Kafka input ([inputs.kafka] enabled).")
 ]
 KafkaBootstrap = Annotated[
     str | None,
     typer.Option("--kafka-bootstrap",
-                 help="Kafka host:port list (default: \\[inputs.kafka], else \\[kafka] "
+                 help="Kafka host:port list (default: [inputs.kafka], else [kafka] "
                  "bootstrap_servers, env KAFKA_BOOTSTRAP, else 127.0.0.1:9092)."),
 ]
 KafkaTopic = Annotated[

@@ -9,6 +9,7 @@ import typer
 
 from pipeline.cli.common import (
     ES_URL_DEFAULT,
+    ConfigFile,
     EsApiKey,
     EsCa,
     EsPassword,
@@ -22,10 +23,6 @@ from pipeline.redact import redact
 if TYPE_CHECKING:
     from pipeline.setup import KibanaAuth
 
-ConfigPath = Annotated[
-    Path | None,
-    typer.Option("--config", envvar="LUMBERYARD_CONFIG", help="Config file (index prefix)."),
-]
 Replicas = Annotated[int, typer.Option("--replicas", min=0, help="index.number_of_replicas.")]
 Refresh = Annotated[str, typer.Option("--refresh-interval", help="index.refresh_interval.")]
 TotalFields = Annotated[
@@ -90,7 +87,7 @@ def register(app: typer.Typer) -> None:
         es_password: EsPassword = None,
         es_password_file: EsPasswordFile = None,
         es_ca: EsCa = None,
-        config: ConfigPath = None,
+        config: ConfigFile = None,
         replicas: Replicas = 0,
         refresh_interval: Refresh = "5s",
         total_fields_limit: TotalFields = 1000,

@@ -87,6 +87,13 @@ DataDir = Annotated[
 ]
 DATA_DIR_DEFAULT = Path(DEFAULT_DATA_DIR)
 
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option("--config", envvar="LUMBERYARD_CONFIG",
+                 help="Config file (TOML): [elasticsearch], [enrich] index_prefix, [dlq]."),
+]
+"""``--config`` of the operator commands (setup, prune, dlq): the settings serve runs with."""
+
 ES_URL_DEFAULT = DEFAULT_ES_URL
 KAFKA_BOOTSTRAP_DEFAULT = DEFAULT_KAFKA_BOOTSTRAP
 

@@ -12,6 +12,7 @@ order of precedence). ``#`` starts a comment anywhere a space may go. A syntax e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -106,13 +107,21 @@ def _fold(source: str, loc: int, tokens: pp.ParseResults) -> Condition:
     return cast(Condition, items[0])
 
 
-def _grammar() -> tuple[pp.ParserElement, pp.ParserElement]:  # noqa: PLR0915 - one grammar
-    """The whole config grammar, and the condition grammar on its own (for field rules)."""
-    lbrace, rbrace = pp.Suppress("{"), pp.Suppress("}")
-    lbrack, rbrack = pp.Suppress("["), pp.Suppress("]")
-    arrow = pp.Suppress("=>")
-    keyword = pp.Keyword("if") | pp.Keyword("else")
+@dataclass(frozen=True)
+class _Atoms:
+    """The leaves of the grammar: literals, words, regexps, field references, arrays."""
 
+    string: pp.ParserElement
+    number: pp.ParserElement
+    bareword: pp.ParserElement
+    name: pp.ParserElement
+    regexp: pp.ParserElement
+    selector: pp.ParserElement
+
+
+def _atoms() -> _Atoms:
+    """Strings (both quotes, escapes kept for :func:`unescape`), numbers, barewords, plugin and
+    attribute names, ``/regexps/`` and ``[field][references]``."""
     string = (pp.Regex(r'"(?:\\.|[^"\\])*"') | pp.Regex(r"'(?:\\.|[^'\\])*'")).set_name(
         "string").set_parse_action(_string)
     number = pp.Regex(r"-?[0-9]+(?:\.[0-9]*)?(?![A-Za-z_])").set_name("number")
@@ -126,46 +135,59 @@ def _grammar() -> tuple[pp.ParserElement, pp.ParserElement]:  # noqa: PLR0915 - 
     regexp.set_parse_action(lambda s, loc, t: Regexp(str(t[0])[1:-1], _line(s, loc)))
     selector = pp.Regex(r"(?:\[[^\]\[,]+\])+").set_name("field reference [a][b]")
     selector.set_parse_action(_selector)
+    return _Atoms(string, number, bareword, name, regexp, selector)
 
-    value = pp.Forward()
-    plugin = pp.Forward()
-    array = pp.Group(lbrack + pp.Opt(pp.DelimitedList(value)) + rbrack).set_name("array")
+
+def _plugins(atoms: _Atoms) -> tuple[pp.ParserElement, pp.ParserElement]:
+    """Plugin blocks ``name { attribute => value ... }`` with hashes and arrays as values;
+    returns the plugin and the array (conditions use arrays too)."""
+    value, plugin = pp.Forward(), pp.Forward()
+    array = pp.Group(_LBRACK + pp.Opt(pp.DelimitedList(value)) + _RBRACK).set_name("array")
     array.set_parse_action(lambda t: [list(t[0])])
-    hash_key = (number | bareword | string).set_parse_action(
+    hash_key = (atoms.number | atoms.bareword | atoms.string).set_parse_action(
         lambda t: t[0].text if isinstance(t[0], String) else
         str(t[0].word if isinstance(t[0], Bareword) else t[0].value))
-    entry = pp.Group(hash_key + arrow - value)
-    hash_ = (lbrace + pp.Group(pp.ZeroOrMore(entry)) - rbrace).set_name("hash")
+    entry = pp.Group(hash_key + _ARROW - value)
+    hash_ = (_LBRACE + pp.Group(pp.ZeroOrMore(entry)) - _RBRACE).set_name("hash")
     hash_.set_parse_action(
         lambda s, loc, t: Hash(tuple((e[0], e[1]) for e in t[0]), _line(s, loc)))
-    value <<= (plugin | bareword | string | number | array | hash_).set_name(
+    value <<= (plugin | atoms.bareword | atoms.string | atoms.number | array | hash_).set_name(
         "a value (string, number, bareword, array, hash or plugin)")
-
-    attribute = (name + arrow - value).set_name("attribute")
+    attribute = (atoms.name + _ARROW - value).set_name("attribute")
     attribute.set_parse_action(lambda s, loc, t: Attribute(t[0], t[1], _line(s, loc)))
-    plugin <<= (~keyword + name + lbrace + pp.Group(pp.ZeroOrMore(attribute)) - rbrace)
+    keyword = pp.Keyword("if") | pp.Keyword("else")
+    plugin <<= (~keyword + atoms.name + _LBRACE + pp.Group(pp.ZeroOrMore(attribute)) - _RBRACE)
     plugin.set_parse_action(lambda s, loc, t: Plugin(t[0], tuple(t[1]), _line(s, loc)))
+    return plugin, array
 
-    condition = pp.Forward()
-    rvalue = pp.Forward()
-    method = bareword + pp.Suppress("(") + pp.Group(pp.Opt(pp.DelimitedList(rvalue))) + \
+
+def _condition(atoms: _Atoms, array: pp.ParserElement) -> pp.ParserElement:
+    """``if`` conditions: comparisons, ``=~``, ``in``, ``!``, parentheses, boolean operators
+    (folded by precedence in :func:`_fold`)."""
+    condition, rvalue = pp.Forward(), pp.Forward()
+    method = atoms.bareword + pp.Suppress("(") + pp.Group(pp.Opt(pp.DelimitedList(rvalue))) + \
         pp.Suppress(")")
     method.set_parse_action(lambda s, loc, t: Method(t[0].word, tuple(t[1]), _line(s, loc)))
-    rvalue <<= (string | number | selector | array | method | regexp).set_name(
-        "a field reference [a][b], string, number, array, regexp or method call")
+    rvalue <<= (atoms.string | atoms.number | atoms.selector | array | method | atoms.regexp
+                ).set_name("a field reference [a][b], string, number, array, regexp or method call")
     compare_op = pp.Regex(r"==|!=|<=|>=|<|>|=~|!~") | pp.Keyword("in") | (
         pp.Keyword("not") + pp.Keyword("in")).set_parse_action(lambda: "not in")
     compare = rvalue + compare_op - rvalue
     compare.set_parse_action(lambda s, loc, t: Compare(str(t[1]), t[0], t[2], _line(s, loc)))
     grouped = pp.Suppress("(") + condition + pp.Suppress(")")
-    negative = pp.Suppress("!") - (grouped | selector)
+    negative = pp.Suppress("!") - (grouped | atoms.selector)
     negative.set_parse_action(lambda s, loc, t: Not(t[0], _line(s, loc)))
     expression = grouped | negative | compare | rvalue
     bool_op = pp.Keyword("and") | pp.Keyword("nand") | pp.Keyword("xor") | pp.Keyword("or")
     condition <<= (expression + pp.ZeroOrMore(bool_op - expression)).set_parse_action(_fold)
+    return condition
 
+
+def _sections(plugin: pp.ParserElement, condition: pp.ParserElement) -> pp.ParserElement:
+    """``input``/``filter``/``output`` sections of plugins and ``if / else if / else``
+    branches, comments ignored."""
     body = pp.Forward()
-    block = lbrace + pp.Group(body) - rbrace
+    block = _LBRACE + pp.Group(body) - _RBRACE
     if_clause = pp.Keyword("if") - condition + block
     else_if = pp.Keyword("else") + pp.Keyword("if") - condition + block
     else_clause = pp.Keyword("else") + block
@@ -175,15 +197,26 @@ def _grammar() -> tuple[pp.ParserElement, pp.ParserElement]:  # noqa: PLR0915 - 
     branch = if_clause + pp.ZeroOrMore(else_if) + pp.Opt(else_clause)
     branch.set_parse_action(lambda s, loc, t: Branch(tuple(t), _line(s, loc)))
     body <<= pp.ZeroOrMore(branch | plugin)
-
     kind = pp.Keyword("input") | pp.Keyword("filter") | pp.Keyword("output")
     section = kind - block
     section.set_parse_action(lambda s, loc, t: Section(str(t[0]), tuple(t[1]), _line(s, loc)))
     config = pp.ZeroOrMore(section) + pp.StringEnd().set_name("end of the config")
     config.ignore(pp.Regex(r"#[^\n]*"))
-    return config, condition + pp.StringEnd().set_name("end of the condition")
+    return config
 
 
+def _grammar() -> tuple[pp.ParserElement, pp.ParserElement]:
+    """The whole config grammar, and the condition grammar on its own (for field rules)."""
+    atoms = _atoms()
+    plugin, array = _plugins(atoms)
+    condition = _condition(atoms, array)
+    return _sections(plugin, condition), condition + pp.StringEnd().set_name(
+        "end of the condition")
+
+
+_LBRACE, _RBRACE = pp.Suppress("{"), pp.Suppress("}")
+_LBRACK, _RBRACK = pp.Suppress("["), pp.Suppress("]")
+_ARROW = pp.Suppress("=>")
 _GRAMMAR, _CONDITION = _grammar()
 
 

@@ -352,8 +352,33 @@ def _mutate(out: Translation, plugin: Plugin, when: str | None, regex: str | Non
         if any("%{+" in value for value in rule.get(name, {}).values()):
             out.note(plugin.line, "unsupported", f"mutate {name} with a %{{+date}} reference "
                      "(field rules fill in field references only)")
+    _note_moved_message(out, plugin.line, rule, "mutate")
     if len(rule) > (2 if when is not None else 1):
         out.append(rule, "enrich", "field_rules")
+
+
+_MOVED_TO_MESSAGE = re.compile(r"\[(msg|log_message)\]|^(msg|log_message)$")
+"""Fields lumberyard's parse step moves into ``message`` before the field rules run."""
+
+
+def _note_moved_message(out: Translation, line: int, rule: dict[str, Any], name: str) -> None:
+    """A rule on ``msg``/``log_message`` would find nothing (the log's message is already
+    ``message`` when field rules run): said in the report, never a silent no-op."""
+    names = [str(rule.get("when", ""))]
+    for key, value in rule.items():
+        if key in ("rename", "convert", "replace", "add_field"):
+            names += list(value)
+        elif key == "gsub":
+            names += [item[0] for item in value]
+        elif key == "kv":
+            names.append(str(value.get("source", "")))
+        elif isinstance(value, list) and key != "when":
+            names += [str(item) for item in value]
+    moved = sorted({m.group(1) or m.group(2) for n in names
+                    for m in _MOVED_TO_MESSAGE.finditer(n)})
+    if moved:
+        out.note(line, "unsupported", f"{name} on {moved}: lumberyard has already made the "
+                 "log's message the event's `message` here; write the rule on [message]")
 
 
 def _drop(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
@@ -365,6 +390,7 @@ def _drop(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
     for attr in plugin.attributes:
         if attr.name not in _IGNORED:
             out.note(attr.line, "unsupported", f"drop option {attr.name!r}")
+    _note_moved_message(out, plugin.line, rule, "drop")
     out.append(rule, "enrich", "field_rules")
 
 
@@ -385,6 +411,7 @@ def _kv(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -
     if when is not None:
         rule["when"] = when
     rule["kv"] = kv
+    _note_moved_message(out, plugin.line, rule, "kv")
     out.append(rule, "enrich", "field_rules")
 
 

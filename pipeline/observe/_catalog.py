@@ -72,6 +72,12 @@ CATALOG: tuple[MetricSpec, ...] = (
     MetricSpec(f"{PREFIX}_beats_connections", "gauge", "Open Beats (Lumberjack) connections."),
     MetricSpec(f"{PREFIX}_beats_windows_waiting", "gauge",
                "Beats windows read and not yet acknowledged (waiting for delivery)."),
+    MetricSpec(f"{PREFIX}_beats_connection_incidents", "counter",
+               "Beats connections refused (max_connections) or closed by the server, by kind: "
+               "refused, protocol_error, idle.", ("kind",)),
+    MetricSpec(f"{PREFIX}_input_limits_tripped", "counter",
+               "Times an input limit stopped a client, by option name (max_event_bytes, "
+               "max_events_per_window, max_window_bytes, max_connections).", ("limit",)),
     MetricSpec(f"{PREFIX}_kafka_consumer_lag", "gauge",
                "Records between the partition's end and the end of what is delivered "
                "(acknowledged), per partition this instance reads.",

@@ -10,8 +10,8 @@ not multiply requests to the cluster); each result keeps its duration and time.
   (elasticsearch, kafka when enabled, buffer, dlq, workers) each with status, message and
   duration; HTTP 503 when unhealthy.
 - ``/health/live``: 200 while every worker loop beats, 503 naming the stuck ones.
-- ``/health/ready``: 200 when events can be delivered, 503 when Elasticsearch is unreachable,
-  the buffer is full or a worker is stuck.
+- ``/health/ready``: 200 when events can be delivered, 503 when Elasticsearch (Kafka with
+  ``--beats-to-kafka``) is unreachable, the buffer is full or a worker is stuck.
 """
 
 from __future__ import annotations
@@ -73,6 +73,14 @@ class Probes:
     elasticsearch: Probe | None = None
     kafka: Probe | None = None
     timeout_secs: float = 5.0
+
+    @property
+    def destination(self) -> str | None:
+        """The check readiness depends on: where events are delivered. Elasticsearch when
+        it is checked; else Kafka (``serve --beats-to-kafka`` writes there, not to ES)."""
+        if self.elasticsearch is not None:
+            return "elasticsearch"
+        return "kafka" if self.kafka is not None else None
 
 
 class Endpoint:
@@ -178,6 +186,8 @@ class Endpoint:
             message, status = f"{type(exc).__name__}: {exc}", UNHEALTHY
         except TimeoutError:
             message, status = f"no answer within {self.probes.timeout_secs} s", UNHEALTHY
+        except Exception as exc:  # an untranslated error must not end the periodic checks
+            message, status = f"unexpected {type(exc).__name__}: {exc}", UNHEALTHY
         return CheckResult(status, message, (time.perf_counter() - started) * 1000, at)
 
     def health(self) -> dict[str, Any]:
@@ -254,10 +264,11 @@ class Endpoint:
 
     async def _ready_handler(self, _: web.Request) -> web.Response:
         document = self.health()
+        destination = self.probes.destination
         reasons = [f"{name}: {check['message']}" for name, check in document["checks"].items()
-                   if name in ("elasticsearch", "workers") and check["status"] == UNHEALTHY]
-        if "elasticsearch" not in document["checks"] and self.probes.elasticsearch is not None:
-            reasons.append("elasticsearch: not checked yet")
+                   if name in (destination, "workers") and check["status"] == UNHEALTHY]
+        if destination is not None and destination not in document["checks"]:
+            reasons.append(f"{destination}: not checked yet")
         buffer = document["checks"]["buffer"]
         if buffer["message"].startswith("full"):
             reasons.append(f"buffer: {buffer['message']}")

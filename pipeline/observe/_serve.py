@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.check import kafka_bootstrap
 from pipeline.config import LumberyardConfig
 from pipeline.observe._aggregate import WorkerBoard
 from pipeline.observe._endpoint import Endpoint, Probes
@@ -52,13 +53,9 @@ def start_endpoint(
 
 
 def _probes(config: LumberyardConfig) -> Probes:
-    """Elasticsearch unless Beats events go to Kafka instead; Kafka when a Kafka input or
-    output is on."""
-    bootstrap = None
-    if config.beats_to_kafka.enabled:
-        bootstrap = config.beats_to_kafka.bootstrap_servers or config.kafka.bootstrap_servers
-    elif config.inputs.kafka.enabled:
-        bootstrap = config.inputs.kafka.bootstrap_servers or config.kafka.bootstrap_servers
+    """Elasticsearch unless Beats events go to Kafka instead; Kafka when serve uses it (a
+    Kafka input or output, the DLQ's Kafka mirror)."""
+    bootstrap = kafka_bootstrap(config)
     es = None if config.beats_to_kafka.enabled else config.elasticsearch.connection()
     return Probes(elasticsearch=None if es is None else elasticsearch_probe(es),
                   kafka=None if bootstrap is None else kafka_probe(bootstrap))

@@ -69,6 +69,10 @@ class InputGauges:
     windows_waiting: int | None = None
     lag: Mapping[tuple[str, int], int] = field(default_factory=dict)
     """Kafka consumer lag per (topic, partition) this worker owns."""
+    incidents: Mapping[str, int] = field(default_factory=dict)
+    """Beats connection incidents so far by kind: ``refused``, ``protocol_error``, ``idle``."""
+    limits: Mapping[str, int] = field(default_factory=dict)
+    """Times each input limit tripped so far, by option name (``max_event_bytes``, ...)."""
 
 
 class ObservableInput(Protocol):
@@ -185,6 +189,7 @@ class Telemetry:
                 _add(families, f"{PREFIX}_beats_connections", {}, gauges.connections)
             if gauges.windows_waiting is not None:
                 _add(families, f"{PREFIX}_beats_windows_waiting", {}, gauges.windows_waiting)
+            _beats_incidents(families, gauges)
             for (topic, partition), lag in sorted(gauges.lag.items()):
                 partitions += 1
                 if partitions > MAX_LABEL_VALUES * 8:  # a cap, even for huge topics
@@ -212,6 +217,15 @@ class Telemetry:
         if self.dlq is not None:
             health["dlq"] = {"directory": str(self.dlq.directory), "appended": self.dlq.appended}
         return health
+
+
+def _beats_incidents(families: dict[str, list[Sample]], gauges: InputGauges) -> None:
+    """Refused and closed Beats connections by kind, and input limits tripped by name (both
+    code-chosen sets, so the labels stay bounded)."""
+    for kind, count in sorted(gauges.incidents.items()):
+        _add(families, f"{PREFIX}_beats_connection_incidents_total", {"kind": kind}, count)
+    for limit, count in sorted(gauges.limits.items()):
+        _add(families, f"{PREFIX}_input_limits_tripped_total", {"limit": limit}, count)
 
 
 def _add(

@@ -1,10 +1,11 @@
 """The enrichment chain: parse -> service/environment -> level -> ECS -> classify -> route -> id.
 
 Every step is built once from the config (:func:`build_steps`) and then run per event with no
-config lookups. The steps mapping the log's own keys (service ... host) run as one
-``map_log_keys`` step: one fetch of those keys, and a step whose keys the log lacks is skipped
-(each is still a step on its own). See docs/fields.md for what ends up where; bench/bench_chain.py
-measures the cost per step and checks the output against a recorded one.
+config lookups. The steps mapping the log's own keys (service ... host, then the log's
+ECS-shaped objects: ``lift_ecs_fields``) run as one ``map_log_keys`` step: one fetch of those
+keys, and a step whose keys the log lacks is skipped (each is still a step on its own). See
+docs/fields.md for what ends up where; bench/bench_chain.py measures the cost per step and
+checks the output against a recorded one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pipeline.steps._ecs import MapHost, MapUrl, map_ai, map_http, map_misc, map
 from pipeline.steps._error import MapError
 from pipeline.steps._fields import MapLogKeys
 from pipeline.steps._level import LEVELS, NormaliseLevel, normalise_level_value
+from pipeline.steps._lift import ECS_LEAVES, LiftEcsFields
 from pipeline.steps._parse import LineParser, ParsedLine, ParseMessage
 from pipeline.steps._route import (
     AssignId,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APP_EVENT_TYPES",
+    "ECS_LEAVES",
     "EVENT_TYPES",
     "LEVELS",
     "EnrichConfig",
@@ -73,6 +76,7 @@ def enrich_steps(config: EnrichConfig, *, clock: Clock | None = None) -> list[St
             MapError(),
             map_misc(),
             MapHost(),
+            LiftEcsFields(),
         ]
     )
     return [

@@ -171,7 +171,7 @@ _METHODS_AS_WRITTEN = {
 """The usual methods as loggers write them: one dict get instead of the pattern and upper()."""
 
 
-def _method(value: Any) -> str | None:
+def http_method(value: Any) -> str | None:
     if type(value) is str:
         method = _METHODS_AS_WRITTEN.get(value)
         if method is not None:
@@ -179,7 +179,7 @@ def _method(value: Any) -> str | None:
     return value.upper() if isinstance(value, str) and _HTTP_METHOD.match(value) else None
 
 
-def _status(value: Any) -> int | None:
+def status_code(value: Any) -> int | None:
     code = value if type(value) is int else as_int(value)  # an int: as_int hands it back
     return code if code is not None and 100 <= code <= 599 else None
 
@@ -188,7 +188,7 @@ def _string(value: Any) -> str | None:
     return as_text(value) if isinstance(value, str) else None
 
 
-def _non_negative_int(value: Any) -> int | None:
+def non_negative_int(value: Any) -> int | None:
     """A count or pid: 0 up to Elasticsearch's ``long`` (a bigger one could not be indexed)."""
     number = as_int(value)
     return number if number is not None and 0 <= number <= _MAX_LONG else None
@@ -232,11 +232,15 @@ def map_http(duration_unit: str) -> MapFields:
     return MapFields(
         "map_http",
         [
-            ("http.request.method", ("method", "http_method", "httpMethod", "req.method"), _method),
+            (
+                "http.request.method",
+                ("method", "http_method", "httpMethod", "req.method"),
+                http_method,
+            ),
             (
                 "http.response.status_code",
                 ("statusCode", "status_code", "status", "http_status", "res.statusCode"),
-                _status,
+                status_code,
             ),
             ("event.duration", ("duration_ns", "durationNs"), _duration(1.0)),
             ("event.duration", ("duration_us", "durationUs"), _duration(1e3)),
@@ -268,11 +272,23 @@ class MapUrl(LogKeyStep):
             return
         raw = take(fields, self._KEYS, _string)
         if raw is not None:
-            parts = urlsplit(raw)
             set_path(event, ("url", "original"), raw)
-            set_path(event, ("url", "path"), parts.path or "/")
-            if parts.query:
-                set_path(event, ("url", "query"), parts.query)
+            add_url_parts(child(event, "url"), raw)
+
+
+def add_url_parts(url: dict[str, Any], raw: str) -> None:
+    """``url.path`` (``/`` when empty) and ``url.query`` of the URL ``raw`` into ``url``.
+
+    A text ``urlsplit`` refuses (``http://[x``: a broken IPv6 host) keeps only its
+    ``url.original``: a malformed URL in one log line must not stop the chain.
+    """
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return
+    url["path"] = parts.path or "/"
+    if parts.query:
+        url["query"] = parts.query
 
 
 def map_ai() -> MapFields:
@@ -285,12 +301,12 @@ def map_ai() -> MapFields:
             (
                 "gen_ai.usage.input_tokens",
                 ("input_tokens", "prompt_tokens", "promptTokens", "inputTokens"),
-                _non_negative_int,
+                non_negative_int,
             ),
             (
                 "gen_ai.usage.output_tokens",
                 ("output_tokens", "completion_tokens", "completionTokens", "outputTokens"),
-                _non_negative_int,
+                non_negative_int,
             ),
         ],
     )
@@ -303,7 +319,7 @@ def map_misc() -> MapFields:
         [
             ("event.action", ("event", "action"), _string),
             ("log.logger", ("logger", "logger_name", "loggerName"), _string),
-            ("process.pid", ("pid",), _non_negative_int),
+            ("process.pid", ("pid",), non_negative_int),
         ],
     )
 

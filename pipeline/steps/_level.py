@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.runtime import Event
-from pipeline.steps._fields import MISSING, LogKeyStep, MapKeys, add_tag, first_spelling
+from pipeline.steps._fields import MISSING, LogKeyStep, MapKeys, add_tag, child, first_spelling
 
 LEVEL_KEYS = ("level", "log.level", "severity", "loglevel", "log_level", "lvl", "levelname")
 
@@ -113,7 +113,5 @@ def _set_level(event: Event, raw: Any) -> None:
     if level is None:
         level = str(raw).strip().lower()[:32]
         add_tag(event, UNKNOWN_LEVEL_TAG)
-    log = event.get("log")  # child(event, "log"), written out: most events
-    if type(log) is not dict and not isinstance(log, dict):
-        log = event["log"] = {}
+    log = child(event, "log")
     log["level"] = level

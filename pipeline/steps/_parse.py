@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from pipeline.errors import DropEvent
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import LOG_FIELDS, add_tag, set_path
+from pipeline.steps._fields import LOG_FIELDS, add_tag, metadata, set_path
 
 TIMESTAMP_KEYS = ("@timestamp", "timestamp")
 """Keys the parsers read the event time from; dropped once it became ``@metadata.timestamp``
@@ -73,9 +73,7 @@ class ParseMessage:
         if grammar == BLANK_GRAMMAR:
             raise DropEvent("blank_line")
         fields = result.fields  # fresh per parse and ours: later steps pop from it, no copy
-        meta = event.get(METADATA)  # metadata(event), written out
-        if meta is None:
-            meta = event.setdefault(METADATA, {})
+        meta = metadata(event)
         meta["grammar"] = grammar
         timestamp = result.timestamp
         if timestamp is not None:

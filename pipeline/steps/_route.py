@@ -15,7 +15,7 @@ import orjson
 from pipeline.errors import DropEvent
 from pipeline.ids import document_id
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import MISSING, get_path
+from pipeline.steps._fields import MISSING, child, get_path, metadata
 
 Clock = Callable[[], datetime]
 _fromisoformat = datetime.fromisoformat
@@ -104,9 +104,7 @@ class SetTimestamp:
         """The batch's ``received_at`` (a batch shares one) and its formatted form."""
 
     def __call__(self, event: Event) -> Event:
-        meta = event.get(METADATA)  # metadata(event), written out: every event
-        if meta is None:
-            meta = event.setdefault(METADATA, {})
+        meta = metadata(event)
         stamp = meta.get("received_at")
         if stamp is not None and stamp == self._last_stamp:  # the batch's stamp
             ingested = self._last_ingested
@@ -123,9 +121,7 @@ class SetTimestamp:
                 moment = parse_timestamp(event.get("@timestamp"))
             # arrival time: already formatted, as event.ingested
             event["@timestamp"] = ingested if moment is None else self._format(moment)
-        node = event.get("event")  # child(event, "event"), written out: every event
-        if type(node) is not dict and not isinstance(node, dict):
-            node = event["event"] = {}
+        node = child(event, "event")
         node["ingested"] = ingested
         return event
 
@@ -151,9 +147,7 @@ class RouteIndex:
         index = self._by_day.get(stamp[:10])
         if index is None:  # a handful of days per run: the name is built once per day
             index = self._name(stamp)
-        meta = event.get(METADATA)  # metadata(event), written out: every event
-        if meta is None:
-            meta = event.setdefault(METADATA, {})
+        meta = metadata(event)
         meta["_index"] = index
         return event
 
@@ -179,9 +173,7 @@ class AssignId:
     name = "assign_id"
 
     def __call__(self, event: Event) -> Event:
-        meta = event.get(METADATA)  # metadata(event), written out: every event
-        if meta is None:
-            meta = event.setdefault(METADATA, {})
+        meta = metadata(event)
         source_id = meta.get("source_id")
         if type(source_id) is not bytes or not source_id:  # what every input sets: bytes
             source_id = _identity(source_id, event)

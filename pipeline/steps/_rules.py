@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.errors import ConfigError, DropEvent
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import LOG_FIELDS, add_tag
+from pipeline.steps._fields import LOG_FIELDS, add_tag, set_path
 
 __all__ = ["ApplyFieldRules", "FieldRule", "JsonDecode", "KeyValueSplit", "field_ref"]
 
@@ -171,13 +171,7 @@ class _Fields:
         return node
 
     def set(self, path: tuple[str, ...], value: Any) -> None:
-        node = self._root(path[0])
-        for part in path[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = node[part] = {}
-            node = child
-        node[path[-1]] = value
+        set_path(self._root(path[0]), path, value)
 
     def pop(self, path: tuple[str, ...]) -> Any:
         node: Any = self._root(path[0])

@@ -58,9 +58,7 @@ class AddServiceField(LogKeyStep):
                 from_log = (found.strip() or None) if type(found) is str else _name_of(found)
             from_fields = _pop_shipper_field(event, key) if "fields" in event else None
             from_root = _pop_root_scalar(event, key) if key in event else None
-            service = event.get("service")  # child(event, "service"), written out: every event
-            if type(service) is not dict and not isinstance(service, dict):
-                service = event["service"] = {}
+            service = child(event, "service")
             service[target] = from_fields or from_root or from_log or default
 
         return set_name

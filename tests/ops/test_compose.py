@@ -8,8 +8,11 @@ defaults, volumes for data and the DLQ, healthchecks on the endpoints that exist
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import re
 import shlex
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ import yaml
 from typer import _click as click  # typer 0.2x carries its own click
 
 from pipeline._env import NOT_CONFIG, known_env_names
+from pipeline.check import check_config
 from pipeline.cli import app
 from pipeline.config import LumberyardConfig
 from pipeline.inputs.beats import BeatsInputConfig
@@ -27,6 +31,7 @@ from pipeline.stack._fetch import DEFAULT_ES_VERSION, DEFAULT_KAFKA_VERSION
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.logging.yml"
+CONFIG_IN_IMAGE = "/etc/lumberyard/lumberyard.toml"
 LUMBERYARD_SERVICES = ("setup", "lumberyard-beats", "lumberyard-kafka")
 LONG_RUNNING = ("elasticsearch", "kibana", "kafka", "lumberyard-beats", "lumberyard-kafka",
                 "filebeat", "prometheus")
@@ -190,3 +195,55 @@ def test_dockerfile_slim_non_root_and_health_checked() -> None:
     sources = [s for line in re.findall(r"^COPY (?!--from)(.*)$", text, re.M)
                for s in line.split()[:-1]]
     assert [] == [s for s in sources if not (REPO / s).exists()]
+
+
+def test_dockerfile_installs_only_the_runtime_package() -> None:
+    """The image installs the package itself, not editable and with no extras (the test and
+    dev tools live in extras), and its final stage copies only the virtualenv."""
+    text = _dockerfile().replace("\\\n", " ")
+    installs = re.findall(r"pip install ([^&\n]*)", text)
+    assert ["-c constraints.txt ."] == [" ".join(i.split()) for i in installs]
+    final = text[text.rindex("\nFROM "):]
+    assert ["--from=build /opt/venv /opt/venv"] == re.findall(r"^COPY (.*)$", final, re.M)
+
+
+def _imported_top_names() -> set[str]:
+    names: set[str] = set()
+    for package in ("pipeline", "parsers"):
+        for path in (REPO / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module.split(".")[0])
+    return names
+
+
+def test_runtime_dependencies_are_what_the_package_imports() -> None:
+    """Every runtime dependency of pyproject.toml (what the image installs) is imported by
+    pipeline/ or parsers/: a library only the tests use belongs in the test extra."""
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    provides = importlib.metadata.packages_distributions()
+    imported = _imported_top_names()
+    unused = []
+    for requirement in declared:
+        dist = re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        modules = {m for m, dists in provides.items()
+                   if dist in {d.lower().replace("_", "-") for d in dists}}
+        if not modules & imported:
+            unused.append(dist)
+    assert [] == unused
+
+
+def test_each_service_config_passes_check(services: dict[str, Any]) -> None:
+    """What each lumberyard service runs with (the mounted config file and its environment's
+    values, not only their names) passes `lumberyard check`."""
+    problems = []
+    for name in LUMBERYARD_SERVICES:
+        service = services[name]
+        [mount] = [v for v in service["volumes"] if v.endswith(f":{CONFIG_IN_IMAGE}:ro")]
+        environ = {k: str(v) for k, v in service["environment"].items()}
+        assert CONFIG_IN_IMAGE == environ["LUMBERYARD_CONFIG"]
+        checked = check_config(REPO / mount.split(":")[0], environ)
+        problems += [f"{name}: {finding}" for finding in checked.problems]
+    assert [] == problems

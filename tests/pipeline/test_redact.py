@@ -25,6 +25,9 @@ LUMBERYARD = str(Path(sys.executable).parent / "lumberyard")
          "cannot reach https://elastic:***@es.local/x: refused"),
         ("kafka://token@broker:9092", "kafka://***@broker:9092"),
         ("mail user@example.com, http://host:9200", "mail user@example.com, http://host:9200"),
+        ("http://u:p@ss@host:9200 down", "http://u:***@host:9200 down"),
+        ("http://u:pa/ss@host:9200", "http://u:***@host:9200"),
+        ("http://a:x@h1, http://b:y@h2", "http://a:***@h1, http://b:***@h2"),
     ],
 )
 def test_redact_masks_the_password_and_keeps_the_rest(text: str, expected: str) -> None:

@@ -146,6 +146,8 @@ class Decoder:
         if self._zlib is not None:
             return max(1, self._compressed_left)
         need = self._frame_size(self._raw) or (6 if len(self._raw) < 6 else 10)
+        if need == 10 and self._raw[1:2] == b"D":
+            need = self._data_extent(self._raw, 0)[0]  # the v1 frame as far as its prefixes go
         return max(1, need - len(self._raw))
 
     def receive_data(self, data: bytes | bytearray) -> None:
@@ -207,18 +209,25 @@ class Decoder:
 
     def _data_frame_size(self, buf: bytearray, at: int) -> int:
         """Size of a v1 key/value frame, walking its length prefixes (0 until all are here)."""
+        extent, complete = self._data_extent(buf, at)
+        return extent if complete else 0
+
+    def _data_extent(self, buf: bytearray, at: int) -> tuple[int, bool]:
+        """How far the v1 frame at ``buf[at:]`` is known to reach (up to the first length
+        prefix not received yet, or the whole frame) and whether that is the whole frame:
+        reads then take a key or value at a time, not a byte at a time."""
         if len(buf) - at < 10:
-            return 0
+            return 10, False
         pairs = _U32.unpack_from(buf, at + 6)[0]
         if pairs == 0:
             raise ProtocolError("key/value frame with no pairs")
         position = at + 10
         for _ in range(pairs * 2):
             if len(buf) < position + 4:
-                return 0
+                return position + 4 - at, False
             position += 4 + _U32.unpack_from(buf, position)[0]
             self._check_event_size(position - at - 10)
-        return position - at
+        return position - at, len(buf) >= position
 
     def _outer_frame(self, size: int) -> Window | None:
         kind = self._raw[1]

@@ -108,8 +108,9 @@ class BeatsInputConfig(BaseModel):
     keepalive_interval_secs: float = Field(
         default=5.0,
         gt=0,
-        description="While a window waits for delivery, an ACK of what is already delivered "
-        "is resent this often so the client's timeout (Filebeat: 30 s) never fires.",
+        description="While a window waits for delivery, an ACK of sequence 0 (a keepalive, as "
+        "Logstash sends) is written this often so the client's timeout (Filebeat: 30 s) never "
+        "fires.",
     )
     idle_timeout_secs: float = Field(
         default=60.0,

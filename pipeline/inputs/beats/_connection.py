@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import ssl
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class Owner(Protocol):
     budget: ByteBudget
     gate: asyncio.Semaphore
     read_buffer: bytearray
+    tls: ssl.SSLContext | None
 
     @property
     def counters(self) -> Counting: ...
@@ -156,6 +158,8 @@ class Connection(asyncio.BufferedProtocol):
 
     async def _run(self) -> None:
         try:
+            if self.owner.tls is not None:
+                await self._handshake(self.owner.tls)
             await self._serve()
         except ProtocolError as exc:
             self.owner.counters.protocol_errors += 1
@@ -192,6 +196,30 @@ class Connection(asyncio.BufferedProtocol):
             if decoder.in_window and not self._gated:
                 await self.owner.gate.acquire()
                 self._gated = True
+
+    async def _handshake(self, context: ssl.SSLContext) -> None:
+        """TLS over the accepted socket. Done here, not by ``create_server(ssl=...)``, because
+        asyncio drops a failed handshake silently: here it is a ProtocolError naming the peer
+        and the reason (an unknown client CA, no certificate under mTLS, an old TLS version,
+        plain text on the TLS port), logged and counted like any other."""
+        assert self.transport is not None
+        loop = asyncio.get_running_loop()
+        try:
+            tls = await loop.start_tls(
+                self.transport, self, context, server_side=True,
+                ssl_handshake_timeout=self.owner.config.idle_timeout_secs,
+            )
+        except OSError as exc:  # ssl.SSLError, a reset, the handshake timeout
+            self._closed = True
+            self.owner.forget(self)  # asyncio does not report the end of a failed handshake
+            raise ProtocolError(f"TLS handshake failed: {exc}") from exc
+        except asyncio.CancelledError:  # stopped mid-handshake: likewise never reported
+            self._closed = True
+            self.owner.forget(self)
+            raise
+        assert isinstance(tls, asyncio.Transport)
+        self.transport = tls
+        tls.pause_reading()  # read only when the task asks, as on a plain connection
 
     async def _wait_for_window_room(self) -> None:
         """At a window boundary with ``max_windows_in_flight`` windows unacknowledged, wait."""

@@ -71,7 +71,8 @@ class BeatsInput:
         self.read_buffer = bytearray(READ_BYTES)
         """One buffer every connection reads into: the transport fills it and the protocol
         copies the bytes into its decoder in the same callback, so no connection keeps one."""
-        self._ssl = server_context(config.tls)
+        self.tls = server_context(config.tls)
+        """The TLS context, or None: connections do their own handshake (see ``_connection``)."""
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._server: asyncio.Server | None = None
         self._connections: set[Connection] = set()
@@ -97,7 +98,6 @@ class BeatsInput:
                 self._protocol,
                 self.config.host,
                 self.config.port,
-                ssl=self._ssl,
                 reuse_port=self.config.reuse_port or None,
                 backlog=1024,
             )
@@ -140,11 +140,21 @@ class BeatsInput:
             await self._server.wait_closed()
 
     def observe(self) -> InputGauges:
-        """Gauges for the metrics endpoint: open connections, windows awaiting their ACK."""
+        """What the metrics endpoint exports: open connections, windows awaiting their ACK,
+        refused/closed connections by kind and limits tripped (the counters, read now)."""
         from pipeline.observe._telemetry import InputGauges  # noqa: PLC0415 - metrics only
 
         waiting = sum(len(connection.pending) for connection in self._connections)
-        return InputGauges(connections=len(self._connections), windows_waiting=waiting)
+        counters = self.counters
+        incidents = {
+            "refused": counters.connections_refused,
+            "protocol_error": counters.protocol_errors,
+            "idle": counters.idle_closed,
+        }
+        return InputGauges(
+            connections=len(self._connections), windows_waiting=waiting,
+            incidents=incidents, limits=dict(counters.limits),
+        )
 
     # -- called by connections --------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import asyncio
 import base64
 import ssl
 import time
+import warnings
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,12 @@ from pipeline.errors import NotConnected, RetriableDeliveryError
 from pipeline.outputs.elasticsearch._classifier import FILTER_PATH
 from pipeline.outputs.elasticsearch._config import ElasticsearchOutputConfig
 from pipeline.redact import redact
+
+LARGE_BODY_WARNING = "Sending a large body directly with raw bytes"
+"""aiohttp warns for every request body over 1 MiB given as bytes. A bulk body is already in
+memory and the transport buffers what the socket does not take at once, so one write never
+blocks the loop: the warning would only repeat for every default-sized (up to 10 MiB) bulk."""
+warnings.filterwarnings("ignore", message=LARGE_BODY_WARNING, category=ResourceWarning)
 
 
 class _Refused(Exception):

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pipeline.check import check_config
+from pipeline.check import check_config, kafka_bootstrap
 from pipeline.cli import app
+from pipeline.config import parse_config
 
 BROKEN = """\
 [parsers]
@@ -135,3 +136,29 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     good_path = Path(__file__).resolve().parents[3] / "examples" / "lumberyard.toml"
     good = CliRunner().invoke(app, ["check", "--config", str(good_path)])
     assert (0, f"{good_path}: ok") == (good.exit_code, good.output.strip())
+
+
+def test_a_password_in_the_url_is_masked_in_connect_findings(tmp_path: Path) -> None:
+    """`check --connect` names the server it could not reach with the URL's password masked
+    (nothing listens on port 9 of 127.0.0.1, so the check fails without a server)."""
+    path = _write(tmp_path, '[elasticsearch]\nurl = "http://elastic:S3CRET@127.0.0.1:9"\n')
+    result = CliRunner().invoke(app, ["check", "--config", str(path), "--connect"],
+                                env={"ES_URL": None, "LUMBERYARD_ELASTICSEARCH_URL": None})
+    first = result.output.splitlines()[1]
+    assert (1, False) == (result.exit_code, "S3CRET" in result.output)
+    assert first.startswith("elasticsearch http://elastic:***@127.0.0.1:9 (no auth): "), first
+
+
+def test_kafka_bootstrap_is_the_one_serve_uses() -> None:
+    """The Kafka that check --connect and /health probe: each section's own servers, else
+    [kafka]'s; none when nothing uses Kafka."""
+    base = '[kafka]\nbootstrap_servers = "k0:9092"\n'
+    cases = {
+        "": None,
+        base: None,
+        base + '[dlq]\nkafka_topic = "dl"\n': "k0:9092",
+        base + "[inputs.kafka]\nenabled = true\n": "k0:9092",
+        base + '[inputs.kafka]\nenabled = true\nbootstrap_servers = "k1:9092"\n': "k1:9092",
+        base + '[beats_to_kafka]\nenabled = true\nbootstrap_servers = "k2:9092"\n': "k2:9092",
+    }
+    assert cases == {text: kafka_bootstrap(parse_config(text, "c", {})) for text in cases}

@@ -68,6 +68,7 @@ def test_demo_runs_the_live_flow_and_reports_what_kibana_would_see(
         _check_archive_and_kafka(es_client, unique_name)
         _check_live(es_client, unique_name)
         assert "via Filebeat -> serve (Beats)" in done.stdout
+        assert "lumberyard_events_sent_total" in done.stdout  # serve's own metrics, scraped
     finally:
         remove_templates(es_client, f"{unique_name}-")
 

@@ -71,15 +71,16 @@ def test_verify_prints_the_documents(tmp_path: Path) -> None:
 
 
 def test_verify_with_ecs_names(tmp_path: Path) -> None:
-    """--ecs-compatibility v1: the library's ECS capture names (typed as Logstash types them)."""
+    """--ecs-compatibility v1: the library's ECS capture names (typed as Logstash types them),
+    at their ECS place in the document (lift_ecs_fields), not under app.*."""
     conf, sample = _files(tmp_path)
     result = CliRunner().invoke(app, ["migrate", "--verify", "--ecs-compatibility", "v1",
                                       str(conf), str(sample)])
     assert 0 == result.exit_code, result.output
     first = orjson.loads(result.stdout.splitlines()[0])
     assert ({"request": {"method": "GET"}, "response": {"status_code": 200,
-             "body": {"bytes": 12}}, "version": "1.1"}, {"address": "1.2.3.4"}) == (
-        first["app"]["http"], first["app"]["source"])
+             "body": {"bytes": 12}}, "version": "1.1"}, {"address": "1.2.3.4"}, "app" in first) == (
+        first["http"], first["source"], False)
 
 
 def test_verify_needs_a_sample(tmp_path: Path) -> None:

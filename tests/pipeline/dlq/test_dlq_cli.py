@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.dlq import DeadLetter, DeadLetterQueue, DeadLetterQueueConfig
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, NotConnected
+from pipeline.stack import free_port
 
 
 def store(directory: Path, *reasons: str) -> None:
@@ -56,3 +57,33 @@ def test_config_places_the_queue_under_the_data_dir(tmp_path: Path) -> None:
     """Without an explicit directory the queue lives in <data dir>/dlq, with the set cap."""
     dlq = DeadLetterQueueConfig(max_segment_bytes=1000).open(tmp_path)
     assert (tmp_path / "dlq", 1000, None) == (dlq.directory, dlq.max_segment_bytes, dlq.mirror)
+
+
+NO_ENV_ENDPOINTS = {"ES_URL": None, "LUMBERYARD_ELASTICSEARCH_URL": None, "LUMBERYARD_CONFIG": None,
+                    "LUMBERYARD_DLQ_DIR": None, "LUMBERYARD_DATA_DIR": None}
+
+
+def test_list_finds_the_queue_the_config_places(tmp_path: Path) -> None:
+    """With ``[dlq] directory`` in the config (where serve writes), `dlq list --config` reads
+    that queue, not <data dir>/dlq."""
+    store(tmp_path / "elsewhere", "mapper [a] failed")
+    config = tmp_path / "lumberyard.toml"
+    config.write_text(f'[dlq]\ndirectory = "{tmp_path / "elsewhere"}"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["dlq", "list", "--data-dir", str(tmp_path / "data"),
+                                      "--config", str(config)], env=NO_ENV_ENDPOINTS)
+    assert (0, ["id0"]) == (result.exit_code,
+                            [orjson.loads(line)["id"] for line in result.stdout.splitlines()])
+
+
+def test_replay_uses_the_config_connection(tmp_path: Path) -> None:
+    """`dlq replay --config` sends to the config's ``[elasticsearch]`` (no --es-url, no ES_URL):
+    with nobody on that port it fails naming it, and the entry stays pending."""
+    store(tmp_path / "dlq", "mapper [a] failed")
+    url = f"http://127.0.0.1:{free_port()}"
+    config = tmp_path / "lumberyard.toml"
+    config.write_text(f'[elasticsearch]\nurl = "{url}"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["dlq", "replay", "--config", str(config),
+                                      "--data-dir", str(tmp_path)], env=NO_ENV_ENDPOINTS)
+    pending = [key for key, _ in DeadLetterQueue(tmp_path / "dlq").pending()]
+    assert (NotConnected, True, ["segment-000001.ndjson:0"]) == (
+        type(result.exception), url in str(result.exception), pending), result.output

@@ -5,8 +5,6 @@ Elasticsearch itself."""
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +17,11 @@ from pipeline.dlq import DeadLetterQueue
 from pipeline.migrate import migrate
 from pipeline.outputs.elasticsearch import ElasticsearchOutput, ElasticsearchOutputConfig
 from pipeline.runtime import Batch, Chain
-from pipeline.setup import TemplateOptions, setup_elasticsearch
 from pipeline.steps import build_steps
-from tests.pipeline.setup.helpers import remove_templates
-from tests.pipeline.steps.test_steps_integration import events
+from tests.pipeline.steps.test_steps_integration import events, prefix
 
 pytestmark = pytest.mark.integration
+__all__ = ["prefix"]  # the fixture: a prefix with the templates installed, removed afterwards
 
 WEB = """input { beats { port => 5044 } }
 filter {
@@ -46,13 +43,6 @@ WEB_LINES = [
 ]
 
 
-@pytest.fixture
-def prefix(es_client: Elasticsearch, es_url: str) -> Iterator[str]:
-    """A random prefix with lumberyard's templates installed; everything removed afterwards."""
-    name = f"t-h15-migrate-{uuid.uuid4().hex[:8]}-"
-    setup_elasticsearch(es_client, TemplateOptions(index_prefix=name), es_url)
-    yield name
-    remove_templates(es_client, name)
 
 
 def _index(toml: str, prefix: str, lines: list[str], es_url: str, dlq: Path

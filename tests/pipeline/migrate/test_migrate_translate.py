@@ -161,6 +161,11 @@ def test_inputs() -> None:
     ("filter {\n  mutate {\n    split => { \"a\" => \",\" } } }", 3),
     ("filter {\n  json { source => \"message\" target => \"doc\" } }", 2),
     ("filter {\n  mutate { add_field => { \"day\" => \"%{+YYYY.MM.dd}\" } } }", 2),
+    ("filter {\n  json { source => \"message\" }\n"
+     "  mutate { gsub => [\"msg\", \"x\", \"y\"] } }", 3),
+    ("filter {\n  if [log_message] =~ /x/ {\n    mutate { add_tag => [\"x\"] } } }", 3),
+    ("filter {\n  if [msg] == \"x\" {\n    drop {} } }", 3),
+    ("filter {\n  kv { source => \"msg\" } }", 2),
 ])
 def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int) -> None:
     """Never silently dropped: each untranslated piece is a note with its line."""

@@ -35,6 +35,7 @@ from pipeline.observe import (
     Telemetry,
     WorkerBoard,
     elasticsearch_probe,
+    kafka_probe,
 )
 from pipeline.outputs.elasticsearch import ElasticsearchOutput
 from pipeline.runtime import Chain, Counters
@@ -131,12 +132,12 @@ def test_scrape_and_health_of_a_running_pipeline(
             counters.received += len(batch.events)
             await output.write(processor.apply(batch))
         await output.flush()
+        beat.beat()  # a snapshot after the flush, taken on the loop (no waiting for the next)
         return source, output, beat
 
     endpoint.start()
     try:
         _, output, beat = worker.run(start())
-        worker.run(asyncio.sleep(0.3))  # a heartbeat after the flush
         _assert_counts(endpoint, es_client, prefix, config.elasticsearch.buffer_max_bytes)
         for _ in range(100):  # the first ES check runs as the endpoint starts
             if "elasticsearch" in endpoint.results:
@@ -152,7 +153,7 @@ def test_scrape_and_health_of_a_running_pipeline(
         assert (200, 200) == (get(f"{endpoint.url}/health/live")[0],
                               get(f"{endpoint.url}/health/ready")[0])
 
-        worker.block(3.0)
+        worker.block(5.0)  # stuck well past stale_after_secs, so polling sees the 503
         assert 503 == live_status_becomes(503, endpoint)
         assert 1.0 == samples(get(f"{endpoint.url}/metrics")[1].decode())[
             "lumberyard_workers_stale"
@@ -222,6 +223,25 @@ def test_unreachable_elasticsearch_is_not_ready(tmp_path: Path) -> None:
         assert 0.0 == samples(get(f"{endpoint.url}/metrics")[1].decode())[
             "lumberyard_elasticsearch_up"
         ]
+    finally:
+        endpoint.stop()
+
+
+def test_unreachable_kafka_is_not_ready_when_events_go_to_kafka() -> None:
+    """With ``--beats-to-kafka`` (no Elasticsearch probe) Kafka is where events are delivered:
+    nobody on its port makes /ready 503 naming Kafka, while /live stays 200."""
+    sink = MemorySink()
+    sink.put(Telemetry().snapshot())
+    endpoint = Endpoint(WorkerBoard.in_memory(sink),
+                        Probes(kafka=kafka_probe(f"127.0.0.1:{free_port()}", 2.0)),
+                        port=free_port(), stale_after_secs=60.0)
+    endpoint.start()
+    try:
+        asyncio.run(endpoint.run_checks())
+        ready_status, ready = get(f"{endpoint.url}/health/ready")
+        assert (503, "not ready") == (ready_status, orjson.loads(ready)["status"])
+        assert orjson.loads(ready)["message"].startswith("kafka: NotConnected: no Kafka broker")
+        assert 200 == get(f"{endpoint.url}/health/live")[0]
     finally:
         endpoint.stop()
 

@@ -36,6 +36,12 @@ from tests.pipeline.reprocess.test_reprocess_integration import (
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 MIB = 1024 * 1024
+RUN_GROWTH_BOUND_MIB = 2 * GROWTH_BOUND_MIB
+"""A whole run (command + worker, ES client, progress) against a run over the small file alone.
+Wider than the input's own bound: glibc's malloc raises its mmap threshold once a 1 MiB piece
+is freed, so later pieces come from the heap and fragment it by some MiB (16-19 MiB measured on
+a loaded machine, 0 on a quiet one). A cost proportional to the input would be GiB here
+(4.3 GB before the cap applied while reading)."""
 WRAPPER = """
 import json, resource, subprocess, sys
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
@@ -57,7 +63,7 @@ def test_lines_before_a_10_gb_run_of_zeros_are_indexed_in_bounded_memory(
     es_client: Elasticsearch, es_url: str, unique_name: str, tmp_path: Path
 ) -> None:
     """2,000 JSON lines then 10 GiB of zeros: 2,000 documents in ES, the cut zeros dropped as
-    a blank line, reconciled, exit 0; peak memory within GROWTH_BOUND_MIB of reprocessing the
+    a blank line, reconciled, exit 0; peak memory within RUN_GROWTH_BOUND_MIB of reprocessing the
     2,000 lines alone."""
     small, monster = tmp_path / "small.log.gz", tmp_path / "zeros.log.gz"
     write_gzip_members(small, lines(2000), b"", 0)
@@ -70,7 +76,7 @@ def test_lines_before_a_10_gb_run_of_zeros_are_indexed_in_bounded_memory(
     growth = (int(str(run["peak_kib"])) - int(str(base["peak_kib"]))) / 1024
     assert (0, 0, 2000, True, True, True) == (
         base["rc"], run["rc"], count, "│ blank_line │ 1 │" in out, "reconciled │ yes" in out,
-        growth < GROWTH_BOUND_MIB), (growth, run)
+        growth < RUN_GROWTH_BOUND_MIB), (growth, run)
 
 
 RUNAWAY_CONFIG = """

@@ -44,7 +44,7 @@ def prefix(es_client: Elasticsearch, unique_name: str) -> Iterator[str]:
 def serve(tmp: Path, name: str, *args: str) -> subprocess.Popen[bytes]:
     with (tmp / f"{name}.log").open("wb") as out:
         return subprocess.Popen(
-            [LUMBERYARD, "serve", "--workers", "1", "--no-setup",
+            [LUMBERYARD, "serve", "--workers", "1", "--no-setup", "--no-http",
              "--data-dir", str(tmp / name), *args],
             stdout=out, stderr=subprocess.STDOUT,
         )

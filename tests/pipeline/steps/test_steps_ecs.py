@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.steps import EnrichConfig
-from pipeline.steps._ecs import _HTTP_METHOD, _method, map_http
+from pipeline.steps._ecs import _HTTP_METHOD, http_method, map_http
 from tests.pipeline.steps.helpers import enrich
 
 
@@ -173,4 +173,4 @@ def test_usual_methods_looked_up_as_the_pattern_reads_them(value: object) -> Non
     """The table of usual methods as written gives what the method pattern and upper() give
     (anything it lacks goes through the pattern)."""
     expected = value.upper() if isinstance(value, str) and _HTTP_METHOD.match(value) else None
-    assert expected == _method(value)
+    assert expected == http_method(value)

@@ -44,8 +44,10 @@ _TOP = st.fixed_dictionaries(
         "level": _SCALARS,
         "service": st.sampled_from(["root", 3]),
         "fields": st.fixed_dictionaries({"service": st.just("shipped")}),
-        "http": st.just({"version": "1.1"}),
-        "host": st.just({"name": "web-1"}),
+        # fresh objects each draw: st.just(dict) hands every example the same dict, which the
+        # steps write into (http.request.method...), so examples leaked into each other
+        "http": st.builds(lambda: {"version": "1.1"}),
+        "host": st.builds(lambda: {"name": "web-1"}),
     },
 )
 

@@ -15,9 +15,14 @@ from elasticsearch import Elasticsearch
 from pipeline.stack import EsNode
 from tests.pipeline.inputs.beats.lumberjack import Client, window_bytes
 from tests.pipeline.inputs.beats.pipeline import Pipeline
-from tests.pipeline.inputs.beats.test_beats_delivery_integration import es_count, filebeat_events
+from tests.pipeline.inputs.beats.test_beats_delivery_integration import (
+    es_count,
+    filebeat_events,
+    prefix,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+__all__ = ["prefix"]  # the fixture: an index prefix whose indices go afterwards
 
 MIB = 1024 * 1024
 
@@ -32,13 +37,6 @@ def _status(key: str) -> int:
 
 def _reset_peak_rss() -> None:
     Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
-
-
-@pytest.fixture
-def prefix(es_client: Elasticsearch, unique_name: str) -> Any:
-    name = f"{unique_name}-"
-    yield name
-    es_client.options(ignore_status=404).indices.delete(index=f"{name}*")
 
 
 async def _herd(port: int, windows: list[bytes], events: int) -> list[int]:

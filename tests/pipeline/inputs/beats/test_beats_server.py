@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -75,11 +76,9 @@ def test_a_window_is_one_batch_acked_only_after_its_ack(compress: bool) -> None:
             client = await Client.connect(h.beats.port)
             await client.send(window_bytes(DOCS, compress=compress))
             batch = await h.next_batch()
-            reading = asyncio.ensure_future(client.read_ack())
-            await asyncio.sleep(0.1)
-            acked_early = reading.done()
+            written_before_ack = (h.beats.counters.acks, h.beats.counters.keepalives)
             batch.ack()
-            assert (False, (ord("2"), 5)) == (acked_early, await reading)
+            assert ((0, 0), (ord("2"), 5)) == (written_before_ack, await client.read_ack())
             assert ([d["message"] for d in DOCS], "beats") == (texts(batch), batch.input_name)
             await client.close()
 
@@ -361,6 +360,94 @@ def test_tls_required_refuses_a_client_without_a_certificate(certs: Certs) -> No
     run(scenario)
 
 
+
+
+@pytest.fixture(scope="module")
+def stranger(tmp_path_factory: pytest.TempPathFactory) -> Certs:
+    """Certificates of another CA, one the server does not trust."""
+    return make_certs(tmp_path_factory.mktemp("stranger"))
+
+
+async def refused_over_tls(
+    h: Harness, context: ssl.SSLContext, caplog: pytest.LogCaptureFixture, reason: str
+) -> None:
+    """The handshake (or the first read after it) fails, no window gets through, and the
+    server says so in one line naming the peer and ``reason``, counted as a protocol error
+    (the connection's slot is given back)."""
+    with pytest.raises((ConnectionError, OSError, asyncio.IncompleteReadError)):
+        await ship_one_window(h.beats.port, context)
+    while not h.beats.counters.protocol_errors:
+        await asyncio.sleep(0.01)  # the server's side of the handshake ends on its own task
+    lines = [r.getMessage() for r in caplog.records if "TLS handshake failed" in r.message]
+    assert (1, True, True) == (
+        len(lines), "closing connection from 127.0.0.1:" in lines[0], reason in lines[0],
+    )
+    assert (0, True, 1, 0) == (
+        h.beats.counters.windows, h.batches.empty(), h.beats.counters.protocol_errors,
+        h.beats.counters.connections_active,
+    )
+
+
+async def ship_one_window(port: int, context: ssl.SSLContext) -> None:
+    """Connect, send a window and read its ACK (raises where TLS refuses the client)."""
+    client = await Client.connect(port, context)
+    try:
+        await client.send(window_bytes(DOCS))
+        await client.read_ack()
+    finally:
+        await client.close()
+
+
+@pytest.mark.parametrize("auth", ["optional", "required"])
+def test_tls_refuses_a_client_certificate_of_an_unknown_ca(
+    certs: Certs, stranger: Certs, auth: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`optional` verifies a certificate when one is sent, like `required`: a certificate of
+    a CA that is not configured is refused in both modes."""
+    context = ssl.create_default_context(cafile=str(certs.ca_cert))
+    context.load_cert_chain(stranger.client_cert, stranger.client_key)
+
+    async def scenario() -> None:
+        async with Harness(BeatsInput(tls_config(certs, auth))) as h:
+            await refused_over_tls(h, context, caplog, "CERTIFICATE_VERIFY_FAILED")
+
+    with caplog.at_level(logging.WARNING, logger="lumberyard.beats"):
+        run(scenario)
+
+
+def test_tls_min_version_is_enforced_by_the_server(
+    certs: Certs, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With `min_version = "1.3"` a client offering at most TLS 1.2 is refused (the client
+    itself supports 1.2, so the refusal is the server's)."""
+    context = certs.client_context(False)
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    tls = tls_config(certs, "none").tls.model_copy(update={"min_version": "1.3"})
+
+    async def scenario() -> None:
+        async with Harness(BeatsInput(config(tls=tls))) as h:
+            await refused_over_tls(h, context, caplog, "UNSUPPORTED_PROTOCOL")
+
+    with caplog.at_level(logging.WARNING, logger="lumberyard.beats"):
+        run(scenario)
+
+
+def test_stop_during_a_tls_handshake_frees_the_connection(certs: Certs) -> None:
+    """A client that connected to the TLS port and never shook hands is let go on stop: its
+    slot is given back (asyncio never reports the end of an unfinished handshake)."""
+
+    async def scenario() -> None:
+        async with Harness(BeatsInput(tls_config(certs, "none"))) as h:
+            _, writer = await asyncio.open_connection("127.0.0.1", h.beats.port)
+            while not h.beats.counters.connections_active:
+                await asyncio.sleep(0.01)
+            await h.beats.stop()
+            while h.beats.counters.connections_active:
+                await asyncio.sleep(0.01)  # bounded by run()'s timeout
+            assert (0, 0) == (h.beats.counters.connections_active, h.beats.counters.windows)
+            writer.close()
+
+    run(scenario)
 
 
 def test_each_connection_is_its_own_stream() -> None:

@@ -10,6 +10,7 @@ Documents are counted IN ELASTICSEARCH; loops waiting for them are bounded by a 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -55,7 +56,7 @@ class Workers:
     def start(self, workers: int = 1) -> subprocess.Popen[bytes]:
         """One ``lumberyard serve --kafka`` command (of ``workers`` processes)."""
         n, s = len(self.procs), self.settings
-        argv = [LUMBERYARD, "serve", "--no-beats", "--no-setup", "--kafka",
+        argv = [LUMBERYARD, "serve", "--no-beats", "--no-setup", "--no-http", "--kafka",
                 "--kafka-bootstrap", s["bootstrap"], "--kafka-topic", s["topic"],
                 "--kafka-group", s["group"], "--es-url", s["es_url"],
                 "--index-prefix", s["prefix"], "--config", str(self.config),
@@ -82,9 +83,13 @@ class Workers:
                 proc.wait()
 
 
-def wait_for(check: Callable[[], bool], what: str) -> None:
+def wait_for(check: Callable[[], bool], what: str, workers: Workers) -> None:
+    """Until ``check()``; fails at once (with its log) when a worker not killed exits."""
     deadline = time.monotonic() + DEADLINE_SECS
     while not check():
+        for n, proc in enumerate(workers.procs):
+            if proc.poll() not in (None, -9):
+                raise AssertionError(f"worker {n} exited {proc.returncode}:\n{workers.log(n)}")
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
         time.sleep(0.5)
@@ -120,10 +125,10 @@ def test_three_workers_one_killed_every_record_indexed_once(
     victim = workers.start()
     workers.start()
     workers.start()
-    wait_for(lambda: es_count(es_client, prefix) >= EVENTS // 3, "a third indexed")
+    wait_for(lambda: es_count(es_client, prefix) >= EVENTS // 3, "a third indexed", workers)
     victim.kill()
     victim.wait()
-    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "the group to commit every record")
+    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "every record committed", workers)
     codes = workers.stop_all()
     assert (EVENTS, end_offsets(kafka_bootstrap, prefix, 6), [-9, 0, 0]) == (
         es_count(es_client, prefix), committed(kafka_bootstrap, prefix, prefix), codes)
@@ -135,12 +140,12 @@ def test_only_worker_killed_and_restarted_every_record_indexed_once(
     """The only worker is ``kill -9``-ed a third of the way and started again: it resumes at
     the committed offsets; all records are in Elasticsearch exactly once."""
     first = workers.start()
-    wait_for(lambda: es_count(es_client, prefix) >= EVENTS // 3, "a third indexed")
+    wait_for(lambda: es_count(es_client, prefix) >= EVENTS // 3, "a third indexed", workers)
     first.kill()
     first.wait()
     killed_at = committed(kafka_bootstrap, prefix, prefix)
     workers.start()
-    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "the group to commit every record")
+    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "every record committed", workers)
     codes = workers.stop_all()
     assert (EVENTS, end_offsets(kafka_bootstrap, prefix, 6), [-9, 0], True) == (
         es_count(es_client, prefix), committed(kafka_bootstrap, prefix, prefix), codes,
@@ -154,13 +159,13 @@ def test_workers_option_splits_the_partitions(
     """``serve --workers 2``: two members of one group, each assigned partitions of its own,
     all six covered; every record indexed once, offsets at the end."""
     workers.start(workers=2)
-    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "the group to commit every record")
+    wait_for(lambda: caught_up(kafka_bootstrap, prefix), "every record committed", workers)
     codes = workers.stop_all()
     assigned: dict[str, set[str]] = {}  # every partition each worker process was given
     for line in workers.log(0).splitlines():
         if f"Kafka group {prefix!r}: pid" in line:
             pid, _, parts = line.split(": pid ", 1)[1].partition(" assigned")
-            assigned.setdefault(pid, set()).update(parts.split())
+            assigned.setdefault(pid, set()).update(re.findall(rf"{re.escape(prefix)}/\d+", parts))
     assert (EVENTS, end_offsets(kafka_bootstrap, prefix, 6), [0], 2, 6, True) == (
         es_count(es_client, prefix), committed(kafka_bootstrap, prefix, prefix), codes,
         len(assigned), len(set().union(*assigned.values())),
