@@ -2,8 +2,9 @@
 
 ``write`` encodes a batch, then waits for room in the byte budget (backpressure: the caller
 stops reading its input while it waits). Encoded items accumulate into a request that is cut at
-``max_events`` / ``max_bytes``, once no event was added for ``idle_flush_secs``, or after
-``flush_interval_secs`` at the latest; at most ``max_in_flight``
+``max_events`` / ``max_bytes``, as soon as the writers fall idle (a loop turn passes with no
+write: nothing more is ready to read), or after ``flush_interval_secs`` at the latest; at most
+``max_in_flight``
 requests are outstanding. Every ``write`` gives the event loop one turn before it returns: an
 input that reads without awaiting anything (a file) would otherwise starve the sending tasks
 and the flush timer, and nothing would be sent until the budget is full or the input ends.
@@ -74,8 +75,8 @@ class ElasticsearchOutput:
         self._open_bytes = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
-        self._quiet_timer: asyncio.TimerHandle | None = None
-        self._last_add = 0.0
+        self._writes = 0
+        self._idle_check_armed = False
         self._idle: asyncio.Event | None = None
         self._fatal: BaseException | None = None
         self._rng = random.Random()  # noqa: S311 -- jitter, not cryptography
@@ -97,7 +98,7 @@ class ElasticsearchOutput:
         await self._budget.acquire(sum(sizes))
         self._raise_if_failed()
         self._add(items, sizes)
-        self._arm_quiet_timer()
+        self._watch_for_idle()
         await asyncio.sleep(0)  # one loop turn: requests cut so far start, the timer can fire
 
     async def flush(self) -> None:
@@ -169,23 +170,30 @@ class ElasticsearchOutput:
             self._fail(task.exception())  # type: ignore[arg-type]
         self._wake()
 
-    def _arm_quiet_timer(self) -> None:
-        """Cut the open request once nothing was added for ``idle_flush_secs``: one timer per
-        quiet spell (re-armed for the rest of the spell when events came meanwhile), not one
-        per write."""
-        loop = asyncio.get_running_loop()
-        self._last_add = loop.time()
-        if self._quiet_timer is None and self._open:
-            self._quiet_timer = loop.call_later(self.config.idle_flush_secs, self._on_quiet)
+    def _watch_for_idle(self) -> None:
+        """Cut the open request once a whole loop turn passes without a write.
 
-    def _on_quiet(self) -> None:
-        self._quiet_timer = None
+        A busy input writes again before that (its next batch is ready), so requests fill; a
+        Beats client waits for the ACK of the window it sent, so its window must not wait for
+        the flush interval (it did: serve ACKed about one window per second). Checked with two
+        ``call_soon`` hops rather than a timer: no clock, no per-write timer.
+        """
+        self._writes += 1
+        if not self._idle_check_armed and self._open:
+            self._arm_idle_check(hop=1)
+
+    def _arm_idle_check(self, hop: int) -> None:
+        self._idle_check_armed = True
+        asyncio.get_running_loop().call_soon(self._idle_check, self._writes, hop)
+
+    def _idle_check(self, writes_seen: int, hop: int) -> None:
+        self._idle_check_armed = False
         if not self._open:
             return
-        loop = asyncio.get_running_loop()
-        left = self._last_add + self.config.idle_flush_secs - loop.time()
-        if left > 0:
-            self._quiet_timer = loop.call_later(left, self._on_quiet)
+        if self._writes != writes_seen:  # written meanwhile: watch from the newest write
+            self._arm_idle_check(hop=1)
+        elif hop == 1:  # the writer's own next step may still be queued: look once more
+            self._arm_idle_check(hop=2)
         else:
             self._cut()
 
@@ -308,9 +316,6 @@ class ElasticsearchOutput:
             self._idle.set()
 
     async def _stop(self) -> None:
-        if self._quiet_timer is not None:
-            self._quiet_timer.cancel()
-            self._quiet_timer = None
         tasks = [t for t in (self._ticker, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
