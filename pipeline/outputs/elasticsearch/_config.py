@@ -40,6 +40,14 @@ class ElasticsearchOutputConfig(BaseModel):
         gt=0,
         description="A partly filled bulk request is sent after at most this long.",
     )
+    idle_flush_secs: float = Field(
+        default=0.02,
+        gt=0,
+        description="A partly filled bulk request is sent once no event was added to it for "
+        "this long (Logstash's pipeline.batch.delay): a Beats window, which its client resends "
+        "only after the ACK, is not held for the whole flush interval; a busy input still "
+        "fills whole requests.",
+    )
     max_in_flight: int = Field(
         default=2, gt=0, description="Bulk requests outstanding at once against Elasticsearch."
     )

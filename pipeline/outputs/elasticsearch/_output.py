@@ -2,7 +2,8 @@
 
 ``write`` encodes a batch, then waits for room in the byte budget (backpressure: the caller
 stops reading its input while it waits). Encoded items accumulate into a request that is cut at
-``max_events`` / ``max_bytes`` or after ``flush_interval_secs``; at most ``max_in_flight``
+``max_events`` / ``max_bytes``, once no event was added for ``idle_flush_secs``, or after
+``flush_interval_secs`` at the latest; at most ``max_in_flight``
 requests are outstanding. Every ``write`` gives the event loop one turn before it returns: an
 input that reads without awaiting anything (a file) would otherwise starve the sending tasks
 and the flush timer, and nothing would be sent until the budget is full or the input ends.
@@ -73,6 +74,8 @@ class ElasticsearchOutput:
         self._open_bytes = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
+        self._quiet_timer: asyncio.TimerHandle | None = None
+        self._last_add = 0.0
         self._idle: asyncio.Event | None = None
         self._fatal: BaseException | None = None
         self._rng = random.Random()  # noqa: S311 -- jitter, not cryptography
@@ -94,6 +97,7 @@ class ElasticsearchOutput:
         await self._budget.acquire(sum(sizes))
         self._raise_if_failed()
         self._add(items, sizes)
+        self._arm_quiet_timer()
         await asyncio.sleep(0)  # one loop turn: requests cut so far start, the timer can fire
 
     async def flush(self) -> None:
@@ -164,6 +168,26 @@ class ElasticsearchOutput:
         if not task.cancelled() and task.exception() is not None:
             self._fail(task.exception())  # type: ignore[arg-type]
         self._wake()
+
+    def _arm_quiet_timer(self) -> None:
+        """Cut the open request once nothing was added for ``idle_flush_secs``: one timer per
+        quiet spell (re-armed for the rest of the spell when events came meanwhile), not one
+        per write."""
+        loop = asyncio.get_running_loop()
+        self._last_add = loop.time()
+        if self._quiet_timer is None and self._open:
+            self._quiet_timer = loop.call_later(self.config.idle_flush_secs, self._on_quiet)
+
+    def _on_quiet(self) -> None:
+        self._quiet_timer = None
+        if not self._open:
+            return
+        loop = asyncio.get_running_loop()
+        left = self._last_add + self.config.idle_flush_secs - loop.time()
+        if left > 0:
+            self._quiet_timer = loop.call_later(left, self._on_quiet)
+        else:
+            self._cut()
 
     def _start_ticker(self) -> None:
         if self._ticker is None:
@@ -284,6 +308,9 @@ class ElasticsearchOutput:
             self._idle.set()
 
     async def _stop(self) -> None:
+        if self._quiet_timer is not None:
+            self._quiet_timer.cancel()
+            self._quiet_timer = None
         tasks = [t for t in (self._ticker, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
