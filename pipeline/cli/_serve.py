@@ -139,7 +139,8 @@ def _overridden(config: LumberyardConfig, options: dict[str, Any]) -> Lumberyard
 
 def _observe(config: LumberyardConfig, host: str, port: int, workers: int,
              data_dir: Path) -> Any:
-    """Start /metrics and /health (before forking: workers inherit where to beat)."""
+    """/metrics and /health, bound before forking (workers inherit where to beat); with
+    several workers its thread starts after the fork."""
     from pipeline.observe import start_endpoint  # noqa: PLC0415 - aiohttp only with it on
 
     return start_endpoint(config, host=host, port=port, workers=workers, data_dir=data_dir)
@@ -224,7 +225,8 @@ def register(app: typer.Typer) -> None:
                 if status:
                     raise typer.Exit(status)
                 return
-            failures = run_fleet(settings, data_dir, drain_timeout_secs, workers)
+            after_fork = endpoint.start if endpoint is not None else None
+            failures = run_fleet(settings, data_dir, drain_timeout_secs, workers, after_fork)
             if failures:
                 typer.secho("serve: " + "; ".join(failures), err=True, fg=typer.colors.RED)
                 raise typer.Exit(1)

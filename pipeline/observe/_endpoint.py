@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -104,6 +105,7 @@ class Endpoint:
         self.results: dict[str, CheckResult] = {}
         self._dlq_seen: tuple[float, float] = (0.0, 0.0)  # (appended, when it last grew)
         self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
@@ -115,8 +117,26 @@ class Endpoint:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
+    def bind(self) -> None:
+        """Listen now, in the calling thread; ``ConfigError`` if the port cannot be bound.
+
+        ``serve --workers N`` binds before it forks its workers (a taken port fails the start)
+        and starts the serving thread only after the fork: forking a process while another of
+        its threads runs can leave the child holding a lock that thread had taken.
+        """
+        if self._sock is not None:
+            return
+        try:
+            self._sock = socket.create_server((self.host, self.port))
+        except OSError as exc:
+            why = "in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise ConfigError(f"HTTP endpoint {self.host}:{self.port}: cannot listen ({why}); "
+                              "choose --http-port or --no-http") from exc
+        self.port = self._sock.getsockname()[1]
+
     def start(self) -> None:
-        """Bind and serve on a daemon thread; ``ConfigError`` if the port cannot be bound."""
+        """Bind (unless :meth:`bind` did) and serve on a daemon thread."""
+        self.bind()
         self._thread = threading.Thread(target=self._main, name="lumberyard-http", daemon=True)
         self._thread.start()
         self._ready.wait()
@@ -143,16 +163,8 @@ class Endpoint:
         self._stop = asyncio.Event()
         runner = web.AppRunner(self.app(), access_log=None, handle_signals=False)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except OSError as exc:
-            await runner.cleanup()
-            why = "in use" if exc.errno == errno.EADDRINUSE else exc.strerror
-            raise ConfigError(f"HTTP endpoint {self.host}:{self.port}: cannot listen ({why}); "
-                              "choose --http-port or --no-http") from exc
-        if self.port == 0:
-            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        assert self._sock is not None  # start() binds first
+        await web.SockSite(runner, self._sock).start()
         checker = asyncio.ensure_future(self._check_forever())
         self._ready.set()
         try:

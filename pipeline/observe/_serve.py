@@ -40,7 +40,11 @@ _run_dir: Path | None = None
 def start_endpoint(
     config: LumberyardConfig, *, host: str, port: int, workers: int, data_dir: Path
 ) -> Endpoint:
-    """Start serving /metrics and /health for this ``serve``; call before forking workers."""
+    """Serve /metrics and /health for this ``serve``; call before forking workers.
+
+    With one worker the endpoint serves at once. With ``workers > 1`` it only binds its port
+    here; the caller starts it (``endpoint.start``) once the workers are forked.
+    """
     global _memory, _run_dir  # noqa: PLW0603 - what forked workers inherit, set once per serve
     if workers > 1:
         _run_dir = _run_directory(Path(data_dir))
@@ -49,7 +53,10 @@ def start_endpoint(
         _memory = MemorySink()
         board = WorkerBoard.in_memory(_memory)
     endpoint = Endpoint(board, _probes(config), host, port)
-    endpoint.start()
+    if workers > 1:
+        endpoint.bind()
+    else:
+        endpoint.start()
     return endpoint
 
 

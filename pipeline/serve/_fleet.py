@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -91,14 +92,17 @@ class Fleet:
 
 
 def run_fleet(config: LumberyardConfig, data_dir: Path, drain_timeout_secs: float,
-              workers: int) -> list[str]:
-    """Run ``workers`` serving processes until they end; what failed."""
+              workers: int, on_started: Callable[[], None] | None = None) -> list[str]:
+    """Run ``workers`` serving processes until they end; what failed. ``on_started`` runs in
+    the parent once every worker is forked (e.g. the HTTP endpoint's thread)."""
     fleet = Fleet(workers)
     previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     for signum in previous:
         signal.signal(signum, fleet.forward)
     try:
         fleet.start(config, data_dir, drain_timeout_secs)
+        if on_started is not None:
+            on_started()
         return fleet.wait()
     finally:
         for signum, handler in previous.items():
