@@ -131,6 +131,16 @@ def unique_name(request: pytest.FixtureRequest) -> Iterator[str]:
         quiet.cluster.delete_component_template(name=f"{name}*")
 
 
+@pytest.fixture
+def es_prefix(es_client: Elasticsearch, unique_name: str) -> Iterator[str]:
+    """An index prefix unique to this test; its indices and templates are removed afterwards."""
+    from tests.pipeline.setup.helpers import remove_templates
+
+    prefix = f"{unique_name}-"
+    yield prefix
+    remove_templates(es_client, prefix)
+
+
 @pytest.fixture(scope="session")
 def private_root() -> Iterator[Path]:
     """A directory for private servers that the unprivileged ES user can enter (not 0700)."""

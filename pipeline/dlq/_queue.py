@@ -6,6 +6,7 @@ Layout under ``directory``::
     segment-000002.ndjson   the next one once the previous reached max_segment_bytes
     done.log                keys (``segment-000001.ndjson:<byte offset>``) already replayed
     torn/                   torn tails cut off segments (``<segment>.<offset>.torn``)
+    write.lock              flock()ed by each append: several processes may write one queue
 
 The segments are a write-ahead log. An entry is pending until its key is in ``done.log``.
 Appends are written whole and fsynced before :meth:`DeadLetterQueue.append` returns (the
@@ -20,6 +21,8 @@ refusing the whole queue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import os
 import re
@@ -35,6 +38,7 @@ from pipeline.errors import DeadLetterError
 SEGMENT_GLOB = "segment-*.ndjson"
 DONE_LOG = "done.log"
 TORN_DIR = "torn"
+WRITE_LOCK = "write.lock"
 DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
 _ENTRY_START = b'{"time":'
 """How every entry :meth:`DeadLetter.to_json` writes begins: lets a reader find a whole
@@ -90,18 +94,46 @@ class DeadLetterQueue:
             self.mirror.send(lines)
 
     def _write(self, data: bytes) -> None:
-        fd = self._open()
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        except OSError as exc:
-            self._roll_back(fd)
-            raise DeadLetterError(f"cannot write dead letters to {self._segment}: {exc}; "
-                                  "the events stay unacknowledged") from exc
-        self._size += len(data)
+        with self._writers_lock():
+            fd = self._open()
+            start = self._size = self._whole_end(fd)
+            try:
+                _write_all(fd, data)
+                os.fsync(fd)
+            except OSError as exc:
+                self._roll_back(fd)
+                raise DeadLetterError(f"cannot write dead letters to {self._segment}: {exc}; "
+                                      "the events stay unacknowledged") from exc
+            self._size = start + len(data)
+            if self._size >= self.max_segment_bytes:
+                self._close_segment()
         self.appended += data.count(b"\n")
-        if self._size >= self.max_segment_bytes:
-            self._close_segment()
+
+    def _whole_end(self, fd: int) -> int:
+        """The segment's size now, after cutting a torn tail that another writer of this
+        directory left when it died mid-write (it may have, since this one opened it)."""
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            assert self._segment is not None
+            self._cut_torn_tail(self._segment)
+            size = os.fstat(fd).st_size
+        return size
+
+    @contextlib.contextmanager
+    def _writers_lock(self) -> Iterator[None]:
+        """Exclusive among every process writing this directory (``serve --workers N`` share
+        it): a roll-back or a torn-tail cut must never cut another writer's entries."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.directory / WRITE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise DeadLetterError(f"cannot open a dead letter segment in {self.directory}: "
+                                  f"{exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def _open(self) -> int:
         if self._fd is not None:
@@ -114,7 +146,7 @@ class DeadLetterQueue:
                 self._cut_torn_tail(last)
             if last is None or last.stat().st_size >= self.max_segment_bytes:
                 last = self.directory / f"segment-{_number(last) + 1:06d}.ndjson"
-            self._fd = os.open(last, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd = os.open(last, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             self._segment, self._size = last, os.fstat(self._fd).st_size
         except OSError as exc:
             raise DeadLetterError(f"cannot open a dead letter segment in {self.directory}: "

@@ -1,7 +1,7 @@
 """FileInput: archived log files (plain or compressed, or stdin) as batches of events.
 
-Reads each :class:`FileUnit` in large blocks (in a thread, one block ahead, so neither the
-reads nor the decompression ever block the event loop), turns complete lines into Filebeat-shaped
+Reads each :class:`FileUnit` in large blocks (in a worker thread, so neither the reads nor
+the decompression ever block the event loop), turns complete lines into Filebeat-shaped
 events (optionally joined into multiline events first) and yields one :class:`Batch` per
 block. Each batch's ack feeds an :class:`OffsetTracker`; the listener hears the
 checkpoint move only over the contiguous acknowledged prefix. Problems with a file (corrupt,
@@ -14,6 +14,7 @@ import asyncio
 import bisect
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, aclosing, nullcontext
 from datetime import UTC, datetime
 from typing import BinaryIO, Protocol
@@ -38,7 +39,7 @@ from pipeline.inputs._events import (
     truncated_event,
 )
 from pipeline.inputs._units import STREAM, FileUnit
-from pipeline.runtime import Batch, Event, read_ahead
+from pipeline.runtime import Batch, Event, off_loop
 
 DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 """Bytes of a line kept at most (``parsers.max_line_bytes``'s default)."""
@@ -119,6 +120,9 @@ class FileInput:
         """With multiline: which lines begin an event (lets ranges split on event bounds)."""
         self._stdin = stdin
         self._stopped = False
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="file-input")
+        """The one thread that reads and decompresses (one thread, one malloc arena: the
+        default pool's threads each kept decompressed blocks in an arena of their own)."""
         self.lines = 0
         self.events = 0
 
@@ -128,13 +132,16 @@ class FileInput:
         Taking the next unit (a queue shared by workers), opening, reading and decompressing
         run in a thread, never on the event loop; lines, events and acks stay on the loop.
         """
-        units = iter(self._units)
-        while not self._stopped:
-            unit = await asyncio.to_thread(next, units, None)
-            if unit is None:
-                return
-            async for batch in _UnitReader(unit, self).batches():
-                yield batch
+        units, loop = iter(self._units), asyncio.get_running_loop()
+        try:
+            while not self._stopped:
+                unit = await loop.run_in_executor(self._reader, next, units, None)
+                if unit is None:
+                    return
+                async for batch in _UnitReader(unit, self).batches():
+                    yield batch
+        finally:
+            self._reader.shutdown(wait=False)  # its thread ends: everything was read
 
     async def stop(self) -> None:
         """Read no further: the unit being read ends after the block in hand (its checkpoint
@@ -142,7 +149,8 @@ class FileInput:
         self._stopped = True
 
     async def close(self) -> None:
-        """Nothing stays open between batches."""
+        """Nothing stays open between batches; the reading thread ends."""
+        self._reader.shutdown(wait=False)
 
 
 class _UnitReader:
@@ -182,8 +190,9 @@ class _UnitReader:
     async def batches(self) -> AsyncIterator[Batch]:
         """Every batch of the unit; problems are reported to the listener, never raised."""
         try:
-            with await asyncio.to_thread(self._open) as raw:
-                async with aclosing(read_ahead(self._blocks(raw))) as blocks:
+            reader = self.owner._reader
+            with await asyncio.get_running_loop().run_in_executor(reader, self._open) as raw:
+                async with aclosing(off_loop(self._blocks(raw), reader)) as blocks:
                     async for block, base, raw_done in blocks:
                         for batch in self._block_batch(block, base, raw_done):
                             yield batch
@@ -301,7 +310,7 @@ class _UnitReader:
 
     def _raw_done(self, raw_position: int) -> int:
         """Raw bytes of the unit read up to a block (``raw_position`` read with it: the
-        thread reading ahead has moved ``self.position`` on already)."""
+        reading thread is the one that moves ``self.position``)."""
         return raw_position - (self.unit.start if self.codec == "plain" else 0)
 
     def _end_long(self) -> tuple[str, int]:

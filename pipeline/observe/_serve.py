@@ -3,7 +3,8 @@ a heartbeat on each worker's loop.
 
 ``start_endpoint`` runs in the process that ``serve`` starts: with one worker the snapshots
 stay in memory (the endpoint is a thread of the same process); with ``--workers N`` it makes a
-run directory the forked workers write their snapshots to (the endpoint stays in the parent).
+run directory (in /dev/shm where there is one) the forked workers write their snapshots to
+(the endpoint stays in the parent).
 ``worker_heartbeat`` runs in each worker, after its runtime is built, and finds where to write
 from what the parent set up before forking. Without the endpoint (``--no-http``) there is no
 heartbeat and nothing is written.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -41,8 +43,7 @@ def start_endpoint(
     """Start serving /metrics and /health for this ``serve``; call before forking workers."""
     global _memory, _run_dir  # noqa: PLW0603 - what forked workers inherit, set once per serve
     if workers > 1:
-        _run_dir = Path(data_dir) / "run" / f"serve-{os.getpid()}"
-        _run_dir.mkdir(parents=True, exist_ok=True)
+        _run_dir = _run_directory(Path(data_dir))
         board = WorkerBoard.in_directory(_run_dir, workers)
     else:
         _memory = MemorySink()
@@ -50,6 +51,16 @@ def start_endpoint(
     endpoint = Endpoint(board, _probes(config), host, port)
     endpoint.start()
     return endpoint
+
+
+def _run_directory(data_dir: Path) -> Path:
+    """A fresh directory for the workers' snapshots: in memory (``/dev/shm``) where the system
+    has it, so a full data disk does not stop the heartbeats (the workers would look stuck),
+    else under ``<data dir>/run``; never one an earlier run left (a container's pid repeats)."""
+    shm = Path("/dev/shm")  # noqa: S108 - a fresh private mkdtemp inside it, not a fixed name
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else data_dir / "run"
+    base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"lumberyard-serve-{os.getpid()}-", dir=base))
 
 
 def _probes(config: LumberyardConfig) -> Probes:

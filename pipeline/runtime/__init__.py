@@ -26,7 +26,7 @@ if TYPE_CHECKING:
         Runtime,
         run_until_signalled,
     )
-    from pipeline.runtime._threads import read_ahead
+    from pipeline.runtime._threads import off_loop
 
 _WHERE = {
     "backoff_delay": "_backoff",
@@ -49,7 +49,7 @@ _WHERE = {
     "Processor": "_runtime",
     "Runtime": "_runtime",
     "run_until_signalled": "_runtime",
-    "read_ahead": "_threads",
+    "off_loop": "_threads",
 }
 
 __all__ = [
@@ -71,7 +71,7 @@ __all__ = [
     "backoff_delay",
     "count_failure_tags",
     "die_with_parent",
-    "read_ahead",
+    "off_loop",
     "run_until_signalled",
     "tune_gc_for_throughput",
 ]

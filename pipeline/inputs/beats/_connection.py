@@ -211,8 +211,12 @@ class Connection(asyncio.BufferedProtocol):
             )
         except OSError as exc:  # ssl.SSLError, a reset, the handshake timeout
             self._closed = True
-            self.owner.forget(self)  # asyncio may not report this connection's end
+            self.owner.forget(self)  # asyncio does not report the end of a failed handshake
             raise ProtocolError(f"TLS handshake failed: {exc}") from exc
+        except asyncio.CancelledError:  # stopped mid-handshake: likewise never reported
+            self._closed = True
+            self.owner.forget(self)
+            raise
         assert isinstance(tls, asyncio.Transport)
         self.transport = tls
         tls.pause_reading()  # read only when the task asks, as on a plain connection

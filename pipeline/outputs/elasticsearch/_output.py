@@ -2,7 +2,9 @@
 
 ``write`` encodes a batch, then waits for room in the byte budget (backpressure: the caller
 stops reading its input while it waits). Encoded items accumulate into a request that is cut at
-``max_events`` / ``max_bytes`` or after ``flush_interval_secs``; at most ``max_in_flight``
+``max_events`` / ``max_bytes``, as soon as the writers fall idle (a loop turn passes with no
+write: nothing more is ready to read), or after ``flush_interval_secs`` at the latest; at most
+``max_in_flight``
 requests are outstanding. Every ``write`` gives the event loop one turn before it returns: an
 input that reads without awaiting anything (a file) would otherwise starve the sending tasks
 and the flush timer, and nothing would be sent until the budget is full or the input ends.
@@ -73,6 +75,8 @@ class ElasticsearchOutput:
         self._open_bytes = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
+        self._writes = 0
+        self._idle_check_armed = False
         self._idle: asyncio.Event | None = None
         self._fatal: BaseException | None = None
         self._rng = random.Random()  # noqa: S311 -- jitter, not cryptography
@@ -94,6 +98,7 @@ class ElasticsearchOutput:
         await self._budget.acquire(sum(sizes))
         self._raise_if_failed()
         self._add(items, sizes)
+        self._watch_for_idle()
         await asyncio.sleep(0)  # one loop turn: requests cut so far start, the timer can fire
 
     async def flush(self) -> None:
@@ -164,6 +169,33 @@ class ElasticsearchOutput:
         if not task.cancelled() and task.exception() is not None:
             self._fail(task.exception())  # type: ignore[arg-type]
         self._wake()
+
+    def _watch_for_idle(self) -> None:
+        """Cut the open request once a whole loop turn passes without a write.
+
+        A busy input writes again before that (its next batch is ready), so requests fill; a
+        Beats client waits for the ACK of the window it sent, so its window must not wait for
+        the flush interval (it did: serve ACKed about one window per second). Checked with two
+        ``call_soon`` hops rather than a timer: no clock, no per-write timer.
+        """
+        self._writes += 1
+        if not self._idle_check_armed and self._open:
+            self._arm_idle_check(hop=1)
+
+    def _arm_idle_check(self, hop: int) -> None:
+        self._idle_check_armed = True
+        asyncio.get_running_loop().call_soon(self._idle_check, self._writes, hop)
+
+    def _idle_check(self, writes_seen: int, hop: int) -> None:
+        self._idle_check_armed = False
+        if not self._open:
+            return
+        if self._writes != writes_seen:  # written meanwhile: watch from the newest write
+            self._arm_idle_check(hop=1)
+        elif hop == 1:  # the writer's own next step may still be queued: look once more
+            self._arm_idle_check(hop=2)
+        else:
+            self._cut()
 
     def _start_ticker(self) -> None:
         if self._ticker is None:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.stack import free_port
-from tests.pipeline.setup.helpers import remove_templates
 
 pytestmark = pytest.mark.integration
 
@@ -24,17 +20,10 @@ def _no_env_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def prefix(es_client: Elasticsearch) -> Iterator[str]:
-    name = f"t-check-{uuid.uuid4().hex[:8]}-"
-    yield name
-    remove_templates(es_client, name)
-
-
-def _config(tmp_path: Path, prefix: str, es_url: str, kafka: str) -> Path:
+def _config(tmp_path: Path, es_prefix: str, es_url: str, kafka: str) -> Path:
     path = tmp_path / "lumberyard.toml"
     path.write_text(
-        f'[enrich]\nindex_prefix = "{prefix}"\n[elasticsearch]\nurl = "{es_url}"\n'
+        f'[enrich]\nindex_prefix = "{es_prefix}"\n[elasticsearch]\nurl = "{es_url}"\n'
         f'[kafka]\nbootstrap_servers = "{kafka}"\n',
         encoding="utf-8",
     )
@@ -42,20 +31,20 @@ def _config(tmp_path: Path, prefix: str, es_url: str, kafka: str) -> Path:
 
 
 def test_missing_template_then_setup_then_ok(
-    es_url: str, kafka_bootstrap: str, prefix: str, tmp_path: Path
+    es_url: str, kafka_bootstrap: str, es_prefix: str, tmp_path: Path
 ) -> None:
     """Before setup the template is missing (exit 1); after it every check passes (exit 0)."""
-    path = _config(tmp_path, prefix, es_url, kafka_bootstrap)
+    path = _config(tmp_path, es_prefix, es_url, kafka_bootstrap)
     args = ["check", "--config", str(path), "--connect"]
     before = CliRunner().invoke(app, args)
-    stem = prefix.rstrip("-")
+    stem = es_prefix.rstrip("-")
     assert 1 == before.exit_code
     assert f"index template '{stem}' is missing: run `lumberyard setup`" in before.output
     setup = CliRunner().invoke(app, ["setup", "--es-url", es_url, "--config", str(path)])
     assert 0 == setup.exit_code
     after = CliRunner().invoke(app, args)
     assert 0 == after.exit_code
-    assert f"index template '{stem}' covers {prefix}*" in after.output
+    assert f"index template '{stem}' covers {es_prefix}*" in after.output
     assert f"API versions from {kafka_bootstrap})" in after.output
 
 

@@ -86,3 +86,35 @@ def test_a_damaged_entry_is_skipped_and_reported_not_the_whole_queue(tmp_path: P
     queue.close()
     reader = DeadLetterQueue(tmp_path)
     assert (["id0", "id2", "id3"], 2) == (ids(reader), len(reader.damaged))
+
+
+def test_a_failed_append_never_cuts_another_writers_entries(tmp_path: Path) -> None:
+    """Two writers of one queue (serve --workers 2): the disk fills under the first after the
+    second appended; rolling the failed append back keeps the second's entry (it was cut to
+    the first writer's last known size, losing an acknowledged dead letter)."""
+    with small_filesystem(tmp_path / "fs") as fs:
+        first, second = DeadLetterQueue(fs / "dlq"), DeadLetterQueue(fs / "dlq")
+        first.append_sync(letters(0, 1))
+        second.append_sync(letters(1, 1))
+        filler = fill(fs, leave_bytes=PAGE)
+        with pytest.raises(DeadLetterError, match="No space left on device"):
+            first.append_sync(letters(2, 20))
+        filler.unlink()
+        first.close()
+        second.close()
+        reader = DeadLetterQueue(fs / "dlq")
+        assert (["id0", "id1"], []) == (ids(reader), reader.damaged)
+
+
+def test_a_torn_tail_another_writer_left_is_cut_before_the_next_append(tmp_path: Path) -> None:
+    """A writer killed mid-write leaves half an entry in the segment another writer still has
+    open: that writer's next append cuts it aside first, so its own entry stays whole."""
+    queue = DeadLetterQueue(tmp_path)
+    queue.append_sync(letters(0, 1))
+    segment = queue.segments()[0]
+    with segment.open("ab") as handle:  # the other writer, dying mid-write
+        handle.write(letters(1, 1)[0].to_json()[:300])
+    queue.append_sync(letters(2, 1))
+    queue.close()
+    reader = DeadLetterQueue(tmp_path)
+    assert (["id0", "id2"], [], 300) == (ids(reader), reader.damaged, queue.torn_bytes)

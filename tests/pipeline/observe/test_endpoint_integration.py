@@ -12,8 +12,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,20 +91,14 @@ class Worker:
         self.loop.close()
 
 
-@pytest.fixture
-def prefix(es_client: Elasticsearch) -> Iterator[str]:
-    name = f"t-observe-{uuid.uuid4().hex[:8]}-"
-    yield name
-    es_client.options(ignore_status=404).indices.delete(index=f"{name}*")
-
-
 def test_scrape_and_health_of_a_running_pipeline(
-    es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+    es_url: str, es_client: Elasticsearch, es_prefix: str, tmp_path: Path
 ) -> None:
     """Counts in /metrics match what went into ES; /health, /live, /ready report; a stuck loop
     turns /health/live to 503 and back to 200 when it recovers."""
     log = tmp_path / "app.log"
     log.write_bytes(b"\n".join(LINES) + b"\n")
+    prefix = es_prefix
     config = parse_config(f'[enrich]\nindex_prefix = "{prefix}"\n', "t.toml", {})
     worker = Worker()
     sink = MemorySink()

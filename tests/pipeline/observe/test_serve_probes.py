@@ -4,12 +4,15 @@ events go to Kafka; Kafka when a Kafka input or the Beats -> Kafka output is on.
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 
 from pipeline.config import parse_config
 from pipeline.observe import Probes
-from pipeline.observe._serve import _probes
+from pipeline.observe._serve import _probes, _run_directory
 
 
 def _run(probes: Probes) -> dict[str, str]:
@@ -65,3 +68,18 @@ def test_cli_defaults_are_the_endpoints() -> None:
     from pipeline.observe import DEFAULT_HOST, DEFAULT_PORT
 
     assert (DEFAULT_HOST, DEFAULT_PORT) == (DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT)
+
+
+def test_the_workers_run_directory_is_fresh_and_off_the_data_disk(tmp_path: Path) -> None:
+    """Each serve gets a new, empty snapshot directory (never an earlier run's files), in
+    /dev/shm where it is writable, so a full data dir cannot stop the heartbeats."""
+    first, second = _run_directory(tmp_path), _run_directory(tmp_path)
+    try:
+        shm = Path("/dev/shm")
+        expected_base = shm if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path / "run"
+        assert (True, [], [], expected_base, expected_base) == (
+            first != second, list(first.iterdir()), list(second.iterdir()),
+            first.parent, second.parent)
+    finally:
+        shutil.rmtree(first)
+        shutil.rmtree(second)

@@ -1,4 +1,4 @@
-"""read_ahead: a blocking iterator driven from a thread, never on the event loop."""
+"""off_loop: a blocking iterator driven from a worker thread, never on the event loop."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from contextlib import aclosing
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.runtime import read_ahead
+from pipeline.runtime import off_loop
 
 
 def test_items_are_computed_off_the_event_loop_thread_in_order() -> None:
@@ -23,7 +23,7 @@ def test_items_are_computed_off_the_event_loop_thread_in_order() -> None:
             yield n
 
     async def scenario() -> tuple[list[int], int]:
-        return [n async for n in read_ahead(items())], threading.get_ident()
+        return [n async for n in off_loop(items())], threading.get_ident()
 
     got, loop_thread = asyncio.run(scenario())
     assert ([0, 1, 2, 3, 4], False) == (got, loop_thread in threads)
@@ -39,7 +39,7 @@ def test_an_error_surfaces_after_the_items_before_it() -> None:
     got: list[int] = []
 
     async def scenario() -> None:
-        async for n in read_ahead(items()):
+        async for n in off_loop(items()):
             got.append(n)
 
     with pytest.raises(InputError, match="corrupt gzip"):
@@ -47,9 +47,9 @@ def test_an_error_surfaces_after_the_items_before_it() -> None:
     assert [1] == got
 
 
-def test_leaving_early_closes_the_iterator_after_the_item_in_flight() -> None:
-    """A consumer that stops early closes the blocking iterator (its file) once the item
-    read ahead is done, so no thread still reads a closed file."""
+def test_leaving_early_closes_the_iterator_and_reads_nothing_ahead() -> None:
+    """A consumer that stops early closes the blocking iterator (its file); nothing was read
+    beyond what it asked for (memory and backpressure as on the loop)."""
     events: list[str] = []
 
     def items() -> Iterator[int]:
@@ -61,9 +61,9 @@ def test_leaving_early_closes_the_iterator_after_the_item_in_flight() -> None:
             events.append("closed")
 
     async def scenario() -> None:
-        async with aclosing(read_ahead(items())) as numbers:
+        async with aclosing(off_loop(items())) as numbers:
             async for _ in numbers:
                 break
 
     asyncio.run(scenario())
-    assert ["read 0", "read 1", "closed"] == events
+    assert ["read 0", "closed"] == events

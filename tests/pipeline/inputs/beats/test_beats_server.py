@@ -432,6 +432,24 @@ def test_tls_min_version_is_enforced_by_the_server(
         run(scenario)
 
 
+def test_stop_during_a_tls_handshake_frees_the_connection(certs: Certs) -> None:
+    """A client that connected to the TLS port and never shook hands is let go on stop: its
+    slot is given back (asyncio never reports the end of an unfinished handshake)."""
+
+    async def scenario() -> None:
+        async with Harness(BeatsInput(tls_config(certs, "none"))) as h:
+            _, writer = await asyncio.open_connection("127.0.0.1", h.beats.port)
+            while not h.beats.counters.connections_active:
+                await asyncio.sleep(0.01)
+            await h.beats.stop()
+            while h.beats.counters.connections_active:
+                await asyncio.sleep(0.01)  # bounded by run()'s timeout
+            assert (0, 0) == (h.beats.counters.connections_active, h.beats.counters.windows)
+            writer.close()
+
+    run(scenario)
+
+
 def test_each_connection_is_its_own_stream() -> None:
     """Batches carry `beats:PEER#N`: one ack-ordering stream per connection."""
 
