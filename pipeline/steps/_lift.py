@@ -162,10 +162,12 @@ class LiftEcsFields(LogKeyStep):
 
     def __init__(self, leaves: Mapping[str, str] = ECS_LEAVES) -> None:
         self._tops = _spec(leaves)
-        self.keys = frozenset(self._tops)
+        self._keys = self.keys = frozenset(self._tops)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        _lift_tops(event, fields, tuple(self._tops.items()))
+        if not self._keys.isdisjoint(fields):  # the usual log has none: one set operation
+            tops = tuple((top, spec) for top, spec in self._tops.items() if top in fields)
+            _lift_tops(event, fields, tops)
 
     def for_shape(self, present: frozenset[str]) -> MapKeys | None:
         """Only the ECS objects ``present`` names; None for a log that has none of them."""
