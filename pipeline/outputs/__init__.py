@@ -1,4 +1,5 @@
-"""Outputs: where events end up. Today one, Elasticsearch (``pipeline.outputs.elasticsearch``).
+"""Outputs: where events end up. Elasticsearch (``pipeline.outputs.elasticsearch``), and Kafka
+(``pipeline.outputs.kafka``) for ``serve --beats-to-kafka``.
 
 The re-exports load on first use, so importing a config model from a subpackage does not
 bring in the HTTP stack.
