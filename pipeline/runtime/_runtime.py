@@ -284,8 +284,7 @@ class Runtime:
             await self.output.write(batch)
         except LumberyardError as exc:
             if self._output_error is None:
-                self._output_error = exc
-                log.error("output %s failed: %s: %s", self.output.name, type(exc).__name__, exc)
+                self._output_error = exc  # reported once, by the caller, from the Outcome
             self.stop()
             raise _OutputFailed from exc
 
