@@ -189,16 +189,7 @@ def _lift_tops(event: Event, fields: dict[str, Any], tops: tuple[tuple[str, Spec
         node = fields.get(top)
         if type(node) is not dict or not node:
             continue
-        target = event.get(top)
-        if target is None:
-            target = {}
-            _lift(target, node, spec)
-            if target:
-                event[top] = target
-        elif type(target) is dict:
-            _lift(target, node, spec)
-        else:
-            continue
+        _lift_object(event, top, node, spec)
         if not node:
             del fields[top]
     if original is not None and (type(url) is not dict or "original" not in url):
@@ -213,6 +204,19 @@ def _split_url(event: Event) -> None:
         add_url_parts(target, target["original"])
 
 
+def _lift_object(parent: dict[str, Any], key: str, node: dict[str, Any], spec: Spec) -> None:
+    """Lift ``node``'s known leaves into ``parent[key]``: created when missing (and kept only
+    if something was lifted); a value there that is not an object is left alone."""
+    target = parent.get(key)
+    if target is None:
+        target = {}
+        _lift(target, node, spec)
+        if target:
+            parent[key] = target
+    elif type(target) is dict:
+        _lift(target, node, spec)
+
+
 def _lift(target: dict[str, Any], node: dict[str, Any], spec: Spec) -> None:
     """Move each of ``node``'s leaves that ``spec`` knows and that converts into ``target``
     (objects created on the way; a key already on ``target`` stays, the log's value too).
@@ -225,14 +229,7 @@ def _lift(target: dict[str, Any], node: dict[str, Any], spec: Spec) -> None:
         if type(known) is dict:
             if type(value) is not dict or not value:
                 continue
-            inner = target.get(key)
-            if inner is None:
-                inner = {}
-                _lift(inner, value, known)
-                if inner:
-                    target[key] = inner
-            elif type(inner) is dict:
-                _lift(inner, value, known)
+            _lift_object(target, key, value, known)
             if not value:
                 del node[key]
         elif key not in target:
