@@ -146,8 +146,7 @@ class KafkaBroker:
             "format",
             "--config",
             str(config),
-            "--cluster-id",
-            cluster_id,
+            f"--cluster-id={cluster_id}",  # one argument: a urlsafe id may start with '-'
             "--ignore-formatted",
             heap="256m",
         )
