@@ -1,7 +1,7 @@
 """The grok pattern library against logstash-patterns-core's own spec cases.
 
-``data/grok_spec_cases.json`` holds input lines and the captures Logstash's specs expect of
-them (``spec/patterns/*_spec.rb``), for the legacy names and for ``ecs_compatibility => v1``;
+``data/grok_spec/<spec>.json`` (one file per spec file read) holds input lines and the captures
+Logstash's specs expect of them (``spec/patterns/*_spec.rb``), for the legacy names and for ``ecs_compatibility => v1``;
 ``"no match"`` marks a line the pattern must reject; a case with ``grok`` text (from
 logstash-filter-grok's spec) uses it instead of ``%{pattern}``. As in those specs the pattern is
 searched in the line (it need not cover all of it) and the expected captures are a subset.
@@ -19,7 +19,8 @@ from parsers import compile_grok
 from parsers._library import library
 from pipeline.errors import GrammarError
 
-_CASES = json.loads((Path(__file__).parent / "data" / "grok_spec_cases.json").read_text("utf-8"))
+_CASES = [case for file in sorted((Path(__file__).parent / "data" / "grok_spec").glob("*.json"))
+          for case in json.loads(file.read_text("utf-8"))]
 _PARAMS = [
     pytest.param(case.get("grok") or "%{" + case["pattern"] + "}", flavour, case["line"], case[key],
                  id=f"{flavour}-{case['source']}")
