@@ -1,10 +1,12 @@
 """The grok pattern library against logstash-patterns-core's own spec cases.
 
 ``data/grok_spec/<spec>.json`` (one file per spec file read) holds input lines and the captures
-Logstash's specs expect of them (``spec/patterns/*_spec.rb``), for the legacy names and for ``ecs_compatibility => v1``;
-``"no match"`` marks a line the pattern must reject; a case with ``grok`` text (from
-logstash-filter-grok's spec) uses it instead of ``%{pattern}``. As in those specs the pattern is
-searched in the line (it need not cover all of it) and the expected captures are a subset.
+Logstash's specs expect of them (``spec/patterns/*_spec.rb``), for the legacy names and for
+``ecs_compatibility => v1``; ``"no match"`` marks a line the pattern must reject; a case with
+``grok`` text (from logstash-filter-grok's spec) uses it instead of ``%{pattern}``. As in those
+specs the pattern is searched in the line (it need not cover all of it) and the expected
+captures are a subset; an expected ``null`` says the name is not captured (the specs'
+``be_nil`` / ``to_not include``).
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ _PARAMS = [
 
 
 def _subset(expected: Any, actual: Any) -> Any:
-    """``actual`` cut down to the keys ``expected`` names (nested), so ``==`` checks a subset."""
+    """``actual`` cut down to the keys ``expected`` names (nested), so ``==`` checks a subset;
+    a name ``expected`` maps to ``None`` reads as ``None`` when it is absent."""
     if isinstance(expected, dict) and isinstance(actual, dict):
-        return {k: _subset(v, actual[k]) for k, v in expected.items() if k in actual}
+        return {k: _subset(v, actual.get(k)) for k, v in expected.items()
+                if k in actual or v is None}
     return actual
 
 
