@@ -1,12 +1,13 @@
 """The grok pattern library against logstash-patterns-core's own spec cases.
 
 ``data/grok_spec/<spec>.json`` (one file per spec file read) holds input lines and the captures
-Logstash's specs expect of them (``spec/patterns/*_spec.rb``), for the legacy names and for ``ecs_compatibility => v1``;
-``"no match"`` marks a line the pattern must reject; a case with ``grok`` text (from
-logstash-filter-grok's spec, or ``^%{NAME}$`` for the specs' exact matches) uses it instead of
-``%{pattern}``, with the user pattern ``definitions`` the case gives. As in those specs the
-pattern is searched in the line (it need not cover all of it) and the expected captures are a
-subset; an expected ``null`` says the field must be absent (the specs' ``to_not include``).
+Logstash's specs expect of them (``spec/patterns/*_spec.rb``), for the legacy names and for
+``ecs_compatibility => v1``; ``"no match"`` marks a line the pattern must reject; a case with
+``grok`` text (from logstash-filter-grok's spec, or ``^%{NAME}$`` for the specs' exact matches)
+uses it instead of ``%{pattern}``, with the user pattern ``definitions`` the case gives. As in
+those specs the pattern is searched in the line (it need not cover all of it) and the expected
+captures are a subset; an expected ``null`` says the name is not captured (the specs' ``be_nil``
+/ ``to_not include``), also nested (``{"apache": {"error": {"module": null}}}``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ _PARAMS = [
 
 def _subset(expected: Any, actual: Any) -> Any:
     """``actual`` cut down to the keys ``expected`` names (nested), so ``==`` checks a subset;
-    a key ``expected`` maps to ``None`` (must be absent) is kept as expected when it is absent."""
+    a name ``expected`` maps to ``None`` (or to a dict of only such names) is kept as
+    expected when it is absent."""
     if isinstance(expected, dict) and isinstance(actual, dict):
         return {k: _subset(v, actual[k]) if k in actual else v
                 for k, v in expected.items() if k in actual or _absent(v)}
