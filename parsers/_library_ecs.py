@@ -91,7 +91,8 @@ _ELB_COLUMNS = (
     '"%{ELB_REQUEST_LINE}"',
 )
 _ELB_HTTPS_COLUMNS = (  # user agent, cipher and protocol: logged since the HTTPS listeners
-    _quoted("[user_agent][original]"), _unset("%{NOTSPACE:[tls][cipher]}"), _unset(f"%{{NOTSPACE:{_ELB}[ssl_protocol]}}"),
+    _quoted("[user_agent][original]"), _unset("%{NOTSPACE:[tls][cipher]}"),
+    _unset(f"%{{NOTSPACE:{_ELB}[ssl_protocol]}}"),
 )
 
 _CF_TEXT = r"\t"  # a CloudFront column never holds a tab (CloudFront URL-encodes them)

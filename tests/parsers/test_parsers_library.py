@@ -96,25 +96,3 @@ def test_an_unknown_name_in_ecs_mode_is_an_error() -> None:
     """A name neither flavour knows fails at compile time, naming it."""
     with pytest.raises(GrammarError, match=r"unknown pattern %\{NOPE\}"):
         compile_grok("n", "%{NOPE}", flavour="v1")
-
-
-_ABSENT = [
-    pytest.param(case.get("grok") or "%{" + case["pattern"] + "}", case["line"], case["ecs_absent"],
-                 id=f"v1-{case['source']}")
-    for case in _CASES if "ecs_absent" in case
-]
-
-
-@pytest.mark.parametrize(("pattern", "line", "absent"), _ABSENT)
-def test_spec_case_leaves_out(pattern: str, line: str, absent: list[str]) -> None:
-    """Fields a spec says ECS mode does not set (``-`` placeholders, unmatched optional parts)."""
-    actual = compile_grok("spec", f"(?s:.*?){pattern}(?s:.*)", flavour="v1").match(line)
-    assert actual is not None
-    present = []
-    for path in absent:
-        node: Any = actual
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, dict) else None
-        if node is not None:
-            present.append(path)
-    assert [] == present
