@@ -159,9 +159,10 @@ class KafkaInput:
     @property
     def held_records(self) -> int:
         """Records read but not handed on yet (queued batches, events still being joined):
-        ``counters.reconciles(held_records)`` holds at any time."""
-        queued = sum(len(q.batch.events) + q.joined for q in self._queue)
-        return queued + sum(lines.pending_records for lines in self._lines.values())
+        between fetches, ``counters.reconciles(held_records)`` holds. (Copies first: a test
+        may read it from another thread.)"""
+        queued = sum(len(q.batch.events) + q.joined for q in tuple(self._queue))
+        return queued + sum(lines.pending_records for lines in tuple(self._lines.values()))
 
     def observe(self) -> InputGauges:
         """Gauges for the metrics endpoint: per partition this member reads, the records
