@@ -50,8 +50,9 @@ _SHARED: dict[str, str] = {
     "COMMONMAC": rf"(?:(?:{_HEX}{{2}}:){{5}}{_HEX}{{2}})",
     "MAC": "(?:%{CISCOMAC}|%{WINDOWSMAC}|%{COMMONMAC})",
     "HOSTPORT": "%{IPORHOST}:%{POSINT}",
-    # Absolute paths only; UNIXPATH's class is [[:alnum:]] plus _%!$@:.,+~- .
-    "UNIXPATH": r"(?:/[A-Za-z0-9_%!$@:.,+~-]*)+",
+    # Absolute paths only; a part holds letters and digits of any script ([[:alnum:]] in
+    # Oniguruma is Unicode-aware, as Python's \w is) and _%!$@:.,+~- .
+    "UNIXPATH": r"(?:/[\w%!$@:.,+~-]*)+",
     # A drive (or a leading backslash) and backslash-separated parts without * or ?.
     "WINPATH": r"(?>\\|[A-Za-z]+:)(?:\\[^*?\\]*)+",
     "PATH": "(?:%{UNIXPATH}|%{WINPATH})",

@@ -78,7 +78,7 @@ async def serve_once(
     dlq = config.dlq.open(data_dir, config.kafka)
     output: ElasticsearchOutput | KafkaOutput
     if config.beats_to_kafka.enabled:  # raw events to a topic: no steps, no Elasticsearch
-        output, chain = _beats_to_kafka_output(config), Chain([])
+        output, chain = _beats_to_kafka_output(config, dlq), Chain([])
         target = f"Kafka topic {config.beats_to_kafka.topic}"
     else:
         output = ElasticsearchOutput(config.elasticsearch, config.elasticsearch.connection(),
@@ -116,14 +116,14 @@ def _check_beats_to_kafka(config: LumberyardConfig) -> None:
                           "to Kafka; run the Kafka input (--kafka) in another serve")
 
 
-def _beats_to_kafka_output(config: LumberyardConfig) -> KafkaOutput:
+def _beats_to_kafka_output(config: LumberyardConfig, dlq: DeadLetterQueue) -> KafkaOutput:
     from pipeline.outputs.kafka import KafkaOutput  # noqa: PLC0415 - only in this mode
 
     settings = config.beats_to_kafka
     if settings.bootstrap_servers is None:
         settings = settings.model_copy(
             update={"bootstrap_servers": config.kafka.bootstrap_servers})
-    return KafkaOutput(settings)
+    return KafkaOutput(settings, dlq)
 
 
 def _describe(source: Input) -> str:

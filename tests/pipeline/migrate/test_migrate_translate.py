@@ -55,13 +55,38 @@ def test_grok_becomes_grammars_in_order_with_their_options() -> None:
 
 
 def test_date_sets_the_grammars_timestamp_field_and_formats() -> None:
-    """date { match => [field, formats] } tells the grammars where and how to read the time."""
+    """date { match => [field, formats] } on a field the grammar captures tells the grammar
+    where and how to read the time (no field rule)."""
     data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA}" } }'
-                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"]'
-                        ' timezone => "Europe/Berlin" } }')
+                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"] } }')
     (grammar,) = data["parsers"]["grammars"]
-    assert ("ts", ["dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"], "Europe/Berlin") == (
-        grammar["timestamp_field"], grammar["timestamp_formats"], data["parsers"]["timezone"])
+    assert ("ts", ["dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"]) == (
+        grammar["timestamp_field"], grammar["timestamp_formats"])
+    assert "enrich" not in data
+    assert [] == _unsupported(notes)
+
+
+@pytest.mark.parametrize(("date", "expected"), [
+    # a field no grammar captures (JSON, kv, Beats fields), nested
+    ('match => ["[apache][time]", "dd/MMM/yyyy:HH:mm:ss Z"] target => "@timestamp"',
+     {"field": "[apache][time]", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"]}),
+    # its own zone: Logstash's timezone is the filter's, not every grammar's
+    ('match => ["logdate", "ISO8601", "UNIX_MS"] timezone => "Europe/Paris"',
+     {"field": "logdate", "formats": ["ISO8601", "UNIX_MS"], "timezone": "Europe/Paris"}),
+    # a target other than @timestamp, its own failure tag
+    ('match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z"] target => "[event][created]"'
+     ' tag_on_failure => ["_bad_ts"] locale => "en-US"',
+     {"field": "ts", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"], "target": "[event][created]",
+      "tag_on_failure": ["_bad_ts"]}),
+])
+def test_date_becomes_a_field_rule_where_no_grammar_does_its_job(
+        date: str, expected: dict[str, Any]) -> None:
+    """A date the grammars cannot do (another field, zone, target, tag) is a field rule's
+    date at its place in the pipeline, after the grok grammars and before later mutates."""
+    data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA}" } }'
+                        f' date {{ {date} }}\n mutate {{ add_tag => ["after"] }} }}')
+    assert [{"date": expected}, {"add_tag": ["after"]}] == data["enrich"]["field_rules"]
+    assert "timestamp_field" not in data["parsers"]["grammars"][0]
     assert [] == _unsupported(notes)
 
 
