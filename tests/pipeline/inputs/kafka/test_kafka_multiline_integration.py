@@ -19,10 +19,11 @@ import pytest
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 from kafka_helpers import committed, create_topic, end_offsets, produce, produce_to
-from test_kafka_input_integration import es_count, run_until, settings
+from kafka_worker import work
+from test_kafka_input_integration import _wait, es_count, run_until, settings
 from test_kafka_workers_integration import Workers, wait_for
 
-from pipeline.inputs.kafka import KafkaInput
+from pipeline.inputs.kafka import REVOKED, KafkaInput
 from tests.parsers.test_parsers_multiline import JAVA, PYTHON
 
 pytestmark = pytest.mark.integration
@@ -142,6 +143,47 @@ def test_interleaved_partitions_are_joined_per_partition(
     expected = sorted([None, None, "\n".join(JAVA[1:6]), "\n".join(PYTHON_2[1:6])], key=str)
     assert (4, expected) == (es_count(es_client, prefix),
                              sorted(traces(es_client, prefix), key=str))
+
+
+def test_rebalance_drops_open_events_uncommitted_and_they_are_joined_again(
+    kafka_bootstrap: str, es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """Member A indexed the first line of both partitions and holds both traces open (commit
+    at 1 on each); member B joins: A's open events of the revoked partitions are dropped
+    uncommitted, and whoever owns each partition now reads its trace again from offset 1 and
+    joins it. After both drain: 4 documents, both traces whole, every offset committed."""
+    create_topic(kafka_bootstrap, prefix, 2)
+    alternating = [value for pair in zip(JAVA[:6], PYTHON_2[:6], strict=True) for value in pair]
+    produce(kafka_bootstrap, prefix, encoded(["[2025-09-12T09:59:58Z] INFO first on 0",
+                                              "[2025-09-12T09:59:59Z] INFO first on 1",
+                                              *alternating]), 2)
+    config = settings(kafka_bootstrap, es_url, prefix, tmp_path,
+                      input={"multiline_flush_secs": 600.0, "commit_interval_secs": 0.2,
+                             "revoke_wait_secs": 1.0, "session_timeout_secs": 6.0,
+                             "heartbeat_interval_secs": 1.0})
+
+    async def scenario() -> tuple[KafkaInput, KafkaInput]:
+        stop_a, stop_b = asyncio.Event(), asyncio.Event()
+        started_a: list[KafkaInput] = []
+        started_b: list[KafkaInput] = []
+        worker_a = asyncio.ensure_future(work(config, stop_a, started_a))
+        await _wait(lambda: bool(started_a) and started_a[0].held_records == 12
+                    and committed(kafka_bootstrap, prefix, prefix) == {0: 1, 1: 1}, worker_a)
+        worker_b = asyncio.ensure_future(work(config, stop_b, started_b))
+        await _wait(lambda: started_a[0].revocations >= 1 and bool(started_b)
+                    and started_a[0].held_records == 6 and started_b[0].held_records == 6,
+                    worker_b)
+        stop_a.set()
+        stop_b.set()
+        return await worker_a, await worker_b
+
+    first, second = asyncio.run(scenario())
+    expected = sorted([None, None, "\n".join(JAVA[1:6]), "\n".join(PYTHON_2[1:6])], key=str)
+    assert (4, expected, {0: 7, 1: 7}, True, True) == (
+        es_count(es_client, prefix), sorted(traces(es_client, prefix), key=str),
+        committed(kafka_bootstrap, prefix, prefix),
+        first.counters.dropped[REVOKED] >= 6,
+        first.counters.reconciles() and second.counters.reconciles())
 
 
 def test_multiline_off_every_record_is_a_document(
