@@ -118,7 +118,9 @@ _SQUID = {
 # -- Nagios: nagios.log lines, "[epoch] KIND: field;field;...;field" ----------------------------
 
 _NL = "[nagios][log]"
-# a field: (grok pattern, ECS field); a None pattern is text between two ';' separators
+# a field: (grok pattern, ECS field); a None pattern is a name, text that never holds the ';'
+# separator (Nagios object names cannot), also as a line's last field; plugin output and
+# comments are free text to the end of the line
 _NAGIOS_FIELDS: dict[str, tuple[str | None, str]] = {
     "host": (None, "[host][hostname]"), "service": (None, "[service][name]"),
     "state": (None, "[service][state]"), "state_type": (None, f"{_NL}[state_type]"),
@@ -133,8 +135,7 @@ _NAGIOS_FIELDS: dict[str, tuple[str | None, str]] = {
     "fixed": ("NUMBER", f"{_NL}[fixed]"), "trigger_id": ("NUMBER", f"{_NL}[trigger_id]"),
     "duration": ("NUMBER", f"{_NL}[duration]:int"), "author": (None, "[user][name]"),
 }
-# the line kinds: KIND -> its fields; the last field takes the rest of the line ("~name"
-# forces that on a text field). Upstream ends several kinds with a lazy %{DATA}, which
+# the line kinds: KIND -> its fields. Upstream ends several kinds with a lazy %{DATA}, which
 # captures nothing there: the handler, the host of *_HOST_CHECK and the service of
 # *_SVC_CHECK were never captured; they are here. "?comment" keeps that for the downtime
 # comment only, because Logstash's own spec expects no comment from SCHEDULE_HOST_DOWNTIME.
@@ -151,31 +152,29 @@ _NAGIOS_LINES = {
     "SERVICE_DOWNTIME_ALERT": "host service state comment",
     "PASSIVE_HOST_CHECK": "host state comment",
     "PASSIVE_SERVICE_CHECK": "host service state comment",
-    "HOST_EVENT_HANDLER": "host state state_type ~handler",
-    "SERVICE_EVENT_HANDLER": "host service state state_type ~handler",
+    "HOST_EVENT_HANDLER": "host state state_type handler",
+    "SERVICE_EVENT_HANDLER": "host service state state_type handler",
     "TIMEPERIOD_TRANSITION": "service period_from period_to",
 }
 # EXTERNAL COMMAND lines: "EXTERNAL COMMAND: COMMAND;field;..." (None: the word only)
 _NAGIOS_COMMANDS: dict[str, str | None] = {
-    "DISABLE_SVC_CHECK": "host ~service", "ENABLE_SVC_CHECK": "host ~service",
-    "DISABLE_HOST_CHECK": "~host", "ENABLE_HOST_CHECK": "~host",
+    "DISABLE_SVC_CHECK": "host service", "ENABLE_SVC_CHECK": "host service",
+    "DISABLE_HOST_CHECK": "host", "ENABLE_HOST_CHECK": "host",
     "PROCESS_SERVICE_CHECK_RESULT": "host service state check_result",
     "PROCESS_HOST_CHECK_RESULT": "host state check_result",
     "SCHEDULE_SERVICE_DOWNTIME": None,
     "SCHEDULE_HOST_DOWNTIME": "host start_time end_time fixed trigger_id duration author "
                               "?comment",
-    "DISABLE_HOST_SVC_NOTIFICATIONS": "~host", "ENABLE_HOST_SVC_NOTIFICATIONS": "~host",
-    "DISABLE_HOST_NOTIFICATIONS": "~host", "ENABLE_HOST_NOTIFICATIONS": "~host",
-    "DISABLE_SVC_NOTIFICATIONS": "host ~service", "ENABLE_SVC_NOTIFICATIONS": "host ~service",
+    "DISABLE_HOST_SVC_NOTIFICATIONS": "host", "ENABLE_HOST_SVC_NOTIFICATIONS": "host",
+    "DISABLE_HOST_NOTIFICATIONS": "host", "ENABLE_HOST_NOTIFICATIONS": "host",
+    "DISABLE_SVC_NOTIFICATIONS": "host service", "ENABLE_SVC_NOTIFICATIONS": "host service",
 }
 
 
 def _nagios_field(word: str) -> str:
-    """One field of a Nagios line (see :data:`_NAGIOS_LINES` for ``~`` and ``?``)."""
-    pattern, field = _NAGIOS_FIELDS[word.lstrip("~?")]
-    if word[0] == "~":
-        pattern = "GREEDYDATA"
-    elif word[0] == "?":
+    """One field of a Nagios line (see :data:`_NAGIOS_LINES` for ``?``)."""
+    pattern, field = _NAGIOS_FIELDS[word.lstrip("?")]
+    if word[0] == "?":
         pattern = "DATA"
     elif pattern is None:
         return f"(?<{field}>[^;]*)"

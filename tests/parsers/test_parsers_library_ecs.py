@@ -17,6 +17,9 @@ _CASES = [
      {"host": {"hostname": "sputnik"}}),
     ("NAGIOSLOGLINE", "[1334609999] EXTERNAL COMMAND: ENABLE_SVC_CHECK;sputnik;HTTP",
      {"host": {"hostname": "sputnik"}, "service": {"name": "HTTP"}}),
+    ("NAGIOSLOGLINE", "[1334609999] EXTERNAL COMMAND: DISABLE_HOST_NOTIFICATIONS;sputnik",
+     {"host": {"hostname": "sputnik"},
+      "nagios": {"log": {"command": "DISABLE_HOST_NOTIFICATIONS"}}}),
     ("NAGIOSLOGLINE", "[1427925600] HOST EVENT HANDLER: web1;DOWN;HARD;restart-httpd",
      {"nagios": {"log": {"event_handler_name": "restart-httpd", "state_type": "HARD"}}}),
     ("BIND9", "17-Feb-2018 23:06:56.326 queries: info: client 172.26.0.1#12345 (example.com): "
