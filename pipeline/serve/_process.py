@@ -62,7 +62,8 @@ def startup(config: LumberyardConfig, *, setup: bool) -> None:
         service = BulkService(connection, config.elasticsearch)
         try:
             return await check_elasticsearch(connection, service, config.enrich.index_prefix,
-                                              setup=setup)
+                                              setup=setup,
+                                              extra=config.enrich.template_patterns())
         finally:
             await service.close()
 

@@ -178,6 +178,31 @@ def test_inputs() -> None:
     assert [1] == _unsupported(notes)  # kafka topics: the Kafka input section is issue #13
 
 
+@pytest.mark.parametrize(("index", "expected"), [
+    ("%{[@metadata][beat]}-%{[@metadata][version]}-%{+YYYY.MM.dd}",
+     {"index": "%{[@metadata][beat]}-%{[@metadata][version]}-%{+YYYY.MM.dd}",
+      "index_template_patterns": ["filebeat-*"]}),
+    # a log key lumberyard renames: the reference points at its place in the document
+    ("logs-%{[service]}-%{+xxxx.ww}", {"index": "logs-%{[service][name]}-%{+xxxx.ww}"}),
+    ("logs-%{[fields][app]}-%{+YYYY.MM}", {"index": "logs-%{[fields][app]}-%{+YYYY.MM}"}),
+])
+def test_index_with_field_references(index: str, expected: dict[str, Any]) -> None:
+    """An index built from fields is [enrich] index (with the template patterns it needs)."""
+    data, notes = _toml(f'output {{ elasticsearch {{ index => "{index}" }} }}')
+    assert expected == data["enrich"]
+    assert [] == _unsupported(notes)
+
+
+def test_index_named_by_the_pipelines_own_metadata() -> None:
+    """%{[@metadata][target]} set by the pipeline's mutate: the template patterns come from
+    the literal text of the values it writes."""
+    data, notes = _toml('filter { mutate { add_field => { "[@metadata][t]" => "logs-%{[a]}" } }\n'
+                        'if ![a] { mutate { replace => { "[@metadata][t]" => "other" } } } }\n'
+                        'output { elasticsearch { index => "%{[@metadata][t]}-%{+YYYY.MM.dd}" } }')
+    assert (["logs-*", "other*"], []) == (data["enrich"]["index_template_patterns"],
+                                         _unsupported(notes))
+
+
 @pytest.mark.parametrize(("text", "line"), [
     ("filter {\n\n  geoip { source => \"ip\" } }", 3),
     ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"log\" => \"%{WORD}\" } }\n"
@@ -191,6 +216,8 @@ def test_inputs() -> None:
     ("filter {\n  if [log_message] =~ /x/ {\n    mutate { add_tag => [\"x\"] } } }", 3),
     ("filter {\n  if [msg] == \"x\" {\n    drop {} } }", 3),
     ("filter {\n  kv { source => \"msg\" } }", 2),
+    ("output {\n  elasticsearch { index => \"%{[a]}-%{+YYYY.MM.dd}\" } }", 2),
+    ("output {\n  elasticsearch { index => \"Logs-%{[a]}\" } }", 2),
 ])
 def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int) -> None:
     """Never silently dropped: each untranslated piece is a note with its line."""
