@@ -19,7 +19,7 @@ The rule, per kind of source (docs/fields.md says the same for users):
   file (same path, offsets from 0 again) gives others because its lines differ.
 * **Kafka records**: the source identity they carry (a key lumberyard published, a Filebeat
   event in the value) so an upstream resend at a new offset is still a 409; otherwise topic +
-  partition + offset.
+  partition + offset (a multiline event joined from raw lines: those of its first record).
 * **Anonymous events** (no path, no offset: e.g. go-lumber's ``tst-send``): the hash of the
   event's bytes + where this occurrence of them is in the stream: the window it came in (its
   number on the connection) and how many times the same bytes came before in that window
