@@ -319,7 +319,7 @@ class KafkaInput:
         now = time.monotonic()
         for partition, lines in list(self._lines.items()):
             if self.paused:
-                lines.last_fed = now
+                lines.hold(now)
             elif lines.due(now, self.config.multiline_flush_secs):
                 self._flush(partition, lines)
 
