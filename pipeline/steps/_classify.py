@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pipeline.runtime import METADATA, Event
+from pipeline.runtime import Event
 from pipeline.steps._config import EventTypeRule
-from pipeline.steps._fields import LOG_FIELDS, MISSING, TEXT_OR_INT, get_path, log_fields
+from pipeline.steps._fields import MISSING, TEXT_OR_INT, get_path, log_fields
 
 Fields = dict[str, Any]
 Lookup = Callable[[Event, Fields], object]
@@ -163,30 +163,14 @@ class ClassifyEvent:
         self._fallback = fallback
 
     def __call__(self, event: Event) -> Event:
-        fields = log_fields(event)  # classify(), written out: it runs for every event
-        for decide in self._deciders:
-            found = decide(event, fields)
-            if found is not None:
-                event["event_type"] = found
-                return event
-        event["event_type"] = self._fallback
+        event["event_type"] = self.classify(event)
         return event
 
     def run_batch(self, events: list[Event]) -> None:
         """This step on each event (it drops none), without the chain's per-event call."""
-        deciders, fallback = self._deciders, self._fallback
+        classify = self.classify
         for event in events:
-            meta = event.get(METADATA)  # log_fields(event), written out: every event
-            fields = meta.get(LOG_FIELDS) if type(meta) is dict else None
-            if type(fields) is not dict:
-                fields = log_fields(event)
-            for decide in deciders:
-                found = decide(event, fields)
-                if found is not None:
-                    event["event_type"] = found
-                    break
-            else:
-                event["event_type"] = fallback
+            event["event_type"] = classify(event)
 
     def classify(self, event: Event) -> str:
         """The event type ``event`` gets under these rules."""
