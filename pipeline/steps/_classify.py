@@ -30,19 +30,6 @@ def _lookup(path: tuple[str, ...]) -> Lookup:
             return fields.get(head, MISSING) if value is MISSING else value
 
         return single
-    if len(path) == 2:  # log.level, gen_ai.system: one level down, written out
-        second = path[1]
-
-        def pair(event: Event, fields: Fields) -> object:
-            node = event.get(head)
-            if isinstance(node, dict):
-                value = node.get(second, MISSING)
-                if value is not MISSING:
-                    return value
-            node = fields.get(head)
-            return node.get(second, MISSING) if isinstance(node, dict) else MISSING
-
-        return pair
     rest = path[1:]
 
     def nested(event: Event, fields: Fields) -> object:
@@ -92,18 +79,6 @@ def _rule_decider(rule: EventTypeRule) -> Decider:
 def _table_decider(path: str, table: dict[str, str]) -> Decider:
     """Several one-condition ``field_in`` rules on one path: one lookup, one dict get."""
     parts = tuple(path.split("."))
-    if len(parts) == 1:  # the app's own `type`: the lookup written out, one call less
-        head = parts[0]
-
-        def decide_top(event: Event, fields: Fields) -> str | None:
-            value = event.get(head, MISSING)
-            if value is MISSING:
-                value = fields.get(head, MISSING)
-            if type(value) is str:
-                return table.get(value.lower())
-            return table.get(str(value).lower()) if isinstance(value, TEXT_OR_INT) else None
-
-        return decide_top
     lookup = _lookup(parts)
 
     def decide(event: Event, fields: Fields) -> str | None:
