@@ -55,6 +55,11 @@ _AWS: dict[str, str] = {
                                  "x_edge_response_result_type"),
 }
 # CloudFront writes "-" for no byte count; the legacy pattern accepts it there only.
+# time-taken is a number; a version 1.0 log appends columns after the 2016 set, and the legacy
+# names then read the line's last four columns (as Logstash's legacy pattern does, pinned by its
+# spec): a GREEDYDATA time_taken took them all and its :float failed.
+_AWS["CLOUDFRONT_ACCESS_LOG"] = _AWS["CLOUDFRONT_ACCESS_LOG"].replace(
+    r"%{GREEDYDATA:time_taken:float}\t", r"%{NUMBER:time_taken:float}(?:\t.*)?\t")
 _AWS["CLOUDFRONT_ACCESS_LOG"] = _AWS["CLOUDFRONT_ACCESS_LOG"].replace(
     r"\t%{NUMBER:sc_bytes:int}\t", r"\t(?:%{NUMBER:sc_bytes:int}|-)\t")
 
