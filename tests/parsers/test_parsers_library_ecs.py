@@ -6,9 +6,13 @@ typo or a too-narrow field there (the module of the definition says which).
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from parsers import compile_grok
 
@@ -67,3 +71,35 @@ def test_a_haproxy_date_needs_the_dot_before_milliseconds() -> None:
     """``.`` before the milliseconds is a literal dot (upstream left it a wildcard)."""
     matcher = compile_grok("t", "^%{HAPROXYDATE}$", flavour="v1")
     assert matcher.match("09/Dec/2013:12:59:46x633") is None
+
+
+_SPEC_DIR = Path(__file__).parent / "data" / "grok_spec"
+_SEEDS = [(case["pattern"], case["line"])
+          for file in sorted(_SPEC_DIR.glob("*_ecs.json"))
+          for case in json.loads(file.read_text("utf-8")) if "pattern" in case]
+_MATCHERS: dict[str, Any] = {}
+
+
+def _matcher(pattern: str) -> Any:
+    if pattern not in _MATCHERS:
+        _MATCHERS[pattern] = compile_grok("t", "%{" + pattern + "}", flavour="v1")
+    return _MATCHERS[pattern]
+
+
+_noise = st.text(st.sampled_from(' \t\n-"()[]{}<>/:;,.=|+0A\\'), max_size=30)
+
+
+@pytest.mark.timeout(300)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_SEEDS), st.integers(0, 2000), st.integers(0, 60), _noise,
+       st.integers(1, 20))
+def test_damaged_spec_lines_match_or_not_without_raising(
+        seed: tuple[str, str], at: int, cut: int, noise: str, repeat: int) -> None:
+    """A spec line with a span replaced by separators and quotes, its tail repeated, gives
+    captures or no match: the column and field classes leave no input that raises."""
+    pattern, line = seed
+    at %= len(line) + 1
+    damaged = line[:at] + noise + line[at + cut:]
+    damaged += damaged[at:] * repeat
+    actual = _matcher(pattern).match(damaged)
+    assert actual is None or isinstance(actual, dict)

@@ -264,12 +264,14 @@ class KafkaInput:
             else:
                 events += lines.whole(made)
         self.counters.received += len(records)
+        revocations = self.revocations
         if letters:
             await self.dlq.append(letters)
             self.counters.dead_lettered += len(letters)
         joined = lines.take_joined() if lines is not None else 0
-        if partition not in self._consumer.assignment():
-            # revoked while the letters were written: the new owner reads these again
+        if self.revocations != revocations or partition not in self._consumer.assignment():
+            # revoked while the letters were written (and maybe assigned again, reading from
+            # the committed offset): whoever owns it now reads these records again
             self.counters.dropped[REVOKED] += len(events) + joined
             return
         end = records[-1].offset + 1
@@ -319,7 +321,7 @@ class KafkaInput:
         now = time.monotonic()
         for partition, lines in list(self._lines.items()):
             if self.paused:
-                lines.last_fed = now
+                lines.hold(now)
             elif lines.due(now, self.config.multiline_flush_secs):
                 self._flush(partition, lines)
 

@@ -94,6 +94,11 @@ class PartitionLines:
         """True when an event is pending and no raw line came for ``flush_secs``."""
         return self.pending_records > 0 and now - self.last_fed >= flush_secs
 
+    def hold(self, now: float) -> None:
+        """The input is paused (backpressure): the next records may be in Kafka, just not
+        fetched, so time paused does not count towards the flush timeout."""
+        self.last_fed = now
+
     def batch_end(self) -> int:
         """Where a batch issued now ends: at the pending event's first record, else after
         the last record read."""

@@ -179,3 +179,11 @@ class TestCounts:
         lines.line(event_at(1, b"  frame")[1], 104.0)
         assert (False, False, True, False) == (
             before, lines.due(108.0, 5.0), lines.due(109.0, 5.0), partition().due(1e9, 5.0))
+
+    def test_time_paused_does_not_count(self) -> None:
+        """While the input is paused the next lines may be waiting in Kafka: the timeout
+        counts from the end of the pause, not from the last line."""
+        lines = partition()
+        lines.line(event_at(0, b"[ts] head")[1], 100.0)
+        lines.hold(103.0)  # paused until 103
+        assert (False, True) == (lines.due(107.0, 5.0), lines.due(108.0, 5.0))
