@@ -2,8 +2,11 @@
 MCollective, MongoDB, PostgreSQL, Rails, Redis, Ruby, Squid, Nagios), both flavours.
 
 Written for lumberyard with the meaning and capture names logstash-patterns-core gives them;
-see :mod:`parsers._library_core` for the conventions. Tab-separated formats (Bro) and the
-Nagios line types are generated from tables of their field names.
+see :mod:`parsers._library_core` for the conventions. Each definition is derived from the log
+format it reads (the field lists of AWS's, HAProxy's and Bro's documentation, Nagios' line
+types, Ruby's Logger): columns come from tables, a field delimited by a character is a negated
+class of it, and a fragment two formats share is written once. Where logstash-patterns-core's
+text has a typo, the comment says what was meant and the definition does that.
 """
 
 from __future__ import annotations
@@ -11,86 +14,154 @@ from __future__ import annotations
 __all__ = ["ECS", "LEGACY"]
 
 
-def _tabbed(*fields: str) -> str:
-    """A tab-separated line; each field is ``name`` (GREEDYDATA) or ``PATTERN:name``."""
-    return r"\t".join(
-        f"%{{{f}}}" if ":" in f else f"%{{GREEDYDATA:{f}}}" for f in fields
-    )
+def _cap(name: str, regex: str) -> str:
+    """A named capture of plain regex text (grok's Oniguruma ``(?<name>...)``)."""
+    return f"(?<{name}>{regex})"
 
 
-_BRO_HEAD = ("NUMBER:ts", "NOTSPACE:uid", "IP:orig_h", "INT:orig_p", "IP:resp_h", "INT:resp_p")
+def _dash_or(grok: str) -> str:
+    """A field the program writes as ``-`` when it has no value (then nothing is captured)."""
+    return f"(?:-|{grok})"
+
+
+def _request_line(target: str, names: tuple[str, str, str] = ("verb", "httpversion", "")) -> str:
+    """An HTTP request line, ``METHOD target[ HTTP/version]``; ``names[2]`` (if set) captures a
+    line that is not one (a logged ``-`` or garbage) whole."""
+    verb, version, raw = names
+    line = f"%{{WORD:{verb}}} {target}(?: HTTP/%{{NUMBER:{version}}})?"
+    return f"{line}|%{{DATA:{raw}}}" if raw else line  # a reference is a group: no (?:) needed
+
+
+def _userinfo(user: str = "") -> str:
+    """The optional ``user[:password]@`` of a URL's authority (``user`` captures the name)."""
+    return "(?:%{USER" + (f":{user}" if user else "") + "}(?::[^@]*)?@)?"
+
+
+# --- AWS -----------------------------------------------------------------------------------
+# S3 server access log: space-separated columns in the order AWS documents them.
+_S3_COLUMNS = (
+    "%{WORD:owner}", "%{NOTSPACE:bucket}", r"\[%{HTTPDATE:timestamp}\]", "%{IP:clientip}",
+    "%{NOTSPACE:requester}", "%{NOTSPACE:request_id}", "%{NOTSPACE:operation}",
+    "%{NOTSPACE:key}", _dash_or('"%{S3_REQUEST_LINE}"'), _dash_or("%{INT:response:int}"),
+    _dash_or("%{NOTSPACE:error_code}"),
+    *(_dash_or(f"%{{INT:{n}:int}}")
+      for n in ("bytes", "object_size", "request_time_ms", "turnaround_time_ms")),
+    # The user agent may come quoted twice (""agent"").
+    _dash_or("%{QS:referrer}"), _dash_or('"?%{QS:agent}"?'), _dash_or("%{NOTSPACE:version_id}"),
+)
+# Classic ELB access log: the same idea; a request no backend served has "-" for the backend,
+# -1 for its times and "-" for its status. (patterns-core's backend reads `%{IP}:?:%{INT}`,
+# a typo for the one ':' between address and port.)
+_ELB_COLUMNS = (
+    "%{TIMESTAMP_ISO8601:timestamp}", "%{NOTSPACE:elb}", "%{IP:clientip}:%{INT:clientport:int}",
+    _dash_or("%{IP:backendip}:%{INT:backendport:int}"),
+    *(f"%{{NUMBER:{stage}_processing_time:float}}" for stage in ("request", "backend", "response")),
+    "%{INT:response:int}", _dash_or("%{INT:backend_response:int}"), "%{INT:received_bytes:int}",
+    "%{INT:bytes:int}", '"%{ELB_REQUEST_LINE}"',
+)
+# CloudFront (web distribution) access log: the documented "#Fields:" header of the 2016 format,
+# each column with its legacy name and pattern (None: free text without tabs).
+_CLOUDFRONT_COLUMNS = (
+    ("x-edge-location", "x_edge_location", "WORD"), ("sc-bytes", "sc_bytes", "-NUMBER:int"),
+    ("c-ip", "clientip", "IPORHOST"), ("cs-method", "cs_method", "WORD"),
+    ("cs(Host)", "cs_host", "HOSTNAME"), ("cs-uri-stem", "cs_uri_stem", "NOTSPACE"),
+    ("sc-status", "sc_status", "NUMBER:int"), ("cs(Referer)", "referrer", None),
+    ("cs(User-Agent)", "agent", None), ("cs-uri-query", "cs_uri_query", None),
+    ("cs(Cookie)", "cookies", None), ("x-edge-result-type", "x_edge_result_type", "WORD"),
+    ("x-edge-request-id", "x_edge_request_id", "NOTSPACE"),
+    ("x-host-header", "x_host_header", "HOSTNAME"), ("cs-protocol", "cs_protocol", "URIPROTO"),
+    ("cs-bytes", "cs_bytes", "INT:int"), ("time-taken", "time_taken", "NUMBER:float"),
+    ("x-forwarded-for", "x_forwarded_for", None), ("ssl-protocol", "ssl_protocol", None),
+    ("ssl-cipher", "ssl_cipher", None),
+    ("x-edge-response-result-type", "x_edge_response_result_type", None),
+)
+
+
+def _cloudfront() -> str:
+    """The CloudFront line: date and time (one ``timestamp``), then the tab-separated columns.
+
+    Logs of format version 1.0 append columns after the 2016 set; the legacy names then read the
+    line's last four columns (what Logstash's legacy pattern yields; its spec pins it), so the
+    columns after time-taken start with an optional run of columns this pattern does not name.
+    """
+    columns = [_cap("timestamp", r"%{YEAR}-%{MONTHNUM}-%{MONTHDAY}\t%{TIME}")]
+    for _header, name, kind in _CLOUDFRONT_COLUMNS:
+        if kind is None:
+            columns.append(_cap(name, r"[^\t]*"))
+            continue
+        pattern, _, cast = kind.lstrip("-").partition(":")
+        column = f"%{{{pattern}:{name}" + (f":{cast}}}" if cast else "}")
+        columns.append(_dash_or(column) if kind.startswith("-") else column)
+    cut = 2 + [name for _h, name, _k in _CLOUDFRONT_COLUMNS].index("time_taken")  # after it
+    return r"\t".join(columns[:cut]) + r"(?:\t.*)?\t" + r"\t".join(columns[cut:])
+
 
 _AWS: dict[str, str] = {
-    "S3_REQUEST_LINE": "(?:%{WORD:verb} %{NOTSPACE:request}(?: HTTP/%{NUMBER:httpversion})?"
-                       "|%{DATA:rawrequest})",
-    "S3_ACCESS_LOG": r"%{WORD:owner} %{NOTSPACE:bucket} \[%{HTTPDATE:timestamp}\] %{IP:clientip} "
-                     "%{NOTSPACE:requester} %{NOTSPACE:request_id} %{NOTSPACE:operation} "
-                     '%{NOTSPACE:key} (?:"%{S3_REQUEST_LINE}"|-) (?:%{INT:response:int}|-) '
-                     "(?:-|%{NOTSPACE:error_code}) (?:%{INT:bytes:int}|-) "
-                     "(?:%{INT:object_size:int}|-) (?:%{INT:request_time_ms:int}|-) "
-                     "(?:%{INT:turnaround_time_ms:int}|-) (?:%{QS:referrer}|-) "
-                     '(?:"?%{QS:agent}"?|-) (?:-|%{NOTSPACE:version_id})',
+    "S3_REQUEST_LINE": _request_line("%{NOTSPACE:request}", ("verb", "httpversion", "rawrequest")),
+    "S3_ACCESS_LOG": " ".join(_S3_COLUMNS),
     "ELB_URIPATHPARAM": "%{URIPATH:path}(?:%{URIPARAM:params})?",
-    "ELB_URI": "%{URIPROTO:proto}://(?:%{USER}(?::[^@]*)?@)?(?:%{URIHOST:urihost})?"
-               "(?:%{ELB_URIPATHPARAM})?",
-    "ELB_REQUEST_LINE": "(?:%{WORD:verb} %{ELB_URI:request}(?: HTTP/%{NUMBER:httpversion})?"
-                        "|%{DATA:rawrequest})",
-    "ELB_ACCESS_LOG": "%{TIMESTAMP_ISO8601:timestamp} %{NOTSPACE:elb} "
-                      "%{IP:clientip}:%{INT:clientport:int} "
-                      "(?:(?:%{IP:backendip}:?:%{INT:backendport:int})|-) "
-                      "%{NUMBER:request_processing_time:float} "
-                      "%{NUMBER:backend_processing_time:float} "
-                      "%{NUMBER:response_processing_time:float} %{INT:response:int} "
-                      "(?:-|%{INT:backend_response:int}) %{INT:received_bytes:int} "
-                      '%{INT:bytes:int} "%{ELB_REQUEST_LINE}"',
-    "CLOUDFRONT_ACCESS_LOG": r"(?<timestamp>%{YEAR}-%{MONTHNUM}-%{MONTHDAY}\t%{TIME})\t"
-                             + _tabbed(
-                                 "WORD:x_edge_location", "NUMBER:sc_bytes:int", "IPORHOST:clientip",
-                                 "WORD:cs_method", "HOSTNAME:cs_host", "NOTSPACE:cs_uri_stem",
-                                 "NUMBER:sc_status:int", "referrer", "agent", "cs_uri_query",
-                                 "cookies", "WORD:x_edge_result_type", "NOTSPACE:x_edge_request_id",
-                                 "HOSTNAME:x_host_header", "URIPROTO:cs_protocol",
-                                 "INT:cs_bytes:int", "GREEDYDATA:time_taken:float",
-                                 "x_forwarded_for", "ssl_protocol", "ssl_cipher",
-                                 "x_edge_response_result_type"),
+    # An absolute URI: the ELB logs the scheme and host:port of every request.
+    "ELB_URI": "%{URIPROTO:proto}://" + _userinfo() + "%{URIHOST:urihost}(?:%{ELB_URIPATHPARAM})?",
+    "ELB_REQUEST_LINE": _request_line("%{ELB_URI:request}", ("verb", "httpversion", "rawrequest")),
+    "ELB_ACCESS_LOG": " ".join(_ELB_COLUMNS),
+    "CLOUDFRONT_ACCESS_LOG": _cloudfront(),
 }
-# CloudFront writes "-" for no byte count; the legacy pattern accepts it there only.
-# time-taken is a number; a version 1.0 log appends columns after the 2016 set, and the legacy
-# names then read the line's last four columns (as Logstash's legacy pattern does, pinned by its
-# spec): a GREEDYDATA time_taken took them all and its :float failed.
-_AWS["CLOUDFRONT_ACCESS_LOG"] = _AWS["CLOUDFRONT_ACCESS_LOG"].replace(
-    r"%{GREEDYDATA:time_taken:float}\t", r"%{NUMBER:time_taken:float}(?:\t.*)?\t")
-_AWS["CLOUDFRONT_ACCESS_LOG"] = _AWS["CLOUDFRONT_ACCESS_LOG"].replace(
-    r"\t%{NUMBER:sc_bytes:int}\t", r"\t(?:%{NUMBER:sc_bytes:int}|-)\t")
 
+# --- Bind 9 query log ------------------------------------------------------------------------
+# "DD-Mon-YYYY hh:mm:ss.mmm queries: LEVEL: client [@0xADDR ]IP#PORT (NAME): query: NAME IN
+# TYPE FLAGS (SERVER)". Bind 9.11 added the client object's address; patterns-core reads it with
+# `(:? @0x...)`, a typo for the non-capturing `(?: @0x...)` written here. A query name has no
+# spaces (Bind escapes them); the type is followed by the query's flags ("A +E(0)K").
 _BIND = {
-    "BIND9_TIMESTAMP": "%{MONTHDAY}[-]%{MONTH}[-]%{YEAR} %{TIME}",
-    "BIND9": r"%{BIND9_TIMESTAMP:timestamp} queries: %{LOGLEVEL:loglevel}: client"
-             r"(:? @0x(?:[0-9A-Fa-f]+))? %{IP:clientip}#%{POSINT:clientport} "
-             r"\(%{GREEDYDATA:query}\): query: %{GREEDYDATA:query} IN %{GREEDYDATA:querytype} "
-             r"\(%{IP:dns}\)",
+    "BIND9_TIMESTAMP": "%{MONTHDAY}-%{MONTH}-%{YEAR} %{TIME}",
+    "BIND9": r"%{BIND9_TIMESTAMP:timestamp} queries: %{LOGLEVEL:loglevel}: "
+             r"client(?: @0x[0-9A-Fa-f]+)? %{IP:clientip}#%{POSINT:clientport} "
+             r"\(%{NOTSPACE:query}\): query: %{NOTSPACE:query} IN "
+             r"%{GREEDYDATA:querytype} \(%{IP:dns}\)",
 }
 
-_BRO = {
-    "BRO_HTTP": _tabbed(
-        *_BRO_HEAD, "INT:trans_depth", "method", "domain", "uri", "referrer", "user_agent",
-        "NUMBER:request_body_len", "NUMBER:response_body_len", "status_code", "status_msg",
-        "info_code", "info_msg", "filename", "bro_tags", "username", "password", "proxied",
-        "orig_fuids", "orig_mime_types", "resp_fuids", "resp_mime_types"),
-    "BRO_DNS": _tabbed(
-        *_BRO_HEAD, "WORD:proto", "INT:trans_id", "query", "qclass", "qclass_name", "qtype",
-        "qtype_name", "rcode", "rcode_name", "AA", "TC", "RD", "RA", "Z", "answers", "TTLs",
-        "rejected"),
-    "BRO_CONN": _tabbed(
-        *_BRO_HEAD, "WORD:proto", "service", "NUMBER:duration", "NUMBER:orig_bytes",
-        "NUMBER:resp_bytes", "conn_state", "local_orig", "missed_bytes", "history", "orig_pkts",
-        "orig_ip_bytes", "resp_pkts", "resp_ip_bytes", "tunnel_parents"),
-    "BRO_FILES": _tabbed(
-        "NUMBER:ts", "NOTSPACE:fuid", "IP:tx_hosts", "IP:rx_hosts", "NOTSPACE:conn_uids",
-        "source", "depth", "analyzers", "mime_type", "filename", "duration", "local_orig",
-        "is_orig", "seen_bytes", "total_bytes", "missing_bytes", "overflow_bytes", "timedout",
-        "parent_fuid", "md5", "sha1", "sha256", "extracted"),
+# --- Bro (Zeek before 3.0) TSV logs ----------------------------------------------------------
+# Each log is its "#fields" header (Bro's own column names); the legacy capture is the column
+# name without its "id." record prefix (host and tags are renamed), and only the columns in
+# _BRO_TYPED are read with a pattern. Every other column is free text, GREEDYDATA's `.*` that
+# may take tabs: that is how the legacy names misread Zeek's longer lines, and the specs pin it.
+_BRO_FIELDS = {
+    "BRO_HTTP": "ts uid id.orig_h id.orig_p id.resp_h id.resp_p trans_depth method host uri "
+                "referrer user_agent request_body_len response_body_len status_code status_msg "
+                "info_code info_msg filename tags username password proxied orig_fuids "
+                "orig_mime_types resp_fuids resp_mime_types",
+    "BRO_DNS": "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto trans_id query qclass "
+               "qclass_name qtype qtype_name rcode rcode_name AA TC RD RA Z answers TTLs rejected",
+    "BRO_CONN": "ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes "
+                "resp_bytes conn_state local_orig missed_bytes history orig_pkts orig_ip_bytes "
+                "resp_pkts resp_ip_bytes tunnel_parents",
+    "BRO_FILES": "ts fuid tx_hosts rx_hosts conn_uids source depth analyzers mime_type filename "
+                 "duration local_orig is_orig seen_bytes total_bytes missing_bytes overflow_bytes "
+                 "timedout parent_fuid md5 sha1 sha256 extracted",
 }
+_BRO_RENAMED = {"host": "domain", "tags": "bro_tags"}
+_BRO_TYPED = {
+    "ts": "NUMBER", "uid": "NOTSPACE", "fuid": "NOTSPACE", "conn_uids": "NOTSPACE",
+    "id.orig_h": "IP", "id.resp_h": "IP", "tx_hosts": "IP", "rx_hosts": "IP",
+    "id.orig_p": "INT", "id.resp_p": "INT", "proto": "WORD", "trans_id": "INT",
+    "BRO_HTTP trans_depth": "INT", "BRO_HTTP request_body_len": "NUMBER",
+    "BRO_HTTP response_body_len": "NUMBER", "BRO_CONN duration": "NUMBER",
+    "BRO_CONN orig_bytes": "NUMBER", "BRO_CONN resp_bytes": "NUMBER",
+}
+"""The pattern of a typed column: by its name, or by ``"LOG name"`` where one log types it."""
+
+
+def _bro(log: str) -> str:
+    """The tab-separated line of one Bro log, from its header."""
+    columns = []
+    for field in _BRO_FIELDS[log].split():
+        name = _BRO_RENAMED.get(field, field.removeprefix("id."))
+        kind = _BRO_TYPED.get(f"{log} {field}", _BRO_TYPED.get(field))
+        columns.append(f"%{{{kind}:{name}}}" if kind else _cap(name, ".*"))
+    return r"\t".join(columns)
+
+
+_BRO = {log: _bro(log) for log in _BRO_FIELDS}
 
 _EXIM_SKIP = (
     "Message is frozen", "(?:Start|End) queue run", " Warning: ", " retry time not reached ",
