@@ -163,6 +163,7 @@ def _bro(log: str) -> str:
 
 _BRO = {log: _bro(log) for log in _BRO_FIELDS}
 
+# --- Exim mainlog ----------------------------------------------------------------------------
 _EXIM_SKIP = (
     "Message is frozen", "(?:Start|End) queue run", " Warning: ", " retry time not reached ",
     " no (?:IP address|host name) found for (?:IP address|host) ",
@@ -172,7 +173,8 @@ _EXIM_SKIP = (
 _EXIM = {
     "EXIM_MSGID": "(?:[A-Za-z0-9]{6}-){2}[A-Za-z0-9]{2}",
     "EXIM_FLAGS": "(?:<=|[-=>*]>|[*]{2}|==)",
-    "EXIM_DATE": "%{YEAR:exim_year}-%{MONTHNUM:exim_month}-%{MONTHDAY:exim_day} "
+    # Exim writes "%Y-%m-%d %H:%M:%S": the month always has two digits.
+    "EXIM_DATE": "%{YEAR:exim_year}-%{MONTHNUM2:exim_month}-%{MONTHDAY:exim_day} "
                  "%{TIME:exim_time}",
     "EXIM_PID": r"\[%{POSINT:pid}\]",
     "EXIM_QT": r"(?:(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?)",
@@ -192,54 +194,98 @@ _EXIM = {
     "EXIM_MESSAGE_ARRIVAL": "%{EXIM_DATE:timestamp} (?:%{EXIM_PID} )?%{EXIM_MSGID:exim_msgid} "
                             "(?<exim_flags><=) (?<exim_status>[a-z:] )?"
                             "%{EMAILADDRESS:exim_sender_email}%{EXIM_NAMED_FIELDS}"
+                            # The sender may be repeated as "from <address>" before the
+                            # recipients ("for a@b c@d"): the first recipient is captured.
+                            "(?: from <%{EMAILADDRESS}>)?"
                             "(?: for %{EMAILADDRESS:exim_recipient_email})?",
     "EXIM": "%{EXIM_MESSAGE_ARRIVAL}",
 }
 
-_HAPROXY_TIMES = "/".join(f"%{{INT:{n}}}" for n in (
-    "time_request", "time_queue", "time_backend_connect", "time_backend_response"))
-_HAPROXY_CONNS = "/".join(f"%{{INT:{n}}}" for n in ("actconn", "feconn", "beconn", "srvconn"))
-_HAPROXY_HEAD = ("(?:%{SYSLOGTIMESTAMP:syslog_timestamp}|%{TIMESTAMP_ISO8601:timestamp8601}) "
-                 "%{IPORHOST:syslog_server} %{SYSLOGPROG}: ")
-_HAPROXY_CLIENT = (r"%{IP:client_ip}:%{INT:client_port} \[%{HAPROXYDATE:accept_date}\] "
-                   "%{NOTSPACE:frontend_name} %{NOTSPACE:backend_name}/%{NOTSPACE:server_name} ")
-_HAPROXY = {
-    "HAPROXYTIME": "(?!<[0-9])%{HOUR:haproxy_hour}:%{MINUTE:haproxy_minute}"
-                   "(?::%{SECOND:haproxy_second})(?![0-9])",
-    "HAPROXYDATE": "%{MONTHDAY:haproxy_monthday}/%{MONTH:haproxy_month}/%{YEAR:haproxy_year}:"
-                   "%{HAPROXYTIME:haproxy_time}.%{INT:haproxy_milliseconds}",
-    "HAPROXYCAPTUREDREQUESTHEADERS": "%{DATA:captured_request_headers}",
-    "HAPROXYCAPTUREDRESPONSEHEADERS": "%{DATA:captured_response_headers}",
-    "HAPROXYHTTPBASE": _HAPROXY_CLIENT + _HAPROXY_TIMES + "/%{NOTSPACE:time_duration} "
-                       "%{INT:http_status_code} %{NOTSPACE:bytes_read} "
-                       "%{DATA:captured_request_cookie} %{DATA:captured_response_cookie} "
-                       "%{NOTSPACE:termination_state} " + _HAPROXY_CONNS
-                       + "/%{NOTSPACE:retries} %{INT:srv_queue}/%{INT:backend_queue} "
-                       r"(?:\{%{HAPROXYCAPTUREDREQUESTHEADERS}\})?(?: )?"
-                       r"(?:\{%{HAPROXYCAPTUREDRESPONSEHEADERS}\})?(?: )?"
-                       '"(?:<BADREQ>|(?:%{WORD:http_verb} (?:%{URIPROTO:http_proto}://)?'
-                       "(?:%{USER:http_user}(?::[^@]*)?@)?(?:%{URIHOST:http_host})?"
-                       '(?:%{URIPATHPARAM:http_request})?(?: HTTP/%{NUMBER:http_version})?))?"?',
-    "HAPROXYHTTP": _HAPROXY_HEAD + "%{HAPROXYHTTPBASE}",
-    "HAPROXYTCP": _HAPROXY_HEAD + _HAPROXY_CLIENT
-                  + "%{INT:time_queue}/%{INT:time_backend_connect}/%{NOTSPACE:time_duration} "
-                  "%{NOTSPACE:bytes_read} %{NOTSPACE:termination_state} " + _HAPROXY_CONNS
-                  + "/%{NOTSPACE:retries} %{INT:srv_queue}/%{INT:backend_queue}",
+# --- HAProxy (docs section 8.2: the TCP and HTTP log formats) --------------------------------
+# Both start "client_ip:port [accept_date] frontend backend/server", then the timers and counts
+# HAProxy joins with '/': the timers are integers (-1 for a step never reached), the last one
+# may carry a '+' (logged before the end, option logasap), hence NOTSPACE there.
+_HAPROXY_TIMERS = {
+    "HTTP": "time_request time_queue time_backend_connect time_backend_response +time_duration",
+    "TCP": "time_queue time_backend_connect +time_duration",
 }
 
-_FLOW_ENDS = (r"%{IP:src-ip}/%{INT:src-port}->%{IP:dst-ip}/%{INT:dst-port} %{DATA:service} ")
-_FLOW_NAT = (r"%{IP:nat-src-ip}/%{INT:nat-src-port}->%{IP:nat-dst-ip}/%{INT:nat-dst-port} "
-             r"%{DATA:src-nat-rule-name} %{DATA:dst-nat-rule-name} %{INT:protocol-id} ")
-_FLOW_POLICY = r"%{DATA:policy-name} %{DATA:from-zone} %{DATA:to-zone} "
+
+def _slashed(names: str) -> str:
+    """``a/b/+c`` from ``"a b +c"``: INT fields joined by '/', ``+`` marking a NOTSPACE one."""
+    return "/".join(f"%{{NOTSPACE:{n[1:]}}}" if n[0] == "+" else f"%{{INT:{n}}}"
+                    for n in names.split())
+
+
+# A proxy name has no '/', the server name follows it ("<NOSRV>" when none was chosen).
+_HAPROXY_SESSION = (r"%{IP:client_ip}:%{INT:client_port} \[%{HAPROXYDATE:accept_date}\] "
+                    r"%{NOTSPACE:frontend_name} (?<backend_name>[^/\s]+)/%{NOTSPACE:server_name} ")
+_HAPROXY_COUNTS = (_slashed("actconn feconn beconn srvconn +retries") + " "
+                   + _slashed("srv_queue backend_queue"))
+# HTTP: a request cookie and a response cookie ("-" when not captured; a cookie has no spaces),
+# "{request headers} {response headers}" when captured, then the quoted request line, which
+# HAProxy truncates (no closing quote) when it is long.
+_HAPROXY_REQUEST = _request_line(
+    "(?:%{URIPROTO:http_proto}://)?" + _userinfo("http_user") + "(?:%{URIHOST:http_host})?"
+    "(?:%{URIPATHPARAM:http_request})?", ("http_verb", "http_version", ""))
+_HAPROXY = {
+    # patterns-core writes `(?!<[0-9])` (a lookahead for "<digit"), a typo for the
+    # lookbehind `(?<![0-9])`: the hour is not the tail of a longer number.
+    "HAPROXYTIME": "(?<![0-9])%{HOUR:haproxy_hour}:%{MINUTE:haproxy_minute}:"
+                   "%{SECOND:haproxy_second}(?![0-9])",
+    # dd/Mon/yyyy:hh:mm:ss.mmm; patterns-core's unescaped '.' before the milliseconds took any
+    # character.
+    "HAPROXYDATE": r"%{MONTHDAY:haproxy_monthday}/%{MONTH:haproxy_month}/%{YEAR:haproxy_year}:"
+                   r"%{HAPROXYTIME:haproxy_time}\.%{INT:haproxy_milliseconds}",
+    "HAPROXYCAPTUREDREQUESTHEADERS": "%{DATA:captured_request_headers}",
+    "HAPROXYCAPTUREDRESPONSEHEADERS": "%{DATA:captured_response_headers}",
+    "HAPROXYHTTPBASE": _HAPROXY_SESSION + _slashed(_HAPROXY_TIMERS["HTTP"])
+                       + " %{INT:http_status_code} %{NOTSPACE:bytes_read} "
+                       "%{NOTSPACE:captured_request_cookie} %{NOTSPACE:captured_response_cookie} "
+                       "%{NOTSPACE:termination_state} " + _HAPROXY_COUNTS + " "
+                       r"(?:\{%{HAPROXYCAPTUREDREQUESTHEADERS}\} )?"
+                       r"(?:\{%{HAPROXYCAPTUREDRESPONSEHEADERS}\} )?"
+                       f'"(?:<BADREQ>|{_HAPROXY_REQUEST})?"?',
+    # The syslog head in front of each line: a BSD or an RFC 3339 time, the host, haproxy[pid].
+    "HAPROXYHTTP": "(?:%{SYSLOGTIMESTAMP:syslog_timestamp}|%{TIMESTAMP_ISO8601:timestamp8601}) "
+                   "%{IPORHOST:syslog_server} %{SYSLOGPROG}: %{HAPROXYHTTPBASE}",
+    "HAPROXYTCP": "(?:%{SYSLOGTIMESTAMP:syslog_timestamp}|%{TIMESTAMP_ISO8601:timestamp8601}) "
+                  "%{IPORHOST:syslog_server} %{SYSLOGPROG}: " + _HAPROXY_SESSION
+                  + _slashed(_HAPROXY_TIMERS["TCP"])
+                  + " %{NOTSPACE:bytes_read} %{NOTSPACE:termination_state} " + _HAPROXY_COUNTS,
+}
+
+# --- Junos SRX session logs (RT_FLOW_SESSION_*, the unstructured syslog form) ---------------
+# "EVENT: session created|closed REASON|denied ADDR/PORT->ADDR/PORT service [NAT ADDR/PORT->
+# ADDR/PORT src-rule dst-rule] protocol policy from-zone to-zone session-id ...": the names
+# (service, rules, policy, zones) are single tokens.
+
+
+def _flow(nat: str = "") -> str:
+    """``src/port->dst/port`` (of the translated addresses with ``nat="nat-"``)."""
+    return (f"%{{IP:{nat}src-ip}}/%{{INT:{nat}src-port}}->"
+            f"%{{IP:{nat}dst-ip}}/%{{INT:{nat}dst-port}}")
+
+
+def _tokens(*names: str) -> str:
+    """Space-separated single-token fields."""
+    return " ".join(f"%{{NOTSPACE:{n}}}" for n in names)
+
+
+_FLOW_RULED = (_flow() + " " + _tokens("service") + " " + _flow("nat-") + " "
+               + _tokens("src-nat-rule-name", "dst-nat-rule-name") + " %{INT:protocol-id} "
+               + _tokens("policy-name", "from-zone", "to-zone") + " %{INT:session-id} ")
 _JUNOS = {
     "RT_FLOW_EVENT": "(?:RT_FLOW_SESSION_CREATE|RT_FLOW_SESSION_CLOSE|RT_FLOW_SESSION_DENY)",
-    "RT_FLOW1": "%{RT_FLOW_EVENT:event}: %{GREEDYDATA:close-reason}: " + _FLOW_ENDS + _FLOW_NAT
-                + _FLOW_POLICY + r"%{INT:session-id} \d+\(%{DATA:sent}\) \d+\(%{DATA:received}\) "
+    # A closed session adds its reason, then packets(bytes) each way and the elapsed seconds.
+    "RT_FLOW1": "%{RT_FLOW_EVENT:event}: (?<close-reason>[^:]+): " + _FLOW_RULED
+                + r"%{INT}\((?<sent>[0-9]+)\) %{INT}\((?<received>[0-9]+)\) "
                 "%{INT:elapsed-time} .*",
-    "RT_FLOW2": "%{RT_FLOW_EVENT:event}: session created " + _FLOW_ENDS + _FLOW_NAT
-                + _FLOW_POLICY + "%{INT:session-id} .*",
-    "RT_FLOW3": "%{RT_FLOW_EVENT:event}: session denied " + _FLOW_ENDS
-                + r"%{INT:protocol-id}\(\d\) " + _FLOW_POLICY + ".*",
+    "RT_FLOW2": "%{RT_FLOW_EVENT:event}: session created " + _FLOW_RULED + ".*",
+    # A denied session has no NAT part; the protocol carries the ICMP type in parentheses.
+    "RT_FLOW3": "%{RT_FLOW_EVENT:event}: session denied " + _flow() + " " + _tokens("service")
+                + r" %{INT:protocol-id}\([0-9]+\) "
+                + _tokens("policy-name", "from-zone", "to-zone") + " .*",
 }
 
 _SMALL = {
