@@ -288,25 +288,53 @@ _JUNOS = {
                 + _tokens("policy-name", "from-zone", "to-zone") + " .*",
 }
 
+# --- Ruby's Logger (and MCollective, which logs with it) -------------------------------------
+# Logger's line is "L, [time #pid] LEVEL -- progname: message": L is the level's initial and the
+# level is right-aligned in five characters.
+
+
+_RUBY_LEVELS = ("DEBUG", "INFO", "WARN", "ERROR", "FATAL")
+
+
+def _ruby_logger(initials: str, level: str) -> str:
+    """The head of a Logger line up to the level, which ``level`` reads."""
+    return rf"[{initials}], \[%{{TIMESTAMP_ISO8601:timestamp}} #%{{POSINT:pid}}\] *" + level
+
+
 _SMALL = {
     "MAVEN_VERSION": r"(?:(?:\d+)\.)?(?:(?:\d+)\.)?(?:\*|\d+)(?:[.-](?:RELEASE|SNAPSHOT))?",
-    "MCOLLECTIVE": r"., \[%{TIMESTAMP_ISO8601:timestamp} #%{POSINT:pid}\]%{SPACE}"
-                   "%{LOGLEVEL:event_level}",
+    # MCollective's own levels are Logger's; the pattern stops after the level.
+    "MCOLLECTIVE": _ruby_logger("A-Z", "%{LOGLEVEL:event_level}"),
     "MCOLLECTIVEAUDIT": "%{TIMESTAMP_ISO8601:timestamp}:",
+    "RUBY_LOGLEVEL": "(?:" + "|".join(_RUBY_LEVELS) + ")",
+    "RUBY_LOGGER": _ruby_logger("".join(level[0] for level in _RUBY_LEVELS),
+                                "%{RUBY_LOGLEVEL:loglevel}")
+                   + " -- +%{DATA:progname}: %{GREEDYDATA:message}",
+    # MongoDB 2.x: "[Day ]Mon dd hh:mm:ss[.mmm] [thread] message" (ctime, the day optional).
     "MONGO_WORDDASH": r"\b[\w-]+\b",
-    "MONGO_QUERY": r"\{ (?<={ ).*(?= } ntoreturn:) \}",
-    "MONGO_LOG": r"%{SYSLOGTIMESTAMP:timestamp} \[%{WORD:component}\] %{GREEDYDATA:message}",
+    "MONGO_LOG": r"(?:%{DAY} )?%{SYSLOGTIMESTAMP:timestamp} \[%{WORD:component}\] "
+                 "%{GREEDYDATA:message}",
+    # The query object of a slow-query line, braces included: up to the last " } " that the
+    # counters follow.
+    "MONGO_QUERY": r"\{ .* \}(?= ntoreturn:)",
+    # "OP db.collection query: { ... } ntoreturn:N ntoskip:N nscanned:N ... nreturned:N ... Nms"
     "MONGO_SLOWQUERY": r"%{WORD} %{MONGO_WORDDASH:database}\.%{MONGO_WORDDASH:collection} "
-                       "%{WORD}: %{MONGO_QUERY:query} %{WORD}:%{NONNEGINT:ntoreturn} "
-                       "%{WORD}:%{NONNEGINT:ntoskip} %{WORD}:%{NONNEGINT:nscanned}"
-                       ".*nreturned:%{NONNEGINT:nreturned}..+ (?<duration>[0-9]+)ms",
+                       "%{WORD}: %{MONGO_QUERY:query} "
+                       + " ".join(f"{n}:%{{NONNEGINT:{n}}}" for n in ("ntoreturn", "ntoskip",
+                                                                       "nscanned"))
+                       + r".* nreturned:%{NONNEGINT:nreturned} (?:.* )?(?<duration>[0-9]+)ms",
+    # MongoDB 3.x: "time S COMPONENT [context] message", the component padded with spaces and
+    # "-" when there is none; the context (a thread, words allowed) is optional.
     "MONGO3_SEVERITY": r"\w",
     "MONGO3_COMPONENT": "%{WORD}|-",
     "MONGO3_LOG": "%{TIMESTAMP_ISO8601:timestamp} %{MONGO3_SEVERITY:severity} "
-                  r"%{MONGO3_COMPONENT:component}%{SPACE}(?:\[%{DATA:context}\])? "
+                  r"%{MONGO3_COMPONENT:component} +(?:\[(?<context>[^\]]*)\] )?"
                   "%{GREEDYDATA:message}",
-    "POSTGRESQL": "%{DATESTAMP:timestamp} %{TZ} %{DATA:user_id} %{GREEDYDATA:connection_id} "
+    # log_line_prefix '%t %u %c %p': time and zone, user, session id (no spaces), process id.
+    "POSTGRESQL": "%{DATESTAMP:timestamp} %{TZ} %{DATA:user_id} %{NOTSPACE:connection_id} "
                   "%{POSINT:pid}",
+    # Rails 3+ request log: "Started VERB "path" for IP at time", "Processing by C#a as FMT",
+    # "  Parameters: {...}", other lines, "Completed STATUS Text in Nms (Views: ..)".
     "RUUID": "[0-9A-Fa-f]{32}",
     "RCONTROLLER": r"(?<controller>[^#]+)#(?<action>\w+)",
     "RAILS3HEAD": r'(?s:Started %{WORD:verb} "%{URIPATHPARAM:request}" for %{IPORHOST:clientip} '
@@ -314,26 +342,31 @@ _SMALL = {
                   r"%{ISO8601_TIMEZONE}))",
     "RPROCESSING": r"\W*Processing by %{RCONTROLLER} as (?<format>\S+)"
                    r"(?:\W*Parameters: \{%{DATA:params}\}\W*)?",
-    "RAILS3PROFILE": r"(?:\(Views: %{NUMBER:viewms}ms \| ActiveRecord: "
-                     r"%{NUMBER:activerecordms}ms|\(ActiveRecord: %{NUMBER:activerecordms}ms)?",
-    "RAILS3FOOT": "Completed %{NUMBER:response}%{DATA} in %{NUMBER:totalms}ms "
-                  "%{RAILS3PROFILE}%{GREEDYDATA}",
-    "RAILS3": r"%{RAILS3HEAD}(?:%{RPROCESSING})?(?<context>(?:%{DATA}\n)*)(?:%{RAILS3FOOT})?",
+    # The time in views is logged only when views were rendered.
+    "RAILS3PROFILE": r"(?:\((?:Views: %{NUMBER:viewms}ms \| )?ActiveRecord: "
+                     r"%{NUMBER:activerecordms}ms)?",
+    "RAILS3FOOT": r"Completed (?<response>[0-9]{3})\b.*? in %{NUMBER:totalms}ms "
+                  "%{RAILS3PROFILE}.*",
+    # Lines between the head and the foot (SQL, renders) are kept whole as the context.
+    "RAILS3": r"%{RAILS3HEAD}(?:%{RPROCESSING})?(?<context>(?:[^\n]*\n)*)(?:%{RAILS3FOOT})?",
+    # Redis 2.x: "[pid] dd Mon hh:mm:ss.mmm * message" (the notice level's mark).
     "REDISTIMESTAMP": "%{MONTHDAY} %{MONTH} %{TIME}",
     "REDISLOG": r"\[%{POSINT:pid}\] %{REDISTIMESTAMP:timestamp} \* ",
-    "REDISMONLOG": r"%{NUMBER:timestamp} \[%{INT:database} %{IP:client}:%{NUMBER:port}\] "
-                   r'"%{WORD:command}"\s?%{GREEDYDATA:params}',
-    "RUBY_LOGLEVEL": "(?:DEBUG|INFO|WARN|ERROR|FATAL)",
-    "RUBY_LOGGER": r"[DFEWI], \[%{TIMESTAMP_ISO8601:timestamp} #%{POSINT:pid}\] "
-                   "*%{RUBY_LOGLEVEL:loglevel} -- +%{DATA:progname}: %{GREEDYDATA:message}",
+    # MONITOR: 'time [db client:port] "command" "arg" ...', the arguments kept as logged.
+    "REDISMONLOG": r"%{NUMBER:timestamp} \[%{INT:database} %{IP:client}:%{POSINT:port}\] "
+                   r'"%{WORD:command}"(?: %{GREEDYDATA:params})?',
     "SQUID3": r"%{NUMBER:timestamp}\s+%{NUMBER:duration}\s%{IP:client_address}\s"
               r"%{WORD:cache_result}/%{NONNEGINT:status_code}\s%{NUMBER:bytes}\s"
               r"%{WORD:request_method}\s%{NOTSPACE:url}\s(?:%{NOTSPACE:user}|-)\s"
               r"%{WORD:hierarchy_code}/(?:%{IPORHOST:server}|-)\s%{NOTSPACE:content_type}",
 }
 
-# Nagios: each line type is "TYPE: field;field;...;last" (fields DATA, the last GREEDYDATA
-# unless it says otherwise); the external commands are "EXTERNAL COMMAND: CMD;field;...".
+
+# --- Nagios log ------------------------------------------------------------------------------
+# "[epoch] TYPE: field;field;...;last": a field is everything up to the next ';' (patterns-core's
+# DATA, which also took an empty last field where a name is the line's last field), the last one
+# marked ~ runs to the end of the line; the external commands are
+# "[epoch] EXTERNAL COMMAND: CMD;field;...".
 _NAGIOS_LINES = {
     "CURRENT_SERVICE_STATE": "hostname service state statetype statecode ~message",
     "CURRENT_HOST_STATE": "hostname state statetype statecode ~message",
@@ -368,21 +401,6 @@ _NAGIOS_COMMANDS = {
     "DISABLE_SVC_NOTIFICATIONS": "hostname ~service",
     "ENABLE_SVC_NOTIFICATIONS": "hostname ~service",
 }
-# The order NAGIOSLOGLINE tries them in (the first that matches wins).
-_NAGIOS_ORDER = (
-    "WARNING", "CURRENT_SERVICE_STATE", "CURRENT_HOST_STATE", "SERVICE_NOTIFICATION",
-    "HOST_NOTIFICATION", "SERVICE_ALERT", "HOST_ALERT", "SERVICE_FLAPPING_ALERT",
-    "HOST_FLAPPING_ALERT", "SERVICE_DOWNTIME_ALERT", "HOST_DOWNTIME_ALERT",
-    "PASSIVE_SERVICE_CHECK", "PASSIVE_HOST_CHECK", "SERVICE_EVENT_HANDLER", "HOST_EVENT_HANDLER",
-    "TIMEPERIOD_TRANSITION", "EC_LINE_DISABLE_SVC_CHECK", "EC_LINE_ENABLE_SVC_CHECK",
-    "EC_LINE_DISABLE_HOST_CHECK", "EC_LINE_ENABLE_HOST_CHECK",
-    "EC_LINE_PROCESS_HOST_CHECK_RESULT", "EC_LINE_PROCESS_SERVICE_CHECK_RESULT",
-    "EC_LINE_SCHEDULE_HOST_DOWNTIME", "EC_LINE_DISABLE_HOST_SVC_NOTIFICATIONS",
-    "EC_LINE_ENABLE_HOST_SVC_NOTIFICATIONS", "EC_LINE_DISABLE_HOST_NOTIFICATIONS",
-    "EC_LINE_ENABLE_HOST_NOTIFICATIONS", "EC_LINE_DISABLE_SVC_NOTIFICATIONS",
-    "EC_LINE_ENABLE_SVC_NOTIFICATIONS",
-)
-
 
 _NAGIOS_ECS = {
     "hostname": ("DATA", "[host][hostname]"), "service": ("DATA", "[service][name]"),
@@ -406,10 +424,10 @@ _NAGIOS_ECS = {
 
 
 def _nagios_fields(spec: str, ecs: bool) -> str:
-    """``"host ~message"`` -> ``%{DATA:nagios_host};%{GREEDYDATA:nagios_message}``.
+    """``"host ~message"`` -> ``(?<nagios_host>[^;]*);(?<nagios_message>.*)``.
 
-    ``~`` greedy, ``#`` a NUMBER, ``@`` a DATA field without the ``nagios_`` prefix; in ECS
-    the names (and some patterns) come from :data:`_NAGIOS_ECS`; a greedy field stays greedy.
+    ``~`` the rest of the line, ``#`` a NUMBER, ``@`` a field without the ``nagios_`` prefix; in
+    ECS the names (and some patterns) come from :data:`_NAGIOS_ECS`; a greedy field stays greedy.
     """
     out = []
     for word in spec.split():
@@ -420,7 +438,8 @@ def _nagios_fields(spec: str, ecs: bool) -> str:
             kind = {"~": "GREEDYDATA", "@": "DATA"}.get(word[0], ecs_kind)
         else:
             field = name if word[0] == "@" else f"nagios_{name}"
-        out.append(f"%{{{kind}:{field}}}")
+        regex = {"DATA": "[^;]*", "GREEDYDATA": ".*"}.get(kind)
+        out.append(_cap(field, regex) if regex else f"%{{{kind}:{field}}}")
     return ";".join(out)
 
 
@@ -429,8 +448,7 @@ def _nagios(ecs: bool = False) -> dict[str, str]:
     kind_of = "[nagios][log][type]" if ecs else "nagios_type"
     command_of = "[nagios][log][command]" if ecs else "nagios_command"
     out = {"NAGIOSTIME": r"\[%{NUMBER:timestamp}\]" if ecs else r"\[%{NUMBER:nagios_epoch}\]",
-           "NAGIOS_WARNING": "Warning:%{SPACE}%{GREEDYDATA:"
-                             + ("message}" if ecs else "nagios_message}")}
+           "NAGIOS_WARNING": r"Warning:\s*" + _cap("message" if ecs else "nagios_message", ".*")}
     types = [*_NAGIOS_LINES, "EXTERNAL_COMMAND"]
     for kind in types:
         out[f"NAGIOS_TYPE_{kind}"] = kind.replace("_", " ")
@@ -443,8 +461,11 @@ def _nagios(ecs: bool = False) -> dict[str, str]:
             out[f"NAGIOS_EC_LINE_{command}"] = (
                 f"%{{NAGIOS_TYPE_EXTERNAL_COMMAND:{kind_of}}}: "
                 f"%{{NAGIOS_EC_{command}:{command_of}}};{_nagios_fields(fields, ecs)}")
-    alternatives = "|".join(f"%{{NAGIOS_{name}}}" for name in _NAGIOS_ORDER)
-    out["NAGIOSLOGLINE"] = f"%{{NAGIOSTIME}} (?:{alternatives})"
+    # Every kind starts with its own type (and command) word, so the order is free: the
+    # warning, the line types, the external commands, as the tables list them.
+    kinds = ["WARNING", *_NAGIOS_LINES, *(f"EC_LINE_{command}" for command, fields
+                                         in _NAGIOS_COMMANDS.items() if fields is not None)]
+    out["NAGIOSLOGLINE"] = "%{NAGIOSTIME} (?:" + "|".join(f"%{{NAGIOS_{k}}}" for k in kinds) + ")"
     return out
 
 
