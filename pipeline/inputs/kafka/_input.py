@@ -264,12 +264,14 @@ class KafkaInput:
             else:
                 events += lines.whole(made)
         self.counters.received += len(records)
+        revocations = self.revocations
         if letters:
             await self.dlq.append(letters)
             self.counters.dead_lettered += len(letters)
         joined = lines.take_joined() if lines is not None else 0
-        if partition not in self._consumer.assignment():
-            # revoked while the letters were written: the new owner reads these again
+        if self.revocations != revocations or partition not in self._consumer.assignment():
+            # revoked while the letters were written (and maybe assigned again, reading from
+            # the committed offset): whoever owns it now reads these records again
             self.counters.dropped[REVOKED] += len(events) + joined
             return
         end = records[-1].offset + 1
