@@ -35,6 +35,10 @@ class Translation:
     notes: list[Note] = field(default_factory=list)
     fields: dict[str, int] = field(default_factory=dict)
     """Field names the pipeline writes (grok captures, add_field, rename targets) -> line."""
+    captures: dict[str, list[str]] = field(default_factory=dict)
+    """Grammar name -> the fields its grok pattern captures."""
+    dates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    """Each date filter's line and field rule, for :func:`._translate._dates_to_grammars`."""
     files: list[str] = field(default_factory=list)
     """Paths of ``file`` inputs: ``lumberyard reprocess`` reads them."""
     ecs: str = "disabled"

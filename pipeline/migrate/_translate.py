@@ -222,7 +222,9 @@ def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
         if when is not None:
             grammar["when"] = when
         out.append(grammar, "parsers", "grammars")
-        for name in _captures(pattern, out.config["parsers"], plugin.line, out):
+        captured = _captures(pattern, out.config["parsers"], plugin.line, out)
+        out.captures[grammar["name"]] = captured
+        for name in captured:
             out.fields.setdefault(name, plugin.line)
 
 
@@ -278,50 +280,77 @@ def _captures(pattern: str, parsers: dict[str, Any], line: int, out: Translation
     return list(dict.fromkeys(c.field for c in matcher.captures if c.field))
 
 
-_DATE_FORMATS: list[tuple[int, str, list[str], str | None]] = []
-
-
 def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
+    """A date filter becomes a field rule at its place; :func:`_dates_to_grammars` later
+    folds it into the grok grammars that capture its field, when that is the same thing."""
     match = _texts(plugin.get("match"))
-    target = text_of(plugin.get("target"))
-    if not match or target not in (None, "@timestamp"):
-        out.note(plugin.line, "unsupported", "date without match or with a target other than "
-                 "@timestamp")
+    if len(match) < 2:
+        out.note(plugin.line, "unsupported", "date without a match field and formats")
         return
-    zone = text_of(plugin.get("timezone"))
-    if zone is not None:
-        out.section("parsers")["timezone"] = zone
+    spec: dict[str, Any] = {"field": match[0], "formats": match[1:]}
     for attr in plugin.attributes:
-        if attr.name not in ("match", "target", "timezone", "tag_on_failure", "locale",
-                             *_IGNORED):
-            out.note(attr.line, "unsupported", f"date option {attr.name!r}")
-    out.config.setdefault("__dates__", []).append((plugin.line, match[0], match[1:], when))
+        text = text_of(attr.value)
+        if attr.name in ("timezone", "target") and text is not None and "%{" not in text:
+            if text != ("@timestamp" if attr.name == "target" else None):
+                spec[attr.name] = text
+        elif attr.name == "tag_on_failure":
+            spec["tag_on_failure"] = _texts(attr.value)
+        elif attr.name == "locale" and (text or "en").lower().startswith("en"):
+            continue  # lumberyard reads English month and day names, as this locale
+        elif attr.name != "match" and attr.name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"date option {attr.name} => {text!r}")
+    rule: dict[str, Any] = {"__comment__": f"date at line {plugin.line}"}
+    if when is not None:
+        rule["when"] = when
+    rule["date"] = spec
+    _note_moved_message(out, plugin.line, {"date": [spec["field"]]}, "date")
+    out.append(rule, "enrich", "field_rules")
+    out.dates.append((plugin.line, rule))
 
 
 def _dates_to_grammars(out: Translation) -> None:
-    """The date filter reads a captured field: it sets the grammars' timestamp field/formats."""
-    dates = out.config.pop("__dates__", [])
+    """A date on a field that every grok grammar under its condition captures, into
+    ``@timestamp`` with the default failure tag (and a time zone only for ``timestamp``, which
+    the parse step reads in ``[parsers] timezone`` anyway), is those grammars' timestamp field
+    and formats; an ISO 8601 ``timestamp`` with no grammar is what the built-in grammars do.
+    Every other date stays the field rule :func:`_date` wrote."""
     every = out.config.get("parsers", {}).get("grammars", [])
-    for line, name, formats, when in dates:
+    for line, rule in out.dates:
+        spec, when = rule["date"], rule.get("when")
+        name, formats = spec["field"], spec["formats"]
         grammars = [g for g in every if when is None or g.get("when") == when]
-        if when is not None and not grammars:
-            out.note(line, "unsupported", f"date under {when}: no grok grammar under the same "
-                     "condition captures its field")
-            continue
-        if not grammars:
-            if name == "timestamp" and formats == ["ISO8601"]:
-                out.note(line, "builtin", "date ISO8601 on timestamp: lumberyard sets "
-                         "@timestamp (UTC) from the log's stamp, tag _dateparsefailure")
-            else:
-                out.note(line, "unsupported", f"date on {name!r} with {formats}: no grok "
-                         "grammar of this pipeline captures it (built-in grammars read ISO 8601)")
-            continue
-        for grammar in grammars:
-            grammar["timestamp_field"] = name
-            if formats != ["ISO8601"]:
-                grammar["timestamp_formats"] = formats
-        out.note(line, "info", f"date on {name!r} ({', '.join(formats)}): the grammars' "
-                 "timestamp_field/timestamp_formats")
+        zone = spec.get("timezone")
+        plain = "target" not in spec and "tag_on_failure" not in spec and (zone is None or (
+            name == "timestamp" and out.config.get("parsers", {}).get("timezone", zone) == zone))
+        if plain and grammars and all(name in out.captures.get(g["name"], ()) for g in grammars):
+            for grammar in grammars:
+                grammar["timestamp_field"] = name
+                if formats != ["ISO8601"]:
+                    grammar["timestamp_formats"] = formats
+            _fold(out, rule, spec)
+            out.note(line, "info", f"date on {name!r} ({', '.join(formats)}): the grammars' "
+                     "timestamp_field/timestamp_formats")
+        elif plain and not every and when is None and name == "timestamp" and (
+                formats == ["ISO8601"]):
+            _fold(out, rule, spec)
+            out.note(line, "builtin", "date ISO8601 on timestamp: lumberyard sets "
+                     "@timestamp (UTC) from the log's stamp, tag _dateparsefailure")
+        else:
+            target = spec.get("target", "@timestamp")
+            out.note(line, "info", f"date on {name!r} ({', '.join(formats)}) -> {target}: a "
+                     "field rule's date, after parsing, in the pipeline's order")
+
+
+def _fold(out: Translation, rule: dict[str, Any], spec: dict[str, Any]) -> None:
+    """Take a date's field rule out again: the parse step does its job."""
+    rules = out.config["enrich"]["field_rules"]
+    rules[:] = [r for r in rules if r is not rule]
+    if not rules:
+        del out.config["enrich"]["field_rules"]
+        if not out.config["enrich"]:
+            del out.config["enrich"]
+    if "timezone" in spec:
+        out.section("parsers")["timezone"] = spec["timezone"]
 
 
 def _mutate(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:

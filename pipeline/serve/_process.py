@@ -39,7 +39,8 @@ def build_inputs(config: LumberyardConfig, dlq: DeadLetterQueue) -> list[Input]:
         kafka = config.inputs.kafka
         if kafka.bootstrap_servers is None:
             kafka = kafka.model_copy(update={"bootstrap_servers": config.kafka.bootstrap_servers})
-        inputs.append(KafkaInput(kafka, dlq))
+        inputs.append(KafkaInput(kafka, dlq, multiline=config.parsers.multiline,
+                                 pattern_timeout_secs=config.parsers.pattern_timeout_secs))
     if not inputs:
         raise ConfigError("serve: no input is enabled (--no-beats, or [inputs.beats] "
                           "enabled = false, and [inputs.kafka] enabled is not true)")
@@ -62,7 +63,8 @@ def startup(config: LumberyardConfig, *, setup: bool) -> None:
         service = BulkService(connection, config.elasticsearch)
         try:
             return await check_elasticsearch(connection, service, config.enrich.index_prefix,
-                                              setup=setup)
+                                              setup=setup,
+                                              extra=config.enrich.template_patterns())
         finally:
             await service.close()
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline.redact import redact
 from pipeline.runtime import Event
 from pipeline.steps._fields import (
     TEXT_OR_INT,
@@ -272,6 +273,7 @@ class MapUrl(LogKeyStep):
             return
         raw = take(fields, self._KEYS, _string)
         if raw is not None:
+            raw = redact(raw)  # a password in the URL is never indexed in clear
             set_path(event, ("url", "original"), raw)
             add_url_parts(child(event, "url"), raw)
 

@@ -2,12 +2,13 @@
 
 Each ``[[enrich.field_rules]]`` entry has an optional ``when`` condition written in Logstash's
 condition syntax (``[level] == "debug" and "x" not in [tags]``) and the operations to apply
-when it holds: a json decode and a kv split first, then mutate's, in mutate's order (rename,
-replace, convert, gsub, uppercase, lowercase, strip, then add_field, add_tag, remove_field,
-remove_tag); or ``drop``. The rules run right after
-parsing, on the log's own keys under their Logstash names (``level``, ``service``), so the ECS
-mapping that follows sees the result. A field ``[a][b]`` is looked up in the log's keys first,
-then in the event (``message``, ``tags``, Filebeat's ``fields``).
+when it holds: a json decode, a kv split and a date (Logstash's date filter on any field:
+:mod:`._rule_date`) first, then mutate's, in mutate's order (rename, replace, convert, gsub,
+uppercase, lowercase, strip, then add_field, add_tag, remove_field, remove_tag); or ``drop``.
+The rules run right after parsing, on the log's own keys under their Logstash names
+(``level``, ``service``), so the ECS mapping that follows sees the result. A field ``[a][b]``
+is looked up in the log's keys first, then in the event (``message``, ``tags``, Filebeat's
+``fields``).
 Conditions and templates are compiled once, at startup; a bad one names its rule.
 """
 
@@ -22,9 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.errors import ConfigError, DropEvent
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import LOG_FIELDS, add_tag, set_path
+from pipeline.steps._fields import LOG_FIELDS, add_tag, metadata, set_path
+from pipeline.steps._route import format_timestamp
+from pipeline.steps._rule_date import TIMESTAMP_TARGET, DateParse, compile_date
 
-__all__ = ["ApplyFieldRules", "FieldRule", "JsonDecode", "KeyValueSplit", "field_ref"]
+__all__ = ["ApplyFieldRules", "DateParse", "FieldRule", "JsonDecode", "KeyValueSplit",
+           "field_ref"]
 
 Kind = Literal["integer", "float", "string", "boolean"]
 _REF = re.compile(r"%\{([^}]+)\}")
@@ -104,6 +108,9 @@ class FieldRule(BaseModel):
         default=None, description="Decode a field's JSON text first (Logstash's json filter).")
     kv: KeyValueSplit | None = Field(
         default=None, description="Split key=value pairs of a field first (Logstash's kv).")
+    date: DateParse | None = Field(
+        default=None, description="Read a field's time into @timestamp or a target field "
+        "(Logstash's date filter), after json and kv.")
     rename: dict[str, str] = Field(default_factory=dict, description="Old field -> new field.")
     replace: dict[str, str] = Field(
         default_factory=dict, description="Field -> value (%{[field]} references filled in)."
@@ -226,6 +233,7 @@ class _Rule:
         self.kv = None if rule.kv is None else (
             field_ref(rule.kv.source),
             None if rule.kv.target is None else field_ref(rule.kv.target), rule.kv.compile())
+        self.date = None if rule.date is None else _Date(rule.date)
 
     def apply(self, event: Event) -> None:
         fields = _Fields(event)
@@ -262,6 +270,8 @@ class _Rule:
             _decode(fields, self.rule.json_decode, event)
         if self.kv is not None:
             self._split(fields, *self.kv)
+        if self.date is not None:
+            self.date.apply(fields, event)
 
     @staticmethod
     def _split(fields: _Fields, source: tuple[str, ...], target: tuple[str, ...] | None,
@@ -294,6 +304,47 @@ class _Rule:
                 value = fields.get(field_ref(name))
                 if isinstance(value, str):
                     fields.set(field_ref(name), change(value))
+
+
+_PARSED_STAMPS = frozenset({("timestamp",), ("@timestamp",)})
+"""Fields the parse step reads ISO 8601 from (and tags ``_dateparsefailure`` when it cannot):
+a date rule that reads one of them with its own formats supersedes that failure."""
+
+
+def _remove_tag(event: Event, tag: str) -> None:
+    tags = event.get("tags")
+    if isinstance(tags, list) and tag in tags:
+        tags.remove(tag)
+
+
+class _Date:
+    """A rule's compiled ``date``: the event's time (``@metadata.timestamp``, which
+    ``set_timestamp`` turns into ``@timestamp`` and ``route_index`` into the daily index) or
+    a target field, from the source field's text."""
+
+    __slots__ = ("read", "source", "tags", "target")
+
+    def __init__(self, spec: DateParse) -> None:
+        self.source = field_ref(spec.field)
+        self.read = compile_date(spec)
+        target = field_ref(spec.target)
+        self.target = None if target == (TIMESTAMP_TARGET,) else target
+        self.tags = spec.tag_on_failure
+
+    def apply(self, fields: _Fields, event: Event) -> None:
+        value = fields.get(self.source)
+        if value is None:  # no such field: the date filter does nothing
+            return
+        moment = self.read(value)
+        if moment is None:
+            for tag in self.tags:
+                add_tag(event, tag)
+        elif self.target is None:
+            metadata(event)["timestamp"] = moment
+            if self.source in _PARSED_STAMPS:  # the parser's own try on this field failed
+                _remove_tag(event, "_dateparsefailure")
+        else:
+            fields.set(self.target, format_timestamp(moment))
 
 
 class ApplyFieldRules:

@@ -27,6 +27,7 @@ from pipeline._defaults import DEFAULT_KAFKA_BOOTSTRAP
 from pipeline.dlq import DeadLetter, DeadLetterQueue
 from pipeline.errors import DeadLetterError, DeliveryError, NotConnected
 from pipeline.ids import document_id
+from pipeline.inputs._events import beat_metadata
 from pipeline.outputs.kafka._config import KafkaOutputConfig
 from pipeline.runtime import METADATA, AckOrder, Batch, Counters, Event
 
@@ -53,7 +54,10 @@ def record_value(event: Event) -> bytes:
     if isinstance(raw, str):
         return raw.encode("utf-8", "surrogateescape")
     document = {k: v for k, v in event.items() if k != METADATA}
-    document[METADATA] = _BEAT_MARK  # what makes the Kafka input take it as a Beat's event
+    beat = beat_metadata(meta) if isinstance(meta, dict) else {}
+    # the Beat's own @metadata (beat, version: what an index pattern may name), as Filebeat's
+    # output.kafka writes it; "beat" is what makes the Kafka input take it as a Beat's event
+    document[METADATA] = beat if "beat" in beat else {**beat, **_BEAT_MARK}
     return orjson.dumps(document)
 
 

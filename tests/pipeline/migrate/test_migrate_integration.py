@@ -98,3 +98,43 @@ def test_reference_pipeline_indexes_every_line(es_client: Elasticsearch, es_url:
     assert (0, len(lines)) == (output.counters.dead_lettered, output.counters.sent + dropped)
     es_client.indices.refresh(index=f"{prefix}*")
     assert output.counters.sent == es_client.count(index=f"{prefix}*")["count"]
+
+
+DATES = """filter {
+  json { source => "message" }
+  date { match => ["[apache][time]", "dd/MMM/yyyy:HH:mm:ss Z"] target => "@timestamp" }
+  date { match => ["logdate", "ISO8601", "UNIX_MS"] timezone => "Europe/Paris" }
+  date { match => ["started", "UNIX"] target => "started_at" }
+}
+output { elasticsearch { index => "app-%{+YYYY.MM.dd}" } }
+"""
+DATE_LINES = [
+    '{"message": "a", "apache": {"time": "12/Sep/2025:23:30:00 -0200"}}',
+    '{"message": "b", "logdate": "2025-09-10 01:30:00"}',
+    '{"message": "c", "logdate": 1757289600000, "started": 1757289000}',
+    '{"message": "d", "logdate": "yesterday"}',
+]
+
+
+def test_translated_dates_set_the_documents_time_and_day(
+        es_client: Elasticsearch, es_url: str, prefix: str, tmp_path: Path) -> None:
+    """date on fields no grammar captures (nested, with a zone, into a target): each document
+    is in the daily index of the time its date read; the one it could not read is tagged and
+    has its arrival day."""
+    conf = tmp_path / "dates.conf"
+    conf.write_text(DATES, encoding="utf-8")
+    result = migrate(conf)
+    assert [] == [n for n in result.translation.notes if n.kind == "unsupported"]
+    output, _ = _index(result.toml, prefix, DATE_LINES, es_url, tmp_path / "d")
+    assert (4, 0) == (output.counters.sent, output.counters.dead_lettered)
+    es_client.indices.refresh(index=f"{prefix}*")
+    found = es_client.search(index=f"{prefix}*", size=10)["hits"]["hits"]
+    actual = sorted((h["_source"]["message"], h["_index"], h["_source"]["@timestamp"],
+                     h["_source"].get("tags", []), h["_source"].get("app", {}).get("started_at"))
+                    for h in found)
+    assert [
+        ("a", f"{prefix}2025.09.13", "2025-09-13T01:30:00.000Z", [], None),
+        ("b", f"{prefix}2025.09.09", "2025-09-09T23:30:00.000Z", [], None),  # Paris: +02:00
+        ("c", f"{prefix}2025.09.08", "2025-09-08T00:00:00.000Z", [], "2025-09-07T23:50:00.000Z"),
+        ("d", f"{prefix}2025.09.14", "2025-09-14T00:00:00.000Z", ["_dateparsefailure"], None),
+    ] == actual

@@ -55,13 +55,38 @@ def test_grok_becomes_grammars_in_order_with_their_options() -> None:
 
 
 def test_date_sets_the_grammars_timestamp_field_and_formats() -> None:
-    """date { match => [field, formats] } tells the grammars where and how to read the time."""
+    """date { match => [field, formats] } on a field the grammar captures tells the grammar
+    where and how to read the time (no field rule)."""
     data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA}" } }'
-                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"]'
-                        ' timezone => "Europe/Berlin" } }')
+                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"] } }')
     (grammar,) = data["parsers"]["grammars"]
-    assert ("ts", ["dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"], "Europe/Berlin") == (
-        grammar["timestamp_field"], grammar["timestamp_formats"], data["parsers"]["timezone"])
+    assert ("ts", ["dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"]) == (
+        grammar["timestamp_field"], grammar["timestamp_formats"])
+    assert "enrich" not in data
+    assert [] == _unsupported(notes)
+
+
+@pytest.mark.parametrize(("date", "expected"), [
+    # a field no grammar captures (JSON, kv, Beats fields), nested
+    ('match => ["[apache][time]", "dd/MMM/yyyy:HH:mm:ss Z"] target => "@timestamp"',
+     {"field": "[apache][time]", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"]}),
+    # its own zone: Logstash's timezone is the filter's, not every grammar's
+    ('match => ["logdate", "ISO8601", "UNIX_MS"] timezone => "Europe/Paris"',
+     {"field": "logdate", "formats": ["ISO8601", "UNIX_MS"], "timezone": "Europe/Paris"}),
+    # a target other than @timestamp, its own failure tag
+    ('match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z"] target => "[event][created]"'
+     ' tag_on_failure => ["_bad_ts"] locale => "en-US"',
+     {"field": "ts", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"], "target": "[event][created]",
+      "tag_on_failure": ["_bad_ts"]}),
+])
+def test_date_becomes_a_field_rule_where_no_grammar_does_its_job(
+        date: str, expected: dict[str, Any]) -> None:
+    """A date the grammars cannot do (another field, zone, target, tag) is a field rule's
+    date at its place in the pipeline, after the grok grammars and before later mutates."""
+    data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA}" } }'
+                        f' date {{ {date} }}\n mutate {{ add_tag => ["after"] }} }}')
+    assert [{"date": expected}, {"add_tag": ["after"]}] == data["enrich"]["field_rules"]
+    assert "timestamp_field" not in data["parsers"]["grammars"][0]
     assert [] == _unsupported(notes)
 
 
@@ -153,6 +178,31 @@ def test_inputs() -> None:
     assert [1] == _unsupported(notes)  # kafka topics: the Kafka input section is issue #13
 
 
+@pytest.mark.parametrize(("index", "expected"), [
+    ("%{[@metadata][beat]}-%{[@metadata][version]}-%{+YYYY.MM.dd}",
+     {"index": "%{[@metadata][beat]}-%{[@metadata][version]}-%{+YYYY.MM.dd}",
+      "index_template_patterns": ["filebeat-*"]}),
+    # a log key lumberyard renames: the reference points at its place in the document
+    ("logs-%{[service]}-%{+xxxx.ww}", {"index": "logs-%{[service][name]}-%{+xxxx.ww}"}),
+    ("logs-%{[fields][app]}-%{+YYYY.MM}", {"index": "logs-%{[fields][app]}-%{+YYYY.MM}"}),
+])
+def test_index_with_field_references(index: str, expected: dict[str, Any]) -> None:
+    """An index built from fields is [enrich] index (with the template patterns it needs)."""
+    data, notes = _toml(f'output {{ elasticsearch {{ index => "{index}" }} }}')
+    assert expected == data["enrich"]
+    assert [] == _unsupported(notes)
+
+
+def test_index_named_by_the_pipelines_own_metadata() -> None:
+    """%{[@metadata][target]} set by the pipeline's mutate: the template patterns come from
+    the literal text of the values it writes."""
+    data, notes = _toml('filter { mutate { add_field => { "[@metadata][t]" => "logs-%{[a]}" } }\n'
+                        'if ![a] { mutate { replace => { "[@metadata][t]" => "other" } } } }\n'
+                        'output { elasticsearch { index => "%{[@metadata][t]}-%{+YYYY.MM.dd}" } }')
+    assert (["logs-*", "other*"], []) == (data["enrich"]["index_template_patterns"],
+                                         _unsupported(notes))
+
+
 @pytest.mark.parametrize(("text", "line"), [
     ("filter {\n\n  geoip { source => \"ip\" } }", 3),
     ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"log\" => \"%{WORD}\" } }\n"
@@ -166,6 +216,8 @@ def test_inputs() -> None:
     ("filter {\n  if [log_message] =~ /x/ {\n    mutate { add_tag => [\"x\"] } } }", 3),
     ("filter {\n  if [msg] == \"x\" {\n    drop {} } }", 3),
     ("filter {\n  kv { source => \"msg\" } }", 2),
+    ("output {\n  elasticsearch { index => \"%{[a]}-%{+YYYY.MM.dd}\" } }", 2),
+    ("output {\n  elasticsearch { index => \"Logs-%{[a]}\" } }", 2),
 ])
 def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int) -> None:
     """Never silently dropped: each untranslated piece is a note with its line."""

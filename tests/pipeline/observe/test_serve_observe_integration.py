@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 from elasticsearch import Elasticsearch
+from kafka import KafkaProducer
 
 from tests.pipeline.observe.test_endpoint_integration import get, samples
 from tests.pipeline.serve.test_serve_integration import Serve, count, docs, prefix, ship
@@ -46,9 +47,10 @@ def test_scrape_a_running_serve(tmp_path: Path, es_url: str, es_client: Elastics
         assert total == count(es_client, prefix)
         indexed = 'lumberyard_bulk_items_total{result="indexed"}'
         scraped = scrape_until(url, indexed, float(total))
-        assert (float(total), float(total), float(N_BROKEN), 2.0, 0.0) == (
+        assert (float(total), float(total), float(total), float(N_BROKEN), 2.0, 0.0) == (
             scraped[indexed],
             scraped['lumberyard_events_received_total{component="input",input="beats"}'],
+            scraped['lumberyard_events_sent_total{component="input",input="beats"}'],
             scraped['lumberyard_parse_failures_total{tag="_jsonparsefailure"}'],
             scraped["lumberyard_workers"],
             scraped["lumberyard_workers_stale"],
@@ -66,3 +68,40 @@ def test_scrape_a_running_serve(tmp_path: Path, es_url: str, es_client: Elastics
     finally:
         status = serve.terminate()
     assert 0 == status, serve.output
+
+
+def test_the_kafka_input_counts_what_it_passed_on(  # noqa: PLR0917 - fixtures
+    tmp_path: Path, es_url: str, es_client: Elasticsearch, prefix: str, kafka_bootstrap: str,
+    unique_name: str,
+) -> None:
+    """serve --kafka over 42 records: 39 JSON lines, one blank (the chain drops it), one not
+    UTF-8 (poison: dead-lettered by the input), one empty (dropped by the input). Once the 39
+    are in Elasticsearch, the input's row says 42 read = 39 sent + 1 dead-lettered + 2
+    dropped (sent stayed 0 and the input's own dead letters and drops were not exported)."""
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    for n in range(39):
+        producer.send(unique_name, f'{{"level": "info", "message": "order {n}"}}'.encode())
+    for value in (b"   ", b"\xff\xfe not utf-8", b""):
+        producer.send(unique_name, value)
+    producer.flush()
+    producer.close()
+    serve = Serve(tmp_path, prefix, es_url, "--no-beats", "--kafka", "--kafka-bootstrap",
+                  kafka_bootstrap, "--kafka-topic", unique_name, "--kafka-group", unique_name)
+    url = f"http://127.0.0.1:{serve.http_port}"
+    key = '{component="input",input="kafka"}'
+    try:
+        serve.wait_listening(what="serving kafka")
+        for _ in range(600):  # bounded: until the topic is indexed
+            if count(es_client, prefix) >= 39:
+                break
+            time.sleep(0.2)
+        scraped = scrape_until(url, f"lumberyard_events_sent_total{key}", 39.0)
+    finally:
+        status = serve.terminate()
+    dropped = sum(v for k, v in scraped.items()
+                  if k.startswith("lumberyard_events_dropped_total{") and 'input="kafka"' in k
+                  and 'component="input"' in k)
+    assert (0, 39, 42.0, 39.0, 1.0, 2.0) == (
+        status, count(es_client, prefix), scraped[f"lumberyard_events_received_total{key}"],
+        scraped[f"lumberyard_events_sent_total{key}"],
+        scraped[f"lumberyard_events_dead_lettered_total{key}"], dropped)

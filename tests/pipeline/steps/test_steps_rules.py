@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.errors import ConfigError, DropEvent
 from pipeline.runtime import METADATA
+from pipeline.steps._route import SetTimestamp
 from pipeline.steps._rules import ApplyFieldRules, FieldRule
 
 
@@ -119,3 +120,57 @@ def test_json_decodes_a_field_into_a_target_or_next_to_the_keys() -> None:
     assert ({"payload": '{"a": 1, "b": [2]}', "a": 1, "b": [2]}, {"a": 1},
             ["_jsonparsefailure"]) == (
         merged[METADATA]["log_fields"], targeted[METADATA]["log_fields"]["doc"], bad["tags"])
+
+
+@pytest.mark.parametrize(("date", "log", "expected_stamp", "expected_tags"), [
+    ({"field": "[apache][time]", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"]},
+     {"apache": {"time": "12/Sep/2025:10:00:00 +0200"}}, "2025-09-12T08:00:00.000Z", []),
+    ({"field": "logdate", "formats": ["ISO8601", "UNIX_MS"], "timezone": "Europe/Paris"},
+     {"logdate": "2025-09-12 10:00:00"}, "2025-09-12T08:00:00.000Z", []),  # summer: +02:00
+    ({"field": "logdate", "formats": ["ISO8601", "UNIX_MS"]},
+     {"logdate": 1757664000123}, "2025-09-12T08:00:00.123Z", []),  # a JSON number
+    ({"field": "logdate", "formats": ["UNIX"]}, {"logdate": ["1757664000", "1"]},
+     "2025-09-12T08:00:00.000Z", []),  # an array: its first value
+    ({"field": "logdate", "formats": ["MMM dd yyyy HH:mm:ss"]}, {"logdate": "nope"},
+     None, ["_dateparsefailure"]),
+    ({"field": "logdate", "formats": ["ISO8601"], "tag_on_failure": ["_bad", "_date"]},
+     {"logdate": "nope"}, None, ["_bad", "_date"]),
+    ({"field": "logdate", "formats": ["ISO8601"]}, {}, None, []),  # no field: nothing at all
+])
+def test_date_sets_the_event_time(date: dict[str, Any], log: dict[str, Any],
+                                  expected_stamp: str | None, expected_tags: list[str]) -> None:
+    """date reads the field with the first format that takes it into the event's time (what
+    set_timestamp makes @timestamp and the daily index of); text none reads is tagged."""
+    event = _run([{"date": date}], _event(log))
+    moment = event[METADATA].get("timestamp")
+    stamp = None if moment is None else SetTimestamp()(event)["@timestamp"]
+    assert (expected_stamp, expected_tags) == (stamp, event.get("tags", []))
+
+
+def test_date_into_a_target_field_keeps_the_event_time() -> None:
+    """target other than @timestamp: the field gets the ISO 8601 UTC text, the time stays."""
+    event = _event({"start": "12/Sep/2025:10:00:00 +0200"})
+    event[METADATA]["timestamp"] = "2025-01-01T00:00:00.000Z"
+    out = _run([{"date": {"field": "start", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"],
+                          "target": "[event][start]"}}], event)
+    assert ("2025-09-12T08:00:00.000Z", "2025-01-01T00:00:00.000Z") == (
+        out[METADATA]["log_fields"]["event"]["start"], out[METADATA]["timestamp"])
+
+
+def test_date_on_timestamp_supersedes_the_parsers_failure() -> None:
+    """A JSON log's non-ISO ``timestamp`` fails the parser (tagged); the pipeline's own date
+    on that field reads it and the parser's tag goes."""
+    event = _event({"timestamp": "12/Sep/2025:10:00:00 +0200"}, tags=["_dateparsefailure"])
+    out = _run([{"date": {"field": "timestamp", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"]}}], event)
+    assert [] == out["tags"]
+
+
+@pytest.mark.parametrize(("date", "error"), [
+    ({"field": "a", "formats": ["qqq"]}, "'qqq' is not supported"),
+    ({"field": "a", "formats": ["ISO8601"], "timezone": "Mars/Olympus"}, "unknown time zone"),
+    ({"field": "a", "formats": []}, "at least 1 item"),
+])
+def test_a_bad_date_fails_the_config_load(date: dict[str, Any], error: str) -> None:
+    """A format or zone lumberyard cannot read stops it at startup, named."""
+    with pytest.raises(ValueError, match=error):
+        FieldRule.model_validate({"date": date})
