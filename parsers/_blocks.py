@@ -249,6 +249,11 @@ _LOGLEVEL = (
     r"|[Cc]rit?(?:ical)?|CRIT?(?:ICAL)?|[Ff]atal|FATAL|[Ss]evere|SEVERE|EMERG(?:ENCY)?"
     r"|[Ee]merg(?:ency)?)"
 )
+_ATEXT = r"a-zA-Z0-9!#$%&'*+\-/=?^_`{|}~"
+"""RFC 5322 ``atext``: the characters of an e-mail local part between its dots (a class body)."""
+_DOT_ATOM = rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*"
+EMAIL_LOCAL_PART = rf"(?=[{_ATEXT}.]{{1,64}}(?![{_ATEXT}.])){_DOT_ATOM}"
+"""An e-mail local part: an RFC 5322 dot-atom of at most 64 characters (RFC 5321 4.5.3.1.1)."""
 _QUOTED = (
     r"(?>(?<!\\)(?>\"(?>\\.|[^\\\"]+)+\"|\"\"|(?>'(?>\\.|[^\\']+)+')|''"
     r"|(?>`(?>\\.|[^\\`]+)+`)|``))"
@@ -291,7 +296,9 @@ _ATOMS: dict[str, str] = {
     "URIPATH": r"(?:/[A-Za-z0-9$.+!*'(){},~:;=@#%&_\-]*)+",
     "URIPARAM": r"\?[A-Za-z0-9$.+!*'|(){},~@#%&/=:;_?\-\[\]<>]*",
     "HTTPMETHOD": r"\b(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)\b",
-    "EMAILADDRESS": r"[a-zA-Z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[a-zA-Z0-9!#$%&'*+\-/=?^_`{|}~]+)*"
+    # The local part as EMAIL_LOCAL_PART, its length checked up to the '@' (which also
+    # turns a field without one, such as Apache's "-" user, away at once).
+    "EMAILADDRESS": rf"(?=[{_ATEXT}.]{{1,64}}@){_DOT_ATOM}"
     r"@\b(?:[0-9A-Za-z][0-9A-Za-z-]{0,62})(?:\.(?:[0-9A-Za-z][0-9A-Za-z-]{0,62}))*\b",
 }
 _ALIASES = {"QS": "QUOTEDSTRING", "BASE10NUM": "NUMBER", "USER": "USERNAME"}

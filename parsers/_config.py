@@ -166,8 +166,8 @@ class ParsersConfig(BaseModel):
     multiline: MultilineConfig | None = Field(
         default_factory=MultilineConfig,
         description="Join continuation lines (stack traces) into one event, for the lines "
-        "lumberyard splits itself (files, stdin); on by default with the built-in pattern, "
-        "off with enabled = false.",
+        "lumberyard splits itself (files, stdin, raw Kafka lines per partition); on by default "
+        "with the built-in pattern, off with enabled = false.",
     )
 
     @field_validator("multiline")

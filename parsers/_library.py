@@ -21,6 +21,7 @@ from . import (
     _library_apps,
     _library_core,
     _library_ecs,
+    _library_ecs_apps,
     _library_ecs_net,
     _library_ecs_zeek,
     _library_infra,
@@ -41,8 +42,9 @@ def library(flavour: Flavour = "legacy") -> dict[str, str]:
     legacy = {**_library_core.LEGACY, **_library_apps.LEGACY, **_library_infra.LEGACY}
     if flavour == "legacy":
         return legacy
-    ecs = {**_library_core.ECS, **_library_apps.ECS, **_library_ecs.ECS, **_library_ecs_net.ECS,
-           **_library_ecs_zeek.ECS, **_library_infra.ECS}
+    # the apps' ECS forms are _library_ecs_apps' (_library_apps.ECS is superseded)
+    ecs = {**_library_core.ECS, **_library_ecs.ECS, **_library_ecs_apps.ECS,
+           **_library_ecs_net.ECS, **_library_ecs_zeek.ECS, **_library_infra.ECS}
     for name, text in legacy.items():
         if name not in ecs and not _CAPTURES.search(text):
             ecs[name] = text  # captures nothing: the same in both flavours

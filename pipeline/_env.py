@@ -4,7 +4,8 @@ One scheme for everything: the key path of an option in the TOML file, upper-cas
 by ``_`` (``[elasticsearch] max_events`` is ``LUMBERYARD_ELASTICSEARCH_MAX_EVENTS``,
 ``[parsers.multiline] pattern`` is ``LUMBERYARD_PARSERS_MULTILINE_PATTERN``). The short names
 people already set (``ES_URL``, ``ES_API_KEY``, ``KAFKA_BOOTSTRAP``, ...) are aliases; the long
-name wins when both are set. An environment value overrides the file's.
+name wins when both are set. A :data:`DEPRECATED` name is taken too, with a warning. An
+environment value overrides the file's.
 
 Values are strings; pydantic converts them (``"100"`` to an int, ``"true"`` to a bool). A value
 starting with ``[`` or ``{`` is read as JSON; a list option also takes ``a,b,c``.
@@ -13,6 +14,7 @@ starting with ``[`` or ``{`` is read as JSON; a list option also takes ``a,b,c``
 from __future__ import annotations
 
 import json
+import logging
 import types
 import typing
 from collections.abc import Mapping
@@ -33,10 +35,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 """Short names kept from before the scheme (and used by the local stack and the tests)."""
 
+DEPRECATED: dict[str, tuple[str, ...]] = {
+    "LUMBERYARD_DLQ_DIR": ("dlq", "directory"),
+}
+"""Old names still taken, with a warning naming the one to use (the long name wins when both
+are set). ``LUMBERYARD_DLQ_DIR`` was only ``dlq list/replay --dlq-dir``'s, so serve wrote to
+``[dlq] directory`` while those read elsewhere; now it sets that key for every command."""
+
 NOT_CONFIG = frozenset(
     {"CONFIG", "DATA_DIR", "DLQ_DIR", "CACHE", "JAVA_HOME", "STATE_DIR", "HTTP_HOST", "HTTP_PORT"}
 )
-"""``LUMBERYARD_*`` names that are not config-file options (command flags, the local stack)."""
+"""``LUMBERYARD_*`` names that are not config-file options (command flags, the local stack;
+``DLQ_DIR``: a :data:`DEPRECATED` name, taken there)."""
+
+log = logging.getLogger("lumberyard.config")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +117,7 @@ def env_values(
     Aliases come first so that the long name, applied later, wins.
     """
     found: list[EnvValue] = []
-    for alias, path in ALIASES.items():
+    for alias, path in (*ALIASES.items(), *_deprecated(root, environ)):
         if alias in environ and path[0] in root.model_fields:
             annotation = _annotation(root, path)
             found.append(EnvValue(alias, path, _convert(environ[alias], annotation)))
@@ -119,6 +131,23 @@ def env_values(
         elif _section_of(root, name[len(PREFIX) :]) is not None:
             unknown.append(name)
     return found, unknown
+
+
+def _deprecated(
+    root: type[BaseModel], environ: Mapping[str, str]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The :data:`DEPRECATED` names ``environ`` sets, each warned about once per call."""
+    taken = []
+    for old, path in DEPRECATED.items():
+        if old not in environ or path[0] not in root.model_fields:
+            continue
+        new = env_name(path)
+        if new in environ:
+            log.warning("%s is deprecated and ignored: %s is set (it wins)", old, new)
+        else:
+            log.warning("%s is deprecated: set %s instead", old, new)
+        taken.append((old, path))
+    return taken
 
 
 def _annotation(root: type[BaseModel], path: tuple[str, ...]) -> Any:

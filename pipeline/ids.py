@@ -19,10 +19,13 @@ The rule, per kind of source (docs/fields.md says the same for users):
   file (same path, offsets from 0 again) gives others because its lines differ.
 * **Kafka records**: the source identity they carry (a key lumberyard published, a Filebeat
   event in the value) so an upstream resend at a new offset is still a 409; otherwise topic +
-  partition + offset.
+  partition + offset (a multiline event joined from raw lines: those of its first record).
 * **Anonymous events** (no path, no offset: e.g. go-lumber's ``tst-send``): the hash of the
-  event's bytes + how many times those bytes occurred before in the same stream
-  (:class:`Occurrences`), so duplicates in the data stay duplicates, a replay is harmless.
+  event's bytes + where this occurrence of them is in the stream: the window it came in (its
+  number on the connection) and how many times the same bytes came before in that window
+  (:class:`Occurrences`). Every occurrence in a stream gets its own id, so duplicates in the
+  data stay duplicates; a replay of the stream gives the same ids, so it is harmless; and only
+  one window's payloads are ever counted (memory stays bounded on a long-lived connection).
 """
 
 from __future__ import annotations
@@ -120,12 +123,15 @@ def beats_source_id(
     Filebeat resends a window after a lost ACK with the same host, path, offset and message,
     so those identify it; a rotated file restarts its offsets but not its lines. An event that
     says nothing of where it was is anonymous: its ``raw`` bytes + their occurrence count in
-    the stream ``seen`` (one per connection; without it, every such event counts as a first).
+    the stream ``seen`` (one per connection, counted per window; without it, every such event
+    counts as the first in the first window).
     """
     located = beats_located_source_id(event)
     if located is not None:
         return located
-    return anonymous_source_id(raw, seen.count(raw) if seen is not None else 1)
+    if seen is None:
+        return anonymous_source_id(raw, 1)
+    return anonymous_source_id(raw, seen.count(raw), seen.window)
 
 
 def beats_located_source_id(event: Mapping[str, Any]) -> bytes | None:
@@ -134,31 +140,50 @@ def beats_located_source_id(event: Mapping[str, Any]) -> bytes | None:
     return None if located is None else located + _message_bytes(event)
 
 
-def anonymous_source_id(raw: bytes, occurrence: int) -> bytes:
-    """Identity of the ``occurrence``-th (from 1) appearance of ``raw`` in a stream."""
-    return _SEP.join((b"anon", _digest(raw), b"%d" % occurrence))
+def anonymous_source_id(raw: bytes, occurrence: int, window: int = 1) -> bytes:
+    """Identity of the ``occurrence``-th (from 1) appearance of ``raw`` in the ``window``-th
+    window (from 1) of a stream. The first window's ids are those of a stream counted whole
+    (what lumberyard gave before windows were counted apart)."""
+    if window == 1:
+        return _SEP.join((b"anon", _digest(raw), b"%d" % occurrence))
+    return _SEP.join((b"anon", _digest(raw), b"%d" % occurrence, b"%d" % window))
 
 
 class Occurrences:
-    """How often each payload has occurred so far in one stream (for anonymous events).
+    """Where each anonymous payload occurs in one stream (one Beats connection): the number
+    of the current window and how often each payload came so far in it.
 
-    Keeps a 16-byte digest per distinct payload: a stream of many distinct anonymous events
-    holds ~100 bytes each for its lifetime (one Beats connection).
+    The counts are per window and forgotten at :meth:`end_window`, so a long-lived connection
+    of distinct anonymous events holds nothing between windows (a 16-byte digest per distinct
+    payload of the window being read while it is read), where counting the whole stream kept
+    ~100 bytes per distinct payload for the connection's lifetime.
     """
 
-    __slots__ = ("_counts",)
+    __slots__ = ("_counts", "window")
 
     def __init__(self) -> None:
         self._counts: dict[bytes, int] = {}
+        self.window = 1
+        """The number of the window being counted (from 1)."""
 
     def count(self, raw: bytes) -> int:
-        """Count one more ``raw``; returns its occurrence number (1 the first time)."""
+        """Count one more ``raw`` in this window; its occurrence number (1 the first time)."""
         state = _BLAKE2B_128.copy()
         state.update(raw)
         digest = state.digest()
         n = self._counts.get(digest, 0) + 1
         self._counts[digest] = n
         return n
+
+    def end_window(self) -> None:
+        """The window is read: forget its counts; the next one gets the next number."""
+        self._counts.clear()
+        self.window += 1
+
+    @property
+    def tracked(self) -> int:
+        """Distinct payloads held now (only the current window's)."""
+        return len(self._counts)
 
 
 def _beats_location(event: Mapping[str, Any]) -> bytes | None:

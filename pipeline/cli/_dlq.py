@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 DlqDir = Annotated[
     Path | None,
-    typer.Option("--dlq-dir", envvar="LUMBERYARD_DLQ_DIR", help="DLQ directory (overrides)."),
+    typer.Option("--dlq-dir", help="DLQ directory (overrides `[dlq] directory`, env "
+                 "LUMBERYARD_DLQ_DIRECTORY)."),
 ]
 Since = Annotated[
     str | None,

@@ -116,6 +116,7 @@ def register(app: typer.Typer) -> None:
         prefix = settings.enrich.index_prefix
         options = TemplateOptions(
             index_prefix=prefix,
+            extra_patterns=settings.enrich.template_patterns(),
             replicas=replicas,
             refresh_interval=refresh_interval,
             total_fields_limit=total_fields_limit,

@@ -27,6 +27,11 @@ LINE_TRUNCATED_TAG = "_truncated"
 while reading (as Filebeat's ``max_bytes``), so memory is bounded by the cap, not the line."""
 INVALID_UTF8_TAG = "_invalid_utf8"
 """Tag of a line that is not valid UTF-8: kept with U+FFFD in place of the bad bytes."""
+OWN_METADATA = frozenset({
+    "source_id", "input", "received_at", "raw", "kafka", "grammar", "timestamp", "log_fields",
+    "_index", "_id", "dlq_key",
+})
+"""``@metadata`` keys lumberyard sets itself; a Beat's ``@metadata`` keeps the others."""
 FILEBEAT_DECODE_TAG = "_filebeat_decode_failure"
 """Tag of a line in a Filebeat NDJSON file that is not a Filebeat event: kept as a plain line."""
 
@@ -206,8 +211,11 @@ def beat_event(
 
     Everything the Beat sent is kept as Logstash's beats input kept it (``message``,
     ``@timestamp`` — the time Filebeat read the line, used when the line has no time of its
-    own —, ``fields``, ``log``, ``host``, ``agent``, ``input``, ``ecs``, ``tags``) except the
-    Beat's ``@metadata``, which was never indexed. A line whose JSON Filebeat decoded itself
+    own —, ``fields``, ``log``, ``host``, ``agent``, ``input``, ``ecs``, ``tags``), the Beat's
+    ``@metadata`` (``beat``, ``type``, ``version``, ...) included: it travels under the event's
+    ``@metadata``, never indexed, for ``[enrich] index`` and field rules to read
+    (``%{[@metadata][beat]}``); a key lumberyard uses itself (:data:`OWN_METADATA`, e.g. a
+    ``_id`` a Beat's processor set) is not taken over. A line whose JSON Filebeat decoded itself
     (the log input's ``json.*`` options put it under ``json``; ``decode_json_fields`` leaves
     an object in ``message``) becomes a JSON line again, so the parsers and steps make of it
     what they make of the line. The source identity comes from
@@ -216,9 +224,18 @@ def beat_event(
     """
     _line_from_decoded_json(doc)
     source_id = beats_source_id(doc, raw, seen)
-    doc.pop(METADATA, None)
-    doc[METADATA] = {"source_id": source_id, "input": input_name, "received_at": received_at}
+    beat = doc.pop(METADATA, None)
+    meta = {"source_id": source_id, "input": input_name, "received_at": received_at}
+    if isinstance(beat, dict) and beat:
+        doc[METADATA] = {**{k: v for k, v in beat.items() if k not in OWN_METADATA}, **meta}
+    else:
+        doc[METADATA] = meta
     return doc
+
+
+def beat_metadata(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The Beat's own part of an event's ``@metadata`` (what :func:`beat_event` kept)."""
+    return {k: v for k, v in meta.items() if k not in OWN_METADATA}
 
 
 def _line_from_decoded_json(doc: dict[str, Any]) -> None:

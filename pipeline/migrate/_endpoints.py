@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ._ast import Branch, Plugin
@@ -119,17 +120,26 @@ def _elasticsearch(out: Translation, plugin: Plugin) -> None:
             es["ca"] = _texts(attr.value)[0]
         elif name == "cloud_id" and text:
             es["cloud_id"] = text
-        elif name == "document_id":
-            out.note(attr.line, "unsupported", "document_id: lumberyard writes a deterministic "
-                     "_id from where each event came from (replays never duplicate)")
-        elif name in ("manage_template", "template", "template_name", "ilm_enabled",
-                      "ilm_policy", "ilm_rollover_alias"):
-            out.note(attr.line, "info", f"{name}: `lumberyard setup` installs the index "
-                     "templates (and --retention-days a delete policy)")
-        elif name in ("ssl", "ssl_enabled"):
-            out.note(attr.line, "info", "TLS follows the https:// in hosts")
-        elif name not in _IGNORED:
-            out.note(attr.line, "unsupported", f"elasticsearch option {name!r}")
+        else:
+            _elasticsearch_note(out, attr.line, name, text)
+
+
+def _elasticsearch_note(out: Translation, line: int, name: str, text: str | None) -> None:
+    """Options with nothing to write: what lumberyard does instead, or unsupported."""
+    if name == "document_id":
+        out.note(line, "unsupported", "document_id: lumberyard writes a deterministic "
+                 "_id from where each event came from (replays never duplicate)")
+    elif name in ("manage_template", "template", "template_name", "ilm_enabled",
+                  "ilm_policy", "ilm_rollover_alias"):
+        out.note(line, "info", f"{name}: `lumberyard setup` installs the index "
+                 "templates (and --retention-days a delete policy)")
+    elif name == "action" and text in ("create", "index"):
+        out.note(line, "info", f"action {text}: lumberyard writes with create under "
+                 "a deterministic _id (a resend is a 409 conflict, never a duplicate)")
+    elif name in ("ssl", "ssl_enabled"):
+        out.note(line, "info", "TLS follows the https:// in hosts")
+    elif name not in _IGNORED:
+        out.note(line, "unsupported", f"elasticsearch option {name!r}")
 
 
 def _index(out: Translation, line: int, index: str) -> None:
@@ -142,5 +152,73 @@ def _index(out: Translation, line: int, index: str) -> None:
             out.note(line, "builtin", "index universal-ai-tools-%{+YYYY.MM.dd}: lumberyard's "
                      "default daily index (UTC date of @timestamp)")
         return
-    out.note(line, "unsupported", f"index {index!r}: lumberyard writes to a prefix + the UTC "
-             "date as YYYY.MM.dd ([enrich] index_prefix)")
+    _index_pattern(out, line, index)
+
+
+_REFERENCE = re.compile(r"%\{(\[[^}]*\]|[^+\[}][^}]*)\}")
+
+
+_EVENT_KEYS = frozenset({"@metadata", "fields", "host", "agent", "log", "input", "ecs", "tags",
+                         "message", "@timestamp"})
+"""Heads of references to what a Beat sent (the event's own keys, kept as they are), not to
+fields the filters made from the line (those go where lumberyard's chain puts them)."""
+
+
+def _index_pattern(out: Translation, line: int, index: str) -> None:
+    """An index built from fields: ``[enrich] index`` (references to fields lumberyard
+    renames point at their ECS place) and the index template patterns its names need."""
+    from pipeline.migrate._report import ecs_names  # noqa: PLC0415 - runs the chain
+    from pipeline.steps._index import IndexPattern  # noqa: PLC0415
+    from pipeline.steps._rules import field_ref  # noqa: PLC0415
+
+    names = [m.group(1) for m in _REFERENCE.finditer(index)]
+    renamed = ecs_names([n for n in names if field_ref(n)[0] not in _EVENT_KEYS])
+    pattern = _REFERENCE.sub(lambda m: _ecs_reference(m.group(1), renamed), index)
+    try:
+        head = IndexPattern(pattern).head
+    except ValueError as exc:
+        out.note(line, "unsupported", f"index {index!r}: {exc}")
+        return
+    patterns = [f"{head}*"] if head else []
+    if not head and pattern.startswith("%{[@metadata][beat]}"):
+        patterns = ["filebeat-*"]
+        out.note(line, "info", "index from the Beat's name: the index template covers "
+                 "filebeat-*; add the others that ship here (e.g. 'metricbeat-*') to "
+                 "[enrich] index_template_patterns, then run `lumberyard setup`")
+    if not patterns:
+        patterns = _set_by_rules(out, names[0] if names and pattern.startswith("%{") else "")
+    if not patterns:
+        out.note(line, "unsupported", f"index {index!r} starts with a field reference: set "
+                 "[enrich] index and index_template_patterns (the indices it makes, e.g. "
+                 "'logs-*') so the index template covers them")
+        return
+    enrich = out.section("enrich")
+    enrich["index"] = pattern
+    if not head:
+        enrich["index_template_patterns"] = patterns
+    moved = ", ".join(f"{n} -> {renamed[n]}" for n in names if n in renamed)
+    out.note(line, "info", f"index {index!r}: [enrich] index"
+             + (f" ({moved}: their place in the indexed document)" if moved else "")
+             + "; a document whose reference has no usable value goes to index_prefix + "
+             "day, tagged _index_fallback")
+
+
+def _set_by_rules(out: Translation, name: str) -> list[str]:
+    """The index patterns of a name the pipeline's own rules write (``mutate { add_field =>
+    { "[@metadata][target]" => "logs-%{[service]}" } }`` -> ``logs-*``), when every value
+    they write starts with literal text."""
+    heads = [value.split("%{", 1)[0]
+             for rule in out.config.get("enrich", {}).get("field_rules", [])
+             for op in ("add_field", "replace") for key, value in rule.get(op, {}).items()
+             if key == name]
+    if not heads or not all(heads):
+        return []
+    return sorted({f"{head}*" for head in heads if not any(
+        head.startswith(other) and head != other for other in heads)})
+
+
+def _ecs_reference(name: str, renamed: dict[str, str]) -> str:
+    dotted = renamed.get(name)
+    if dotted is None:
+        return f"%{{{name}}}"
+    return "%{" + "".join(f"[{part}]" for part in dotted.split(".")) + "}"

@@ -42,7 +42,7 @@ def _value(value: Any) -> str:
 
 
 INLINE = frozenset({"add_field", "rename", "replace", "convert", "pattern_definitions",
-                    "field_in", "kv", "json_decode"})
+                    "field_in", "kv", "json_decode", "date", "grok"})
 """Maps written inline (``rename = { a = "b" }``): options, not sections."""
 
 

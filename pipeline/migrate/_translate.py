@@ -28,15 +28,15 @@ from ._ast import (
     String,
 )
 from ._endpoints import translate_input, translate_output
+from ._grok import BUILTIN_GROK, grok
 from ._model import IGNORED as _IGNORED
 from ._model import Note, Translation, text_of
+from ._model import note_moved_message as _note_moved_message
 from ._model import pairs as _pairs
 from ._model import texts as _texts
 
-__all__ = ["Note", "Translation", "condition_text", "translate"]
+__all__ = ["BUILTIN_GROK", "Note", "Translation", "condition_text", "translate"]
 
-BUILTIN_GROK = r"\[%{TIMESTAMP_ISO8601:timestamp}\] %{WORD:level} %{GREEDYDATA:log_message}"
-"""The grok of the pipeline lumberyard replaces: its bracketed grammar does this (and more)."""
 _CONVERT = {"integer": "integer", "integer_eu": "integer", "float": "float", "float_eu": "float",
             "string": "string", "boolean": "boolean"}
 
@@ -95,7 +95,8 @@ def _branch(out: Translation, branch: Branch, when: str | None) -> None:
     if _builtin_branch(out, branch):
         return
     earlier: list[str] = []
-    for clause in branch.clauses:
+    outer = out.clause
+    for index, clause in enumerate(branch.clauses):
         parts = [f"!({c})" for c in earlier]
         if clause.condition is not None:
             own = condition_text(clause.condition)
@@ -105,6 +106,7 @@ def _branch(out: Translation, branch: Branch, when: str | None) -> None:
         clause_when = when if condition is None else _and(when, condition)
         message_regex = _message_regex(clause.condition) if not earlier[:-1] else None
         for item in clause.body:
+            out.clause = (id(branch), index)  # a nested `if` sets its own, then comes back
             if isinstance(item, Plugin) and item.name in ("grok", "json") and (
                     message_regex is not None and when is None):
                 _filter(out, item, None, message_regex)
@@ -112,6 +114,7 @@ def _branch(out: Translation, branch: Branch, when: str | None) -> None:
                 _branch(out, item, clause_when)
             else:
                 _filter(out, item, clause_when)
+    out.clause = outer
 
 
 def _message_regex(condition: Condition | None) -> str | None:
@@ -185,143 +188,77 @@ def _json(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
     out.append(rule, "enrich", "field_rules")
 
 
-def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
-    match = plugin.get("match")
-    pairs = _pairs(match) if match is not None else []
-    fields = {f for f, _ in pairs}
-    if fields - {"message"} or not pairs:
-        why = "no match" if not pairs else f"matching {sorted(fields - {'message'})}"
-        out.note(plugin.line, "unsupported", f"grok {why}: lumberyard's grammars read the line")
-        return
-    if when is not None:
-        out.note(plugin.line, "info", f"grok under {when}: the grammar's `when`, tested on the "
-                 "event as it arrived (Beats/Kafka fields), before any other filter")
-    patterns = [p for _, p in pairs]
-    if patterns == [BUILTIN_GROK]:
-        out.note(plugin.line, "builtin", "grok '[ts] LEVEL message': lumberyard's built-in "
-                 "bracketed grammar (also '[ts] [LEVEL] msg', loggers, trailing k=v)")
-        for name in ("timestamp", "level", "log_message"):
-            out.fields.setdefault(name, plugin.line)
-        return
-    _grok_options(out, plugin)
-    flavour = out.config.get("parsers", {}).get("ecs_compatibility", out.ecs)
-    if flavour != "disabled":
-        out.section("parsers")["ecs_compatibility"] = "v1"
-    base = text_of(plugin.get("id")) or f"grok_line{plugin.line}"
-    tags = _texts(plugin.get("tag_on_failure")) if plugin.get("tag_on_failure") is not None \
-        else ["_grokparsefailure"]
-    for index, pattern in enumerate(patterns):
-        grammar: dict[str, Any] = {
-            "__comment__": f"grok at line {plugin.line}",
-            "name": base if len(patterns) == 1 else f"{base}_{index + 1}",
-            "pattern": _unanchored(pattern),
-            "tag_on_failure": tags,
-        }
-        if regex is not None:
-            grammar["when_regex"] = regex
-        if when is not None:
-            grammar["when"] = when
-        out.append(grammar, "parsers", "grammars")
-        for name in _captures(pattern, out.config["parsers"], plugin.line, out):
-            out.fields.setdefault(name, plugin.line)
-
-
-def _grok_options(out: Translation, plugin: Plugin) -> None:
-    parsers = out.section("parsers")
-    for attr in plugin.attributes:
-        if attr.name == "patterns_dir":
-            parsers.setdefault("patterns_dir", []).extend(_texts(attr.value))
-        elif attr.name == "pattern_definitions":
-            parsers.setdefault("pattern_definitions", {}).update(dict(_pairs(attr.value)))
-        elif attr.name == "ecs_compatibility":
-            flavour = text_of(attr.value)
-            parsers["ecs_compatibility"] = "disabled" if flavour == "disabled" else "v1"
-        elif attr.name == "overwrite":
-            if set(_texts(attr.value)) - {"message"}:
-                out.note(attr.line, "unsupported", "grok overwrite of fields other than message")
-            else:
-                out.note(attr.line, "builtin", "overwrite message: a grammar's 'message' "
-                         "capture replaces the line as the event's message")
-        elif attr.name == "break_on_match":
-            if text_of(attr.value) == "false":
-                out.note(attr.line, "unsupported", "break_on_match => false (lumberyard "
-                         "stops at the first grammar that matches)")
-        elif attr.name in ("add_field", "add_tag", "remove_field", "remove_tag"):
-            out.note(attr.line, "unsupported", f"grok {attr.name} (applied only on a match; "
-                     "write an [[enrich.field_rules]] entry)")
-        elif attr.name not in ("match", "tag_on_failure", "named_captures_only", *_IGNORED):
-            out.note(attr.line, "unsupported", f"grok option {attr.name!r}")
-
-
-def _unanchored(pattern: str) -> str:
-    """Logstash's grok searches the line; lumberyard's grammars match all of it."""
-    head = "" if pattern.startswith("^") else "(?s:.*?)"
-    tail = "" if pattern.endswith("$") and not pattern.endswith("\\$") else "(?s:.*)"
-    return f"{head}{pattern}{tail}"
-
-
-def _captures(pattern: str, parsers: dict[str, Any], line: int, out: Translation) -> list[str]:
-    """The field names a grok pattern captures, library patterns expanded."""
-    from parsers import compile_grok  # noqa: PLC0415 - the grammars load only to translate grok
-    from pipeline.errors import GrammarError  # noqa: PLC0415
-
-    flavour = "v1" if parsers.get("ecs_compatibility") == "v1" else "legacy"
-    try:
-        matcher = compile_grok("grok", pattern, parsers.get("pattern_definitions", {}),
-                               flavour)  # type: ignore[arg-type]
-    except GrammarError as exc:
-        if "patterns_dir" not in parsers:  # with pattern files, their names are unknown here
-            out.note(line, "unsupported", f"grok pattern does not compile: {exc}")
-        names = re.findall(r"%\{\w+:([^:}=]+)", pattern) + re.findall(r"\(\?<([^>=!]+)>",
-                                                                     pattern)
-        return list(dict.fromkeys(names))
-    return list(dict.fromkeys(c.field for c in matcher.captures if c.field))
-
-
-_DATE_FORMATS: list[tuple[int, str, list[str], str | None]] = []
-
-
 def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
+    """A date filter becomes a field rule at its place; :func:`_dates_to_grammars` later
+    folds it into the grok grammars that capture its field, when that is the same thing."""
     match = _texts(plugin.get("match"))
-    target = text_of(plugin.get("target"))
-    if not match or target not in (None, "@timestamp"):
-        out.note(plugin.line, "unsupported", "date without match or with a target other than "
-                 "@timestamp")
+    if len(match) < 2:
+        out.note(plugin.line, "unsupported", "date without a match field and formats")
         return
-    zone = text_of(plugin.get("timezone"))
-    if zone is not None:
-        out.section("parsers")["timezone"] = zone
+    spec: dict[str, Any] = {"field": match[0], "formats": match[1:]}
     for attr in plugin.attributes:
-        if attr.name not in ("match", "target", "timezone", "tag_on_failure", "locale",
-                             *_IGNORED):
-            out.note(attr.line, "unsupported", f"date option {attr.name!r}")
-    out.config.setdefault("__dates__", []).append((plugin.line, match[0], match[1:], when))
+        text = text_of(attr.value)
+        if attr.name in ("timezone", "target") and text is not None and "%{" not in text:
+            if text != ("@timestamp" if attr.name == "target" else None):
+                spec[attr.name] = text
+        elif attr.name == "tag_on_failure":
+            spec["tag_on_failure"] = _texts(attr.value)
+        elif attr.name == "locale" and (text or "en").lower().startswith("en"):
+            continue  # lumberyard reads English month and day names, as this locale
+        elif attr.name != "match" and attr.name not in _IGNORED:
+            out.note(attr.line, "unsupported", f"date option {attr.name} => {text!r}")
+    rule: dict[str, Any] = {"__comment__": f"date at line {plugin.line}"}
+    if when is not None:
+        rule["when"] = when
+    rule["date"] = spec
+    _note_moved_message(out, plugin.line, {"date": [spec["field"]]}, "date")
+    out.append(rule, "enrich", "field_rules")
+    out.dates.append((plugin.line, rule))
 
 
 def _dates_to_grammars(out: Translation) -> None:
-    """The date filter reads a captured field: it sets the grammars' timestamp field/formats."""
-    dates = out.config.pop("__dates__", [])
+    """A date on a field that every grok grammar under its condition captures, into
+    ``@timestamp`` with the default failure tag (and a time zone only for ``timestamp``, which
+    the parse step reads in ``[parsers] timezone`` anyway), is those grammars' timestamp field
+    and formats; an ISO 8601 ``timestamp`` with no grammar is what the built-in grammars do.
+    Every other date stays the field rule :func:`_date` wrote."""
     every = out.config.get("parsers", {}).get("grammars", [])
-    for line, name, formats, when in dates:
+    for line, rule in out.dates:
+        spec, when = rule["date"], rule.get("when")
+        name, formats = spec["field"], spec["formats"]
         grammars = [g for g in every if when is None or g.get("when") == when]
-        if when is not None and not grammars:
-            out.note(line, "unsupported", f"date under {when}: no grok grammar under the same "
-                     "condition captures its field")
-            continue
-        if not grammars:
-            if name == "timestamp" and formats == ["ISO8601"]:
-                out.note(line, "builtin", "date ISO8601 on timestamp: lumberyard sets "
-                         "@timestamp (UTC) from the log's stamp, tag _dateparsefailure")
-            else:
-                out.note(line, "unsupported", f"date on {name!r} with {formats}: no grok "
-                         "grammar of this pipeline captures it (built-in grammars read ISO 8601)")
-            continue
-        for grammar in grammars:
-            grammar["timestamp_field"] = name
-            if formats != ["ISO8601"]:
-                grammar["timestamp_formats"] = formats
-        out.note(line, "info", f"date on {name!r} ({', '.join(formats)}): the grammars' "
-                 "timestamp_field/timestamp_formats")
+        zone = spec.get("timezone")
+        plain = "target" not in spec and "tag_on_failure" not in spec and (zone is None or (
+            name == "timestamp" and out.config.get("parsers", {}).get("timezone", zone) == zone))
+        if plain and grammars and all(name in out.captures.get(g["name"], ()) for g in grammars):
+            for grammar in grammars:
+                grammar["timestamp_field"] = name
+                if formats != ["ISO8601"]:
+                    grammar["timestamp_formats"] = formats
+            _fold(out, rule, spec)
+            out.note(line, "info", f"date on {name!r} ({', '.join(formats)}): the grammars' "
+                     "timestamp_field/timestamp_formats")
+        elif plain and not every and when is None and name == "timestamp" and (
+                formats == ["ISO8601"]):
+            _fold(out, rule, spec)
+            out.note(line, "builtin", "date ISO8601 on timestamp: lumberyard sets "
+                     "@timestamp (UTC) from the log's stamp, tag _dateparsefailure")
+        else:
+            target = spec.get("target", "@timestamp")
+            out.note(line, "info", f"date on {name!r} ({', '.join(formats)}) -> {target}: a "
+                     "field rule's date, after parsing, in the pipeline's order")
+
+
+def _fold(out: Translation, rule: dict[str, Any], spec: dict[str, Any]) -> None:
+    """Take a date's field rule out again: the parse step does its job."""
+    rules = out.config["enrich"]["field_rules"]
+    rules[:] = [r for r in rules if r is not rule]
+    if not rules:
+        del out.config["enrich"]["field_rules"]
+        if not out.config["enrich"]:
+            del out.config["enrich"]
+    if "timezone" in spec:
+        out.section("parsers")["timezone"] = spec["timezone"]
 
 
 def _mutate(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
@@ -355,30 +292,6 @@ def _mutate(out: Translation, plugin: Plugin, when: str | None, regex: str | Non
     _note_moved_message(out, plugin.line, rule, "mutate")
     if len(rule) > (2 if when is not None else 1):
         out.append(rule, "enrich", "field_rules")
-
-
-_MOVED_TO_MESSAGE = re.compile(r"\[(msg|log_message)\]|^(msg|log_message)$")
-"""Fields lumberyard's parse step moves into ``message`` before the field rules run."""
-
-
-def _note_moved_message(out: Translation, line: int, rule: dict[str, Any], name: str) -> None:
-    """A rule on ``msg``/``log_message`` would find nothing (the log's message is already
-    ``message`` when field rules run): said in the report, never a silent no-op."""
-    names = [str(rule.get("when", ""))]
-    for key, value in rule.items():
-        if key in ("rename", "convert", "replace", "add_field"):
-            names += list(value)
-        elif key == "gsub":
-            names += [item[0] for item in value]
-        elif key == "kv":
-            names.append(str(value.get("source", "")))
-        elif isinstance(value, list) and key != "when":
-            names += [str(item) for item in value]
-    moved = sorted({m.group(1) or m.group(2) for n in names
-                    for m in _MOVED_TO_MESSAGE.finditer(n)})
-    if moved:
-        out.note(line, "unsupported", f"{name} on {moved}: lumberyard has already made the "
-                 "log's message the event's `message` here; write the rule on [message]")
 
 
 def _drop(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
@@ -415,5 +328,5 @@ def _kv(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -
     out.append(rule, "enrich", "field_rules")
 
 
-_FILTERS = {"json": _json, "grok": _grok, "date": _date, "mutate": _mutate, "drop": _drop,
+_FILTERS = {"json": _json, "grok": grok, "date": _date, "mutate": _mutate, "drop": _drop,
             "kv": _kv}

@@ -98,6 +98,23 @@ class TaggingProcessor:
         return batch
 
 
+def _with_source(handed: Counters, source: Counters | None) -> Counters:
+    """An input's row: what the runtime counted of the batches it handed on (``sent``: taken
+    by the output; the chain's drops), joined with what the input counted itself before any
+    batch (the Kafka input: every record read, poison records dead-lettered, empty ones
+    dropped, commit errors), so received = sent + dead-lettered + dropped (+ in flight).
+    Records joined into an earlier record's multiline event (``joined``) are not counted
+    again: as for files, whose lines joined into an event are one event received."""
+    if source is None:
+        return handed
+    return Counters(
+        handed.component, received=source.received - source.joined, sent=handed.sent,
+        dead_lettered=source.dead_lettered + handed.dead_lettered,
+        dropped=source.dropped + handed.dropped, errors=source.errors + handed.errors,
+        retries=handed.retries,
+    )
+
+
 @dataclass
 class Telemetry:
     """Where one worker's numbers come from; every source is optional.
@@ -134,7 +151,10 @@ class Telemetry:
 
     def _events(self, families: dict[str, list[Sample]]) -> None:
         bound = _Bounder()
-        rows: list[tuple[str, Counters]] = [("input", c) for _, c in self.inputs()]
+        own = {getattr(source, "name", None): counters for source in self.live_inputs
+               if isinstance(counters := getattr(source, "counters", None), Counters)}
+        rows: list[tuple[str, Counters]] = [
+            ("input", _with_source(c, own.get(name))) for name, c in self.inputs()]
         if self.processor is not None:
             rows.append(("chain", self.processor.counters))
         ledger = getattr(self.output, "ledger", None)

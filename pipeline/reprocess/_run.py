@@ -141,7 +141,8 @@ def check_elasticsearch(job: Job) -> tuple[ClusterInfo, list[str]]:
             found = [f"Elasticsearch {info.version} at {where}, cluster {info.status}"]
             if job.setup:
                 prefix = config.enrich.index_prefix
-                found.append(await ensure_template(service, connection, prefix))
+                found.append(await ensure_template(service, connection, prefix,
+                                                   config.enrich.template_patterns()))
             return info, found
         finally:
             await service.close()

@@ -22,6 +22,9 @@ class Counters:
     dropped: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     retries: int = 0
+    joined: int = 0
+    """Items folded into the event of an earlier one (the Kafka input's multiline joining:
+    records that are continuation lines); they count in ``received`` but are no event."""
 
     @property
     def dropped_total(self) -> int:
@@ -29,7 +32,8 @@ class Counters:
 
     def reconciles(self, in_flight: int = 0) -> bool:
         """True when every received event is accounted for (optionally some still in flight)."""
-        return self.received == self.sent + self.dead_lettered + self.dropped_total + in_flight
+        return self.received == (self.sent + self.joined + self.dead_lettered
+                                 + self.dropped_total + in_flight)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -40,6 +44,7 @@ class Counters:
             "dropped": dict(self.dropped),
             "errors": dict(self.errors),
             "retries": self.retries,
+            "joined": self.joined,
         }
 
 

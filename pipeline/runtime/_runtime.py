@@ -280,6 +280,7 @@ class Runtime:
         state.counters.received += received
         state.counters.dropped.update(self.processor.counters.dropped - before)
         self._track(batch, state)
+        passed_on = len(batch.events)
         try:
             await self.output.write(batch)
         except LumberyardError as exc:
@@ -287,6 +288,7 @@ class Runtime:
                 self._output_error = exc  # reported once, by the caller, from the Outcome
             self.stop()
             raise _OutputFailed from exc
+        state.counters.sent += passed_on  # taken by the output: received = sent + dropped
 
     @staticmethod
     def _track(batch: Batch, state: InputState) -> None:

@@ -39,7 +39,8 @@ def build_inputs(config: LumberyardConfig, dlq: DeadLetterQueue) -> list[Input]:
         kafka = config.inputs.kafka
         if kafka.bootstrap_servers is None:
             kafka = kafka.model_copy(update={"bootstrap_servers": config.kafka.bootstrap_servers})
-        inputs.append(KafkaInput(kafka, dlq))
+        inputs.append(KafkaInput(kafka, dlq, multiline=config.parsers.multiline,
+                                 pattern_timeout_secs=config.parsers.pattern_timeout_secs))
     if not inputs:
         raise ConfigError("serve: no input is enabled (--no-beats, or [inputs.beats] "
                           "enabled = false, and [inputs.kafka] enabled is not true)")
@@ -62,7 +63,8 @@ def startup(config: LumberyardConfig, *, setup: bool) -> None:
         service = BulkService(connection, config.elasticsearch)
         try:
             return await check_elasticsearch(connection, service, config.enrich.index_prefix,
-                                              setup=setup)
+                                              setup=setup,
+                                              extra=config.enrich.template_patterns())
         finally:
             await service.close()
 
@@ -77,7 +79,7 @@ async def serve_once(
     dlq = config.dlq.open(data_dir, config.kafka)
     output: ElasticsearchOutput | KafkaOutput
     if config.beats_to_kafka.enabled:  # raw events to a topic: no steps, no Elasticsearch
-        output, chain = _beats_to_kafka_output(config), Chain([])
+        output, chain = _beats_to_kafka_output(config, dlq), Chain([])
         target = f"Kafka topic {config.beats_to_kafka.topic}"
     else:
         output = ElasticsearchOutput(config.elasticsearch, config.elasticsearch.connection(),
@@ -115,14 +117,14 @@ def _check_beats_to_kafka(config: LumberyardConfig) -> None:
                           "to Kafka; run the Kafka input (--kafka) in another serve")
 
 
-def _beats_to_kafka_output(config: LumberyardConfig) -> KafkaOutput:
+def _beats_to_kafka_output(config: LumberyardConfig, dlq: DeadLetterQueue) -> KafkaOutput:
     from pipeline.outputs.kafka import KafkaOutput  # noqa: PLC0415 - only in this mode
 
     settings = config.beats_to_kafka
     if settings.bootstrap_servers is None:
         settings = settings.model_copy(
             update={"bootstrap_servers": config.kafka.bootstrap_servers})
-    return KafkaOutput(settings)
+    return KafkaOutput(settings, dlq)
 
 
 def _describe(source: Input) -> str:

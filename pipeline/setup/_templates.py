@@ -39,6 +39,11 @@ class TemplateOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     index_prefix: str = Field(default="universal-ai-tools-", description="Daily index name prefix.")
+    extra_patterns: list[str] = Field(
+        default_factory=list,
+        description="More index patterns the index template covers ([enrich] index's names, "
+        "e.g. filebeat-*).",
+    )
     replicas: int = Field(default=0, ge=0, description="index.number_of_replicas (0 on one node).")
     refresh_interval: str = Field(
         default="5s", description="index.refresh_interval, e.g. 1s, 30s, -1."
@@ -98,7 +103,8 @@ def render_templates(options: TemplateOptions, mappings_dir: Path = MAPPINGS_DIR
         body = load_json(mappings_dir / "component" / f"universal-ai-tools-{part}.json")
         components.append(Template("component_template", f"{stem}-{part}", _apply(body, options)))
     index = load_json(mappings_dir / "index-template.json")
-    index["index_patterns"] = [f"{options.index_prefix}*"]
+    own = f"{options.index_prefix}*"
+    index["index_patterns"] = [own, *(p for p in options.extra_patterns if p != own)]
     index["composed_of"] = [c.name for c in components]
     return [*components, Template("index_template", stem, _stamp(index))]
 

@@ -26,6 +26,7 @@ from pipeline.steps._config import (
 from pipeline.steps._ecs import MapHost, MapUrl, map_ai, map_http, map_misc, map_trace
 from pipeline.steps._error import MapError
 from pipeline.steps._fields import MapLogKeys
+from pipeline.steps._index import RouteIndexPattern
 from pipeline.steps._level import LEVELS, NormaliseLevel, normalise_level_value
 from pipeline.steps._lift import ECS_LEAVES, LiftEcsFields
 from pipeline.steps._parse import LineParser, ParsedLine, ParseMessage
@@ -84,7 +85,8 @@ def enrich_steps(config: EnrichConfig, *, clock: Clock | None = None) -> list[St
         ClassifyEvent(config.event_type_rules, config.fallback_event_type),
         KeepAppFields(config.app_namespace, config.flattened_fields),
         SetTimestamp(clock) if clock is not None else SetTimestamp(),
-        RouteIndex(config.index_prefix),
+        RouteIndex(config.index_prefix) if config.index is None
+        else RouteIndexPattern(config.index, config.index_prefix),
         AssignId(),
     ]
 
@@ -99,5 +101,5 @@ def build_steps(config: LumberyardConfig, parser: LineParser | None = None) -> l
     if config.enrich.field_rules:  # no cost at all without rules
         from pipeline.steps._rules import ApplyFieldRules  # noqa: PLC0415 - only with rules
 
-        rules.append(ApplyFieldRules(config.enrich.field_rules))
+        rules.append(ApplyFieldRules(config.enrich.field_rules, config.parsers))
     return [parse, *rules, *enrich_steps(config.enrich)]

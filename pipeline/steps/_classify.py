@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pipeline.runtime import METADATA, Event
+from pipeline.runtime import Event
 from pipeline.steps._config import EventTypeRule
-from pipeline.steps._fields import LOG_FIELDS, MISSING, TEXT_OR_INT, get_path, log_fields
+from pipeline.steps._fields import MISSING, TEXT_OR_INT, get_path, log_fields
 
 Fields = dict[str, Any]
 Lookup = Callable[[Event, Fields], object]
@@ -30,19 +30,6 @@ def _lookup(path: tuple[str, ...]) -> Lookup:
             return fields.get(head, MISSING) if value is MISSING else value
 
         return single
-    if len(path) == 2:  # log.level, gen_ai.system: one level down, written out
-        second = path[1]
-
-        def pair(event: Event, fields: Fields) -> object:
-            node = event.get(head)
-            if isinstance(node, dict):
-                value = node.get(second, MISSING)
-                if value is not MISSING:
-                    return value
-            node = fields.get(head)
-            return node.get(second, MISSING) if isinstance(node, dict) else MISSING
-
-        return pair
     rest = path[1:]
 
     def nested(event: Event, fields: Fields) -> object:
@@ -92,18 +79,6 @@ def _rule_decider(rule: EventTypeRule) -> Decider:
 def _table_decider(path: str, table: dict[str, str]) -> Decider:
     """Several one-condition ``field_in`` rules on one path: one lookup, one dict get."""
     parts = tuple(path.split("."))
-    if len(parts) == 1:  # the app's own `type`: the lookup written out, one call less
-        head = parts[0]
-
-        def decide_top(event: Event, fields: Fields) -> str | None:
-            value = event.get(head, MISSING)
-            if value is MISSING:
-                value = fields.get(head, MISSING)
-            if type(value) is str:
-                return table.get(value.lower())
-            return table.get(str(value).lower()) if isinstance(value, TEXT_OR_INT) else None
-
-        return decide_top
     lookup = _lookup(parts)
 
     def decide(event: Event, fields: Fields) -> str | None:
@@ -163,30 +138,14 @@ class ClassifyEvent:
         self._fallback = fallback
 
     def __call__(self, event: Event) -> Event:
-        fields = log_fields(event)  # classify(), written out: it runs for every event
-        for decide in self._deciders:
-            found = decide(event, fields)
-            if found is not None:
-                event["event_type"] = found
-                return event
-        event["event_type"] = self._fallback
+        event["event_type"] = self.classify(event)
         return event
 
     def run_batch(self, events: list[Event]) -> None:
         """This step on each event (it drops none), without the chain's per-event call."""
-        deciders, fallback = self._deciders, self._fallback
+        classify = self.classify
         for event in events:
-            meta = event.get(METADATA)  # log_fields(event), written out: every event
-            fields = meta.get(LOG_FIELDS) if type(meta) is dict else None
-            if type(fields) is not dict:
-                fields = log_fields(event)
-            for decide in deciders:
-                found = decide(event, fields)
-                if found is not None:
-                    event["event_type"] = found
-                    break
-            else:
-                event["event_type"] = fallback
+            event["event_type"] = classify(event)
 
     def classify(self, event: Event) -> str:
         """The event type ``event`` gets under these rules."""

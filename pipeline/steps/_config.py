@@ -6,6 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pipeline.steps._index import IndexPattern, template_patterns
 from pipeline.steps._rules import FieldRule
 
 APP_EVENT_TYPES = ("business_event", "security_event", "performance_event")
@@ -14,6 +15,7 @@ APP_EVENT_TYPES = ("business_event", "security_event", "performance_event")
 EVENT_TYPES = (*APP_EVENT_TYPES, "http_request", "ai_request", "error", "log")
 
 _INDEX_PREFIX = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
+_TEMPLATE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._+*-]*$")
 _PATH = re.compile(r"^[^.\s][^\s]*$")
 
 
@@ -80,7 +82,21 @@ class EnrichConfig(BaseModel):
 
     index_prefix: str = Field(
         default="universal-ai-tools-",
-        description="Daily index name = prefix + UTC date of @timestamp as YYYY.MM.dd.",
+        description="Daily index name = prefix + UTC date of @timestamp as YYYY.MM.dd (with "
+        "`index`: the fallback index).",
+    )
+    index: str | None = Field(
+        default=None,
+        description="Index name pattern in Logstash's syntax instead of the prefix: "
+        "%{[field]} of the document or its @metadata (a Beat's beat, version, type), "
+        "%{+YYYY.MM.dd} the UTC date of @timestamp, e.g. "
+        "'%{[@metadata][beat]}-%{[@metadata][version]}-%{+YYYY.MM.dd}'. A document whose "
+        "reference has no usable value goes to index_prefix + day, tagged _index_fallback.",
+    )
+    index_template_patterns: list[str] = Field(
+        default_factory=list,
+        description="Index patterns (e.g. 'filebeat-*') the index template also covers for "
+        "the names `index` makes; default: its text before the first %{...} + '*'.",
     )
     default_service: str = Field(
         default="unknown",
@@ -122,6 +138,36 @@ class EnrichConfig(BaseModel):
                 f"index_prefix {value!r} must be lower-case and start with a letter or digit"
             )
         return value
+
+    @field_validator("index")
+    @classmethod
+    def _index(cls, value: str | None) -> str | None:
+        if value is not None:
+            IndexPattern(value)  # a ValueError naming what is wrong fails the load
+        return value
+
+    @field_validator("index_template_patterns")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            if not _TEMPLATE_PATTERN.match(pattern):
+                raise ValueError(f"index template pattern {pattern!r} must be lower case and "
+                                 "start with a letter or digit (e.g. 'filebeat-*')")
+        return value
+
+    @model_validator(mode="after")
+    def _covered(self) -> EnrichConfig:
+        if self.index is not None and not self.template_patterns():
+            raise ValueError(f"index {self.index!r} starts with a field reference: set "
+                             "index_template_patterns (e.g. ['filebeat-*']) so the index "
+                             "template covers the indices it makes")
+        return self
+
+    def template_patterns(self) -> list[str]:
+        """The index patterns the index template covers besides ``index_prefix*``."""
+        if self.index is None:
+            return []
+        return self.index_template_patterns or template_patterns(self.index)
 
     @field_validator("default_service", "default_environment", "app_namespace")
     @classmethod

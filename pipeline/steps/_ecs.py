@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline.redact import redact
 from pipeline.runtime import Event
 from pipeline.steps._fields import (
     TEXT_OR_INT,
@@ -74,41 +75,13 @@ def _prune(fields: dict[str, Any], path: Path) -> None:
             del fields[path[0]]
 
 
-def _setter(path: Path) -> Callable[[Event, Any], None]:
-    """``set_path(doc, path, value)`` for a fixed ``path``, written out for two or three parts."""
-    if len(path) == 2:
-        first, last = path
-
-        def set_two(doc: Event, value: Any) -> None:
-            node = doc.get(first)  # child(doc, first), written out for an object already there
-            if type(node) is not dict:
-                node = child(doc, first)
-            node[last] = value
-
-        return set_two
-    if len(path) == 3:
-        first, second, last = path
-
-        def set_three(doc: Event, value: Any) -> None:
-            node = doc.get(first)  # child(child(doc, first), second), written out as above
-            if type(node) is not dict:
-                node = child(doc, first)
-            inner = node.get(second)
-            if type(inner) is not dict:
-                inner = child(node, second)
-            inner[last] = value
-
-        return set_three
-    return lambda doc, value: set_path(doc, path, value)
-
-
 class MapFields(LogKeyStep):
     """A table of ``(ECS path, log key spellings, converter)``; each row sets one ECS field."""
 
     def __init__(self, name: str, rows: Sequence[tuple[str, tuple[str, ...], Convert]]) -> None:
         self.name = name
         self._rows = tuple(
-            (_setter(tuple(p.split("."))), paths, conv, frozenset(path[0] for path in paths))
+            (tuple(p.split(".")), paths, conv, frozenset(path[0] for path in paths))
             for p, keys, conv in rows
             for paths in (_paths(*keys),)
         )
@@ -123,7 +96,7 @@ class MapFields(LogKeyStep):
                 continue
             value = take(fields, paths, convert)
             if value is not None:
-                target(event, value)
+                set_path(event, target, value)
 
     def for_shape(self, present: frozenset[str]) -> MapKeys | None:
         """The rows with a spelling among ``present``, each trying only the spellings there
@@ -148,7 +121,7 @@ class MapFields(LogKeyStep):
                 else:
                     continue
                 if value is not None:
-                    target(event, value)
+                    set_path(event, target, value)
 
         return map_rows
 
@@ -272,6 +245,7 @@ class MapUrl(LogKeyStep):
             return
         raw = take(fields, self._KEYS, _string)
         if raw is not None:
+            raw = redact(raw)  # a password in the URL is never indexed in clear
             set_path(event, ("url", "original"), raw)
             add_url_parts(child(event, "url"), raw)
 

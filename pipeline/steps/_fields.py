@@ -110,10 +110,7 @@ class MapLogKeys:
         """
         shapes: dict[tuple[str, ...], list[tuple[Event, dict[str, Any]]]] = {}
         for event in events:
-            meta = event.get(METADATA)  # log_fields(event), written out: every event
-            fields = meta.get(LOG_FIELDS) if type(meta) is dict else None
-            if type(fields) is not dict:
-                fields = log_fields(event)
+            fields = log_fields(event)
             written = tuple(fields)
             logs = shapes.get(written)
             if logs is None:

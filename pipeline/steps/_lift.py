@@ -8,6 +8,12 @@ taken out of the log's object when its value converts to the mapped type and the
 no value there yet (the shipper's or an earlier step's wins); anything else (an unmapped
 leaf, a value of the wrong type, a clash) stays where it was and so ends up under ``app.*``:
 nothing is lost and nothing is indexed under a type the template refuses.
+
+Credentials never reach the index in clear: a log's ``url.password`` is kept only as the mask
+``***`` (``url.password``, in ``_source``, not mapped) and the user-info of ``url.original`` /
+``url.full`` is masked as :func:`pipeline.redact.redact` masks URLs everywhere
+(``https://bob:***@host/``). A log's own ``service`` object keeps its ECS leaves (``version``,
+``id``, ``type``, ``node.name``...) next to the ``service.name`` ``add_service`` took from it.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
+from pipeline.redact import MASK, redact
 from pipeline.runtime import Event
 from pipeline.steps._ecs import (
     Convert,
@@ -52,7 +59,8 @@ ECS_LEAVES: dict[str, str] = {
     "http.response.bytes": "long",
     "http.response.mime_type": "keyword",
     "http.version": "keyword",
-    "url.original": "keyword",
+    "url.original": "url",
+    "url.full": "url",
     "url.path": "keyword",
     "url.query": "keyword",
     "url.domain": "keyword",
@@ -62,6 +70,14 @@ ECS_LEAVES: dict[str, str] = {
     **{f"{side}.{leaf}": kind
        for side in ("source", "destination", "client", "server")
        for leaf, kind in _ADDRESS_LEAVES.items()},
+    "service.version": "keyword",
+    "service.id": "keyword",
+    "service.type": "keyword",
+    "service.address": "keyword",
+    "service.state": "keyword",
+    "service.ephemeral_id": "keyword",
+    "service.node.name": "keyword",
+    "service.node.role": "keyword",
     "user_agent.original": "keyword",
     "user.name": "keyword",
     "user.id": "keyword",
@@ -97,11 +113,12 @@ ECS_LEAVES: dict[str, str] = {
 }
 """Every leaf this step lifts (dotted ECS path -> kind of value). Each is mapped by the
 template (``universal-ai-tools-ecs.json``) with the type of its kind: ``keyword``, ``method``
-(keyword, upper-cased) -> keyword; ``long``, ``status`` (100-599) -> long; ``ip`` -> ip;
-``level`` (normalised as ``log.level`` always is) -> keyword. A test holds the two together."""
+(keyword, upper-cased), ``url`` (keyword, credentials masked) -> keyword; ``long``, ``status``
+(100-599) -> long; ``ip`` -> ip; ``level`` (normalised as ``log.level`` always is) ->
+keyword. A test holds the two together."""
 
 TEMPLATE_TYPES = {"keyword": "keyword", "method": "keyword", "level": "keyword",
-                  "long": "long", "status": "long", "ip": "ip"}
+                  "url": "keyword", "long": "long", "status": "long", "ip": "ip"}
 """The template's type for each kind of :data:`ECS_LEAVES`."""
 
 
@@ -112,6 +129,12 @@ def _keyword(value: Any) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return None
+
+
+def _url(value: Any) -> str | None:
+    """A URL as :func:`_keyword` takes it, with the password of its user-info masked."""
+    text = _keyword(value)
+    return redact(text) if text is not None else None
 
 
 def _ip(value: Any) -> str | None:
@@ -133,6 +156,7 @@ def _level(value: Any) -> str | None:
 CONVERTERS: dict[str, Convert] = {
     "keyword": _keyword,
     "method": http_method,
+    "url": _url,
     "level": _level,
     "long": non_negative_int,
     "status": status_code,
@@ -185,6 +209,10 @@ def _lift_tops(event: Event, fields: dict[str, Any], tops: tuple[tuple[str, Spec
     """
     url = fields.get("url")
     original = url.get("original") if type(url) is dict else None
+    if type(url) is dict and "password" in url:
+        _mask_password(event, url)
+        if not url:
+            del fields["url"]
     for top, spec in tops:
         node = fields.get(top)
         if type(node) is not dict or not node:
@@ -194,6 +222,15 @@ def _lift_tops(event: Event, fields: dict[str, Any], tops: tuple[tuple[str, Spec
             del fields[top]
     if original is not None and (type(url) is not dict or "original" not in url):
         _split_url(event)
+
+
+def _mask_password(event: Event, url: dict[str, Any]) -> None:
+    """Take the log's ``url.password`` off (so it never reaches ``app.*``); the document says
+    only that there was one: ``url.password: ***`` (unless a ``url`` there is no object)."""
+    del url["password"]
+    target = event.setdefault("url", {})
+    if type(target) is dict:
+        target["password"] = MASK
 
 
 def _split_url(event: Event) -> None:

@@ -2,12 +2,14 @@
 
 Each ``[[enrich.field_rules]]`` entry has an optional ``when`` condition written in Logstash's
 condition syntax (``[level] == "debug" and "x" not in [tags]``) and the operations to apply
-when it holds: a json decode and a kv split first, then mutate's, in mutate's order (rename,
+when it holds: a json decode, a kv split, a grok (:mod:`._rule_grok`) and a date (Logstash's
+date filter on any field: :mod:`._rule_date`) first, then mutate's, in mutate's order (rename,
 replace, convert, gsub, uppercase, lowercase, strip, then add_field, add_tag, remove_field,
-remove_tag); or ``drop``. The rules run right after
-parsing, on the log's own keys under their Logstash names (``level``, ``service``), so the ECS
-mapping that follows sees the result. A field ``[a][b]`` is looked up in the log's keys first,
-then in the event (``message``, ``tags``, Filebeat's ``fields``).
+remove_tag); or ``drop``.
+The rules run right after parsing, on the log's own keys under their Logstash names
+(``level``, ``service``), so the ECS mapping that follows sees the result. A field ``[a][b]``
+is looked up in the log's keys first, then in the event (``message``, ``tags``, Filebeat's
+``fields``).
 Conditions and templates are compiled once, at startup; a bad one names its rule.
 """
 
@@ -15,16 +17,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.errors import ConfigError, DropEvent
 from pipeline.runtime import METADATA, Event
-from pipeline.steps._fields import LOG_FIELDS, add_tag, set_path
+from pipeline.steps._fields import LOG_FIELDS, add_tag, metadata, set_path
+from pipeline.steps._route import format_timestamp
+from pipeline.steps._rule_date import TIMESTAMP_TARGET, DateParse, compile_date
+from pipeline.steps._rule_grok import GrokMatch, compile_grok_rule
 
-__all__ = ["ApplyFieldRules", "FieldRule", "JsonDecode", "KeyValueSplit", "field_ref"]
+if TYPE_CHECKING:
+    from parsers import ParsersConfig
+
+__all__ = ["ApplyFieldRules", "DateParse", "FieldRule", "GrokMatch", "JsonDecode",
+           "KeyValueSplit", "field_ref"]
 
 Kind = Literal["integer", "float", "string", "boolean"]
 _REF = re.compile(r"%\{([^}]+)\}")
@@ -104,6 +113,12 @@ class FieldRule(BaseModel):
         default=None, description="Decode a field's JSON text first (Logstash's json filter).")
     kv: KeyValueSplit | None = Field(
         default=None, description="Split key=value pairs of a field first (Logstash's kv).")
+    grok: GrokMatch | None = Field(
+        default=None, description="Match grok patterns against fields (Logstash's grok "
+        "filter after the first: it reads what earlier filters made), after json and kv.")
+    date: DateParse | None = Field(
+        default=None, description="Read a field's time into @timestamp or a target field "
+        "(Logstash's date filter), after json, kv and grok.")
     rename: dict[str, str] = Field(default_factory=dict, description="Old field -> new field.")
     replace: dict[str, str] = Field(
         default_factory=dict, description="Field -> value (%{[field]} references filled in)."
@@ -216,7 +231,8 @@ def _convert(value: Any, kind: Kind) -> Any:
 class _Rule:
     """One compiled rule: its predicate and its operations, run in mutate's order."""
 
-    def __init__(self, index: int, rule: FieldRule) -> None:
+    def __init__(self, index: int, rule: FieldRule, parsers: ParsersConfig | None = None
+                 ) -> None:
         self.rule = rule
         self.when = compile_when(rule.when, f"enrich.field_rules[{index}].when")
         self.replace = [(field_ref(k), _template(v)) for k, v in rule.replace.items()]
@@ -226,6 +242,9 @@ class _Rule:
         self.kv = None if rule.kv is None else (
             field_ref(rule.kv.source),
             None if rule.kv.target is None else field_ref(rule.kv.target), rule.kv.compile())
+        self.date = None if rule.date is None else _Date(rule.date)
+        self.grok = None if rule.grok is None else compile_grok_rule(
+            rule.grok, f"enrich.field_rules[{index}]", parsers)
 
     def apply(self, event: Event) -> None:
         fields = _Fields(event)
@@ -262,6 +281,11 @@ class _Rule:
             _decode(fields, self.rule.json_decode, event)
         if self.kv is not None:
             self._split(fields, *self.kv)
+        if self.grok is not None:
+            for tag in self.grok.apply(fields.get, fields.set):
+                add_tag(event, tag)
+        if self.date is not None:
+            self.date.apply(fields, event)
 
     @staticmethod
     def _split(fields: _Fields, source: tuple[str, ...], target: tuple[str, ...] | None,
@@ -296,13 +320,56 @@ class _Rule:
                     fields.set(field_ref(name), change(value))
 
 
+_PARSED_STAMPS = frozenset({("timestamp",), ("@timestamp",)})
+"""Fields the parse step reads ISO 8601 from (and tags ``_dateparsefailure`` when it cannot):
+a date rule that reads one of them with its own formats supersedes that failure."""
+
+
+def _remove_tag(event: Event, tag: str) -> None:
+    tags = event.get("tags")
+    if isinstance(tags, list) and tag in tags:
+        tags.remove(tag)
+
+
+class _Date:
+    """A rule's compiled ``date``: the event's time (``@metadata.timestamp``, which
+    ``set_timestamp`` turns into ``@timestamp`` and ``route_index`` into the daily index) or
+    a target field, from the source field's text."""
+
+    __slots__ = ("read", "source", "tags", "target")
+
+    def __init__(self, spec: DateParse) -> None:
+        self.source = field_ref(spec.field)
+        self.read = compile_date(spec)
+        target = field_ref(spec.target)
+        self.target = None if target == (TIMESTAMP_TARGET,) else target
+        self.tags = spec.tag_on_failure
+
+    def apply(self, fields: _Fields, event: Event) -> None:
+        value = fields.get(self.source)
+        if value is None:  # no such field: the date filter does nothing
+            return
+        moment = self.read(value)
+        if moment is None:
+            for tag in self.tags:
+                add_tag(event, tag)
+        elif self.target is None:
+            metadata(event)["timestamp"] = moment
+            if self.source in _PARSED_STAMPS:  # the parser's own try on this field failed
+                _remove_tag(event, "_dateparsefailure")
+        else:
+            fields.set(self.target, format_timestamp(moment))
+
+
 class ApplyFieldRules:
     """Every rule, in order, on each event (built once; a rule with ``drop`` drops)."""
 
     name = "apply_field_rules"
 
-    def __init__(self, rules: list[FieldRule]) -> None:
-        self._rules = [_Rule(i, rule) for i, rule in enumerate(rules)]
+    def __init__(self, rules: list[FieldRule], parsers: ParsersConfig | None = None) -> None:
+        """``parsers``: the grammars' config, whose library, pattern files, flavour and time
+        budget a rule's grok patterns use."""
+        self._rules = [_Rule(i, rule, parsers) for i, rule in enumerate(rules)]
 
     def __call__(self, event: Event) -> Event:
         for rule in self._rules:

@@ -1,12 +1,12 @@
 """``add_service`` / ``add_environment``: who logged it and where, with a fixed precedence.
 
 First hit wins: Filebeat's ``fields.<name>`` (what the Logstash config used), then the log's
-own key, then the configured default. A non-string value (a number) becomes its string form.
+own key, then the configured default. A non-string value (a number) becomes its string form;
+an object gives its ``name`` and keeps its other keys for ``lift_ecs_fields`` (or ``app.*``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pipeline.runtime import Event
@@ -36,26 +36,30 @@ class AddServiceField(LogKeyStep):
         self._log_keys = log_keys
         self.looks_at = frozenset(log_keys)
         self._default = default
-        self._map = self._mapper(first_spelling(log_keys))
+        self._map = self._mapper(log_keys)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
         self._map(event, fields)
 
     def for_shape(self, present: frozenset[str]) -> MapKeys:
         """:meth:`map` popping only the spellings of the log's key that ``present`` has."""
-        spellings = tuple(key for key in self._log_keys if key in present)
-        return self._mapper(first_spelling(spellings) if spellings else None)
+        return self._mapper(tuple(key for key in self._log_keys if key in present))
 
-    def _mapper(self, pop_log_key: Callable[[dict[str, Any]], Any] | None) -> MapKeys:
-        """The step's work, with ``pop_log_key`` taking the log's value (None: it has none)."""
+    def _mapper(self, spellings: tuple[str, ...]) -> MapKeys:
+        """The step's work, taking the log's value from ``spellings`` (none: it has none)."""
         target, key, default = self._target, self._shipper_key, self._default
+        pop_log_key = first_spelling(spellings) if spellings else None
 
         def set_name(event: Event, fields: dict[str, Any]) -> None:
             if pop_log_key is None:
                 from_log = None
             else:
+                objects = [(k, v) for k in spellings if type(v := fields.get(k)) is dict]
                 found = pop_log_key(fields)
                 from_log = (found.strip() or None) if type(found) is str else _name_of(found)
+                for spelling, value in objects:  # the rest of an object: lifted or app.*
+                    if len(value) > ("name" in value):
+                        fields[spelling] = _without_name(value)
             from_fields = _pop_shipper_field(event, key) if "fields" in event else None
             from_root = _pop_root_scalar(event, key) if key in event else None
             service = child(event, "service")
@@ -106,6 +110,13 @@ def _name_of(value: Any) -> str | None:
     if isinstance(value, dict):
         return as_text(value.get("name"))
     return as_text(value)
+
+
+def _without_name(value: dict[str, Any]) -> dict[str, Any]:
+    """A log's ``service`` object but its ``name`` (taken): its other keys (``version``,
+    ``node.name``, ``id``...) are ECS fields too, lifted by ``lift_ecs_fields`` or kept in
+    ``app.*``, never lost."""
+    return {k: v for k, v in value.items() if k != "name"}
 
 
 def _pop_root_scalar(event: Event, key: str) -> str | None:

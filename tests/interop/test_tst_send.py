@@ -6,10 +6,10 @@ half is never complete, so never indexed nor ACKed) while ACKs still flow back; 
 counts have settled, every ACKed event must be accounted for in Elasticsearch.
 
 tst-send's events carry no ``host.name`` / ``log.file.path`` / ``log.offset``: they are
-anonymous, identified (``pipeline.ids.beats_source_id``) by their bytes + how many times the
-same bytes came before on the connection, so each resend of the batch is kept as documents of
-its own (issue #12: identical events of an anonymous source are all kept) and ES holds one
-document per ACKed event.
+anonymous, identified (``pipeline.ids.beats_source_id``) by their bytes + the window they came
+in on the connection + how many times the same bytes came before in it, so each resend of the
+batch is kept as documents of its own (issue #12: identical events of an anonymous source are
+all kept) and ES holds one document per ACKed event.
 """
 
 from __future__ import annotations

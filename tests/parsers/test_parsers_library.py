@@ -3,10 +3,11 @@
 ``data/grok_spec/<spec>.json`` (one file per spec file read) holds input lines and the captures
 Logstash's specs expect of them (``spec/patterns/*_spec.rb``), for the legacy names and for
 ``ecs_compatibility => v1``; ``"no match"`` marks a line the pattern must reject; a case with
-``grok`` text (from logstash-filter-grok's spec) uses it instead of ``%{pattern}``. As in those
-specs the pattern is searched in the line (it need not cover all of it) and the expected
-captures are a subset; an expected ``null`` says the name is not captured (the specs'
-``be_nil`` / ``to_not include``).
+``grok`` text (from logstash-filter-grok's spec, or ``^%{NAME}$`` for the specs' exact matches)
+uses it instead of ``%{pattern}``, with the user pattern ``definitions`` the case gives. As in
+those specs the pattern is searched in the line (it need not cover all of it) and the expected
+captures are a subset; an expected ``null`` says the name is not captured (the specs' ``be_nil``
+/ ``to_not include``), also nested (``{"apache": {"error": {"module": null}}}``).
 """
 
 from __future__ import annotations
@@ -25,24 +26,34 @@ _CASES = [case for file in sorted((Path(__file__).parent / "data" / "grok_spec")
           for case in json.loads(file.read_text("utf-8"))]
 _PARAMS = [
     pytest.param(case.get("grok") or "%{" + case["pattern"] + "}", flavour, case["line"], case[key],
-                 id=f"{flavour}-{case['source']}")
+                 case.get("definitions"), id=f"{flavour}-{case['source']}")
     for case in _CASES for flavour, key in (("legacy", "legacy"), ("v1", "ecs")) if key in case
 ]
 
 
 def _subset(expected: Any, actual: Any) -> Any:
     """``actual`` cut down to the keys ``expected`` names (nested), so ``==`` checks a subset;
-    a name ``expected`` maps to ``None`` reads as ``None`` when it is absent."""
+    a name ``expected`` maps to ``None`` (or to a dict of only such names) is kept as
+    expected when it is absent."""
     if isinstance(expected, dict) and isinstance(actual, dict):
-        return {k: _subset(v, actual.get(k)) for k, v in expected.items()
-                if k in actual or v is None}
+        return {k: _subset(v, actual[k]) if k in actual else v
+                for k, v in expected.items() if k in actual or _absent(v)}
     return actual
 
 
-@pytest.mark.parametrize(("pattern", "flavour", "line", "expected"), _PARAMS)
-def test_spec_case(pattern: str, flavour: str, line: str, expected: Any) -> None:
+def _absent(expected: Any) -> bool:
+    """Whether ``expected`` only says fields are absent (``None`` leaves, maybe nested)."""
+    if isinstance(expected, dict):
+        return all(_absent(v) for v in expected.values())
+    return expected is None
+
+
+@pytest.mark.parametrize(("pattern", "flavour", "line", "expected", "definitions"), _PARAMS)
+def test_spec_case(pattern: str, flavour: str, line: str, expected: Any,
+                   definitions: dict[str, str] | None) -> None:
     """The library pattern finds the spec's captures in the spec's line (or rejects it)."""
-    matcher = compile_grok("spec", f"(?s:.*?){pattern}(?s:.*)", flavour=flavour)  # type: ignore[arg-type]
+    matcher = compile_grok("spec", f"(?s:.*?){pattern}(?s:.*)", definitions,
+                           flavour=flavour)  # type: ignore[arg-type]
     actual = matcher.match(line)
     if expected == "no match":
         assert actual is None

@@ -117,3 +117,23 @@ def test_secrets_stay_out_of_repr() -> None:
     shown = repr(config)
     assert [] == [s for s in ("S3CRET-KEY", "S3CRET-PW", "S3CRET-SASL", "S3CRET-PASS")
                   if s in shown]
+
+
+def test_the_dlq_directory_has_one_name_and_the_old_one_is_deprecated(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """LUMBERYARD_DLQ_DIRECTORY ([dlq] directory) is the name; LUMBERYARD_DLQ_DIR (once only
+    `dlq list/replay`'s, so serve wrote elsewhere) sets the same key for every command, with a
+    deprecation warning, and loses to the documented name when both are set."""
+    old_only = load_config(None, {"LUMBERYARD_DLQ_DIR": "/var/old"})
+    warned = [r.getMessage() for r in caplog.records]
+    caplog.clear()
+    both = load_config(None, {"LUMBERYARD_DLQ_DIR": "/var/old",
+                              "LUMBERYARD_DLQ_DIRECTORY": "/var/new"})
+    assert (
+        Path("/var/old"),
+        ["LUMBERYARD_DLQ_DIR is deprecated: set LUMBERYARD_DLQ_DIRECTORY instead"],
+        Path("/var/new"), ["LUMBERYARD_DLQ_DIR is deprecated and ignored: "
+                           "LUMBERYARD_DLQ_DIRECTORY is set (it wins)"],
+    ) == (old_only.dlq.directory, warned, both.dlq.directory,
+          [r.getMessage() for r in caplog.records])

@@ -94,7 +94,8 @@ class Connection(asyncio.BufferedProtocol):
         self.peer = "?"
         self.stream = f"beats:?#{serial}"
         self.seen = Occurrences()
-        """Anonymous events (no path, no offset) seen on this connection: their ids count them."""
+        """Where anonymous events (no path, no offset) occur on this connection: their ids
+        count them per window (pipeline.ids)."""
         self.transport: asyncio.Transport | None = None
         self._buffer = owner.read_buffer
         self._want = 0

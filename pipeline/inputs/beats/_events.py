@@ -18,16 +18,17 @@ def window_events(
     window: Window, input_name: str, received_at: str, seen: Occurrences | None = None
 ) -> list[Event]:
     """The window's events, each with its source identity (``pipeline.ids``; ``seen``: the
-    connection's count of anonymous events, so identical ones stay distinct documents)."""
-    if window.version == 2:
+    connection's :class:`Occurrences`, so identical anonymous events stay distinct documents;
+    it is moved on to the next window here)."""
+    docs = window.events if window.version == 2 else [v1_fields(d) for d in window.events]
+    try:
         return [
             beat_event(doc, raw, input_name, received_at, seen)
-            for doc, raw in zip(window.events, window.raws, strict=True)
+            for doc, raw in zip(docs, window.raws, strict=True)
         ]
-    return [
-        beat_event(v1_fields(doc), raw, input_name, received_at, seen)
-        for doc, raw in zip(window.events, window.raws, strict=True)
-    ]
+    finally:
+        if seen is not None:
+            seen.end_window()
 
 
 def v1_fields(pairs: dict[str, Any]) -> dict[str, Any]:

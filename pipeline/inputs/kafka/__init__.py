@@ -1,8 +1,9 @@
 """The Kafka input: a consumer group committing only offsets whose records are delivered.
 
 ``_records`` turns a record into an event (pure: raw line or Filebeat event, identity, poison),
-``_offsets`` decides what may be committed (pure), ``_input`` is :class:`KafkaInput` around an
-aiokafka consumer, ``_config`` its settings. Built on aiokafka directly, not faust-streaming:
+``_joining`` joins a partition's raw lines into multiline events (pure), ``_offsets`` decides
+what may be committed (pure), ``_input`` is :class:`KafkaInput` around an aiokafka consumer,
+``_config`` its settings. Built on aiokafka directly, not faust-streaming:
 faust's offset bookkeeping commits past records still in flight (ARCHITECTURE.md, "Why the
 Kafka input is not faust", and ``tests/pipeline/inputs/kafka/test_kafka_faust_commit.py``).
 Names load on first use, so reading the config model imports neither the input nor aiokafka.
@@ -16,13 +17,15 @@ from pipeline._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pipeline.inputs.kafka._config import KafkaInputConfig
-    from pipeline.inputs.kafka._input import KafkaInput, stream_name
+    from pipeline.inputs.kafka._input import REVOKED, KafkaInput, stream_name
+    from pipeline.inputs.kafka._joining import PartitionLines
     from pipeline.inputs.kafka._offsets import CommitBook, Partition
     from pipeline.inputs.kafka._records import (
         EMPTY,
         INPUT_NAME,
         Poison,
         Record,
+        joinable,
         kafka_metadata,
         poison_letter,
         record_event,
@@ -35,8 +38,11 @@ _WHERE = {
     "KafkaInput": "_input",
     "KafkaInputConfig": "_config",
     "Partition": "_offsets",
+    "PartitionLines": "_joining",
     "Poison": "_records",
+    "REVOKED": "_input",
     "Record": "_records",
+    "joinable": "_records",
     "kafka_metadata": "_records",
     "poison_letter": "_records",
     "record_event": "_records",
@@ -46,12 +52,15 @@ _WHERE = {
 __all__ = [
     "EMPTY",
     "INPUT_NAME",
+    "REVOKED",
     "CommitBook",
     "KafkaInput",
     "KafkaInputConfig",
     "Partition",
+    "PartitionLines",
     "Poison",
     "Record",
+    "joinable",
     "kafka_metadata",
     "poison_letter",
     "record_event",

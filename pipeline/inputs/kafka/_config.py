@@ -91,6 +91,14 @@ class KafkaInputConfig(BaseModel):
         description="On a rebalance, how long to wait for in-flight batches of revoked "
         "partitions to be delivered (then committed); the rest stay uncommitted.",
     )
+    multiline_flush_secs: float = Field(
+        default=5.0,
+        gt=0,
+        description="Raw lines are joined into multiline events (`[parsers.multiline]`) per "
+        "partition; an event still open is handed on once its partition brought no record "
+        "for this long (Filebeat's multiline.timeout), and at stop. Its records are "
+        "committed only once it is delivered.",
+    )
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
         default="PLAINTEXT", description="How to talk to the brokers."
     )

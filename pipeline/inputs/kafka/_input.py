@@ -15,6 +15,11 @@ Rebalance: the revoked partitions' queued batches are dropped (never handed on, 
 owner reads them again), in-flight ones get ``revoke_wait_secs`` to be delivered and their
 prefix is committed; acknowledgements arriving later are ignored, never committed.
 
+Multiline (``[parsers.multiline]``, on by default): raw-line records are joined per partition
+(``_joining``); a batch never ends past the first record of an event still open, an open event
+is handed on after ``multiline_flush_secs`` without a record of its partition (not counting
+time paused) and at stop, and dropped uncommitted on revoke (the next owner joins it again).
+
 Poison records (not UTF-8, over ``max_value_bytes``) are written to the dead letter queue
 (fsynced) with their topic/partition/offset before their batch is handed on, so the partition
 keeps moving and the commit that passes them follows a durable record of them.
@@ -29,24 +34,51 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline.dlq import DeadLetter, DeadLetterQueue
 from pipeline.errors import ConfigError, InputError, NotConnected
 from pipeline.inputs.kafka._config import KafkaInputConfig
+from pipeline.inputs.kafka._joining import EventJoiner, PartitionLines
 from pipeline.inputs.kafka._offsets import CommitBook, Partition
-from pipeline.inputs.kafka._records import EMPTY, Poison, Record, poison_letter, record_event
+from pipeline.inputs.kafka._records import (
+    EMPTY,
+    Poison,
+    Record,
+    joinable,
+    poison_letter,
+    record_event,
+)
 from pipeline.runtime import Batch, Counters, Event
 
 if TYPE_CHECKING:
+    from parsers import MultilineConfig
     from pipeline.observe._telemetry import InputGauges
 
 log = logging.getLogger(__name__)
+
+REVOKED = "kafka_revoked"
+"""Drop reason of records read but not handed on when their partition was revoked (queued
+batches, an event still being joined): never committed, the partition's next owner reads
+them again."""
 
 
 def stream_name(topic: str, partition: int) -> str:
     """The acknowledgement-ordering key of a partition's batches."""
     return f"kafka:{topic}/{partition}"
+
+
+class _Queued(NamedTuple):
+    """A fetched batch not yet handed on."""
+
+    partition: Partition
+    batch: Batch
+    end: int
+    """The offset its acknowledgement lets the partition's commit reach."""
+    nbytes: int
+    """Record bytes (the ``max_buffered_bytes`` budget)."""
+    joined: int
+    """Records folded into its events' first records (multiline)."""
 
 
 class KafkaInput:
@@ -57,14 +89,23 @@ class KafkaInput:
         config: KafkaInputConfig,
         dlq: DeadLetterQueue,
         counters: Counters | None = None,
+        *,
+        multiline: MultilineConfig | None = None,
+        pattern_timeout_secs: float = 1.0,
     ) -> None:
+        """``multiline``: the ``[parsers.multiline]`` rule raw lines are joined by (``None``:
+        every record is an event of its own); ``pattern_timeout_secs`` the budget per line
+        of a user's pattern (``[parsers]``)."""
         self.name = config.name
         self.config = config
         self.dlq = dlq
         self.counters = counters or Counters(config.name)
         self.book = CommitBook()
-        self._queue: deque[tuple[Partition, Batch, int, int]] = deque()
-        """Fetched batches not yet handed on: partition, batch, end offset, record bytes."""
+        self._queue: deque[_Queued] = deque()
+        self._multiline = multiline
+        self._pattern_timeout_secs = pattern_timeout_secs
+        self._lines: dict[Partition, PartitionLines] = {}
+        """Per partition with multiline, the joining of its raw lines."""
         self.queued_bytes = 0
         self._consumer: Any = None
         self._fetcher: asyncio.Task[None] | None = None
@@ -86,10 +127,12 @@ class KafkaInput:
         await self._start()
         while True:
             while self._queue:
-                partition, batch, end, nbytes = self._queue.popleft()
-                self.queued_bytes -= nbytes
-                self.book.handed(partition, end)
-                yield batch
+                queued = self._queue.popleft()
+                self.queued_bytes -= queued.nbytes
+                self.book.handed(queued.partition, queued.end)
+                self.counters.sent += len(queued.batch.events)
+                self.counters.joined += queued.joined
+                yield queued.batch
             if self._failure is not None:
                 raise self._failure
             if self._ended:
@@ -112,6 +155,14 @@ class KafkaInput:
             finally:
                 await self._consumer.stop()
                 self._consumer = None
+
+    @property
+    def held_records(self) -> int:
+        """Records read but not handed on yet (queued batches, events still being joined):
+        between fetches, ``counters.reconciles(held_records)`` holds. (Copies first: a test
+        may read it from another thread.)"""
+        queued = sum(len(q.batch.events) + q.joined for q in tuple(self._queue))
+        return queued + sum(lines.pending_records for lines in tuple(self._lines.values()))
 
     def observe(self) -> InputGauges:
         """Gauges for the metrics endpoint: per partition this member reads, the records
@@ -169,10 +220,12 @@ class KafkaInput:
                 for tp, records in fetched.items():
                     if records:
                         await self._take((tp.topic, tp.partition), records)
+                self._flush_quiet()
                 await self._commit_due()
         except Exception as exc:  # handed to batches(), which raises it
             self._failure = exc
         finally:
+            self._flush_all()
             self._ended = True
             self._wake()
 
@@ -190,6 +243,8 @@ class KafkaInput:
     async def _take(self, partition: Partition, records: list[Any]) -> None:
         """One partition's records -> one batch (poison ones dead-lettered first)."""
         received_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        lines = self._joining(partition, records[0].offset)
+        now = time.monotonic()
         events: list[Event] = []
         letters: list[DeadLetter] = []
         nbytes = 0
@@ -202,25 +257,84 @@ class KafkaInput:
                 self.counters.dropped[EMPTY] += 1
             elif isinstance(made, Poison):
                 letters.append(poison_letter(record, made, self.name))
-            else:
+            elif lines is None:
                 events.append(made)
+            elif joinable(record, made):
+                events += lines.line(made, now)
+            else:
+                events += lines.whole(made)
         self.counters.received += len(records)
+        revocations = self.revocations
         if letters:
             await self.dlq.append(letters)
             self.counters.dead_lettered += len(letters)
-        if partition not in self._consumer.assignment():
-            return  # revoked while the letters were written: the new owner reads these again
-        first, end = records[0].offset, records[-1].offset + 1
+        joined = lines.take_joined() if lines is not None else 0
+        if self.revocations != revocations or partition not in self._consumer.assignment():
+            # revoked while the letters were written (and maybe assigned again, reading from
+            # the committed offset): whoever owns it now reads these records again
+            self.counters.dropped[REVOKED] += len(events) + joined
+            return
+        end = records[-1].offset + 1
+        if lines is not None:
+            lines.read_end = end
+            end = lines.batch_end()
+        self._hand(partition, events, first=records[0].offset, end=end, nbytes=nbytes,
+                   joined=joined)
+
+    def _hand(self, partition: Partition, events: list[Event], *, first: int, end: int,
+              nbytes: int, joined: int) -> None:
+        """Queue ``events`` as a batch whose ack lets the partition's commit reach ``end``
+        (``first``: where its commit book starts if this is the partition's first batch)."""
+        lines = self._lines.get(partition)
+        if lines is not None:
+            if not events and end <= lines.issued_end:
+                return  # nothing delivered, the commit cannot move: no batch at all
+            first, lines.issued_end = lines.start, end
         ack = self.book.issue(partition, first, end)
-        self.counters.sent += len(events)
         if not events:  # nothing left to deliver: handed and acknowledged at once
             self.book.handed(partition, end)
+            self.counters.joined += joined
             ack()
             return
         batch = Batch(events, ack, self.name, stream_name(*partition))
-        self._queue.append((partition, batch, end, nbytes))
+        self._queue.append(_Queued(partition, batch, end, nbytes, joined))
         self.queued_bytes += nbytes
         self._wake()
+
+    # -- multiline ----------------------------------------------------------------------------
+
+    def _joining(self, partition: Partition, first: int) -> PartitionLines | None:
+        """The partition's joining (made at its first record), ``None`` without multiline."""
+        if self._multiline is None:
+            return None
+        lines = self._lines.get(partition)
+        if lines is None:
+            from parsers import MultilineJoiner  # noqa: PLC0415 - only with multiline
+
+            joiner: EventJoiner = MultilineJoiner(self._multiline, self._pattern_timeout_secs)
+            lines = self._lines[partition] = PartitionLines(joiner, first)
+        return lines
+
+    def _flush_quiet(self) -> None:
+        """Hand on the events open longer than ``multiline_flush_secs`` with no new record.
+        Time paused does not count: the next records may be in Kafka, just not fetched."""
+        now = time.monotonic()
+        for partition, lines in list(self._lines.items()):
+            if self.paused:
+                lines.hold(now)
+            elif lines.due(now, self.config.multiline_flush_secs):
+                self._flush(partition, lines)
+
+    def _flush_all(self) -> None:
+        """At stop: hand on every open event (the partitions are still assigned)."""
+        for partition, lines in list(self._lines.items()):
+            self._flush(partition, lines)
+
+    def _flush(self, partition: Partition, lines: PartitionLines) -> None:
+        events = lines.flush()
+        if events:
+            self._hand(partition, events, first=lines.start, end=lines.batch_end(), nbytes=0,
+                       joined=lines.take_joined())
 
     def _wake(self) -> None:
         if self._wakeup is not None:
@@ -254,11 +368,16 @@ class KafkaInput:
             return
         self.revocations += 1
         revoked = set(partitions)
-        kept = [entry for entry in self._queue if entry[0] not in revoked]
+        kept = [entry for entry in self._queue if entry.partition not in revoked]
         for entry in self._queue:
-            if entry[0] in revoked:
-                self.queued_bytes -= entry[3]
+            if entry.partition in revoked:
+                self.queued_bytes -= entry.nbytes
+                self.counters.dropped[REVOKED] += len(entry.batch.events) + entry.joined
         self._queue = deque(kept)
+        for partition in partitions:  # events still being joined: never committed
+            lines = self._lines.pop(partition, None)
+            if lines is not None:
+                self.counters.dropped[REVOKED] += lines.pending_records
         deadline = time.monotonic() + self.config.revoke_wait_secs
         while not self.book.settled(partitions) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)

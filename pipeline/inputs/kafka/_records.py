@@ -11,6 +11,8 @@ line, so the same steps make the same document. Its source identity, in order:
 2. a Filebeat event's own identity (host + file + offset + message, as the Beats input);
 3. topic + partition + offset (``pipeline.ids.kafka_record_source_id``).
 
+Raw lines without a carried identity may be joined into multiline events by the input
+(:func:`joinable`, ``_joining``); Filebeat events and keyed records are complete events.
 Kafka's own metadata (topic, partition, offset, key, timestamp) travels under
 ``@metadata.kafka`` for enrichment. Values that are not UTF-8 or larger than the configured
 limit are *poison*: :func:`record_event` returns a :class:`Poison` naming why, and the input
@@ -116,6 +118,13 @@ def line_event(record: Record, text: str, received_at: str) -> Event:
         source_id = kafka_source_id(record.topic, record.partition, record.offset)
     event[METADATA] = {"source_id": source_id, "input": INPUT_NAME, "received_at": received_at}
     return event
+
+
+def joinable(record: Record, event: Event) -> bool:
+    """True for a raw line without a carried identity: a line lumberyard splits itself, which
+    multiline may join (``_joining``). A Filebeat event (it keeps its JSON as ``@metadata.raw``)
+    or a record keyed by a lumberyard source identity is a complete event."""
+    return "raw" not in event[METADATA] and not _is_source_key(record.key)
 
 
 def _is_source_key(key: bytes | None) -> bool:

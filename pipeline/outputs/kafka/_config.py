@@ -38,7 +38,12 @@ class KafkaOutputConfig(BaseModel):
         default=512 * 1024, gt=0, description="Largest record batch per partition request."
     )
     max_request_bytes: int = Field(
-        default=1 * MIB, gt=0, description="Largest produce request (and record value)."
+        default=1 * MIB,
+        gt=0,
+        description="Largest produce request (and record, before compression); a larger "
+        "event, or one the broker refuses over its `max.message.bytes`, is dead-lettered "
+        "and its window still ACKed. Raise it with the broker's and topic's limit and the "
+        "Kafka input's `max_value_bytes` (all 1 MiB by default).",
     )
     compression: str | None = Field(
         default="gzip", description="Record batch compression: gzip, or none (null)."

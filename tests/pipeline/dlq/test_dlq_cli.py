@@ -87,3 +87,17 @@ def test_replay_uses_the_config_connection(tmp_path: Path) -> None:
     pending = [key for key, _ in DeadLetterQueue(tmp_path / "dlq").pending()]
     assert (NotConnected, True, ["segment-000001.ndjson:0"]) == (
         type(result.exception), url in str(result.exception), pending), result.output
+
+
+def test_list_reads_the_queue_the_environment_names(tmp_path: Path) -> None:
+    """`dlq list` finds the queue under LUMBERYARD_DLQ_DIRECTORY (the name serve reads too)
+    and, deprecated, under LUMBERYARD_DLQ_DIR."""
+    store(tmp_path / "elsewhere", "mapper [a] failed")
+    ids = []
+    for name in ("LUMBERYARD_DLQ_DIRECTORY", "LUMBERYARD_DLQ_DIR"):
+        env = {**NO_ENV_ENDPOINTS, "LUMBERYARD_DLQ_DIRECTORY": None,
+               name: str(tmp_path / "elsewhere")}
+        result = CliRunner().invoke(app, ["dlq", "list", "--data-dir", str(tmp_path / "data")],
+                                    env=env)
+        ids.append((result.exit_code, [orjson.loads(x)["id"] for x in result.stdout.splitlines()]))
+    assert [(0, ["id0"]), (0, ["id0"])] == ids

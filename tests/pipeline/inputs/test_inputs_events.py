@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 
 from pipeline.ids import ContentIdentity, beats_source_id, file_source_id
 from pipeline.inputs import FILEBEAT_DECODE_TAG, split_lines
-from pipeline.inputs._events import filebeat_event, looks_like_filebeat, plain_event
+from pipeline.inputs._events import (
+    beat_event,
+    filebeat_event,
+    looks_like_filebeat,
+    plain_event,
+)
 
 AT = "2025-09-12T10:00:00.000+00:00"
 HEAD = b"[2025-09-12T10:00:00.000Z] INFO first line of the file\n"
@@ -85,13 +90,24 @@ def test_filebeat_lines_are_recognised() -> None:
 
 
 def test_filebeat_event_keeps_what_filebeat_sent_with_the_beats_id() -> None:
-    """The unwrapped event keeps everything Filebeat sent but its @metadata (@timestamp,
-    message, fields, log, host, agent, ecs); its id is the one the Beats input gives it."""
+    """The unwrapped event keeps everything Filebeat sent (@timestamp, message, fields, log,
+    host, agent, ecs; @metadata under its own); its id is the one the Beats input gives it."""
     line = orjson.dumps(BEAT).decode()
     event = filebeat_event("/archive/filebeat.ndjson", ContentIdentity(b""), line, 0, AT)
     meta = event.pop("@metadata")
     expected = {key: value for key, value in BEAT.items() if key != "@metadata"}
     assert (expected, beats_source_id(BEAT, line.encode())) == (event, meta["source_id"])
+
+
+def test_the_beats_metadata_travels_under_the_events_metadata() -> None:
+    """The Beat's @metadata (beat, type, version: what %{[@metadata][beat]} names) is kept
+    under the event's @metadata, never indexed; keys lumberyard sets itself are its own."""
+    doc = {**BEAT, "@metadata": {**BEAT["@metadata"], "_id": "from-a-processor",  # type: ignore[dict-item]
+                                 "input": "x", "pipeline": "p1"}}
+    event = beat_event(doc, orjson.dumps(doc), "beats", AT)
+    assert {"beat": "filebeat", "type": "_doc", "version": "8.15.0", "pipeline": "p1",
+            "source_id": beats_source_id(BEAT, b""), "input": "beats",
+            "received_at": AT} == event["@metadata"]
 
 
 def test_a_non_beat_line_in_a_filebeat_file_is_kept_and_tagged() -> None:

@@ -55,13 +55,38 @@ def test_grok_becomes_grammars_in_order_with_their_options() -> None:
 
 
 def test_date_sets_the_grammars_timestamp_field_and_formats() -> None:
-    """date { match => [field, formats] } tells the grammars where and how to read the time."""
+    """date { match => [field, formats] } on a field the grammar captures tells the grammar
+    where and how to read the time (no field rule)."""
     data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA}" } }'
-                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"]'
-                        ' timezone => "Europe/Berlin" } }')
+                        ' date { match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"] } }')
     (grammar,) = data["parsers"]["grammars"]
-    assert ("ts", ["dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"], "Europe/Berlin") == (
-        grammar["timestamp_field"], grammar["timestamp_formats"], data["parsers"]["timezone"])
+    assert ("ts", ["dd/MMM/yyyy:HH:mm:ss Z", "ISO8601"]) == (
+        grammar["timestamp_field"], grammar["timestamp_formats"])
+    assert "enrich" not in data
+    assert [] == _unsupported(notes)
+
+
+@pytest.mark.parametrize(("date", "expected"), [
+    # a field no grammar captures (JSON, kv, Beats fields), nested
+    ('match => ["[apache][time]", "dd/MMM/yyyy:HH:mm:ss Z"] target => "@timestamp"',
+     {"field": "[apache][time]", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"]}),
+    # its own zone: Logstash's timezone is the filter's, not every grammar's
+    ('match => ["logdate", "ISO8601", "UNIX_MS"] timezone => "Europe/Paris"',
+     {"field": "logdate", "formats": ["ISO8601", "UNIX_MS"], "timezone": "Europe/Paris"}),
+    # a target other than @timestamp, its own failure tag
+    ('match => ["ts", "dd/MMM/yyyy:HH:mm:ss Z"] target => "[event][created]"'
+     ' tag_on_failure => ["_bad_ts"] locale => "en-US"',
+     {"field": "ts", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"], "target": "[event][created]",
+      "tag_on_failure": ["_bad_ts"]}),
+])
+def test_date_becomes_a_field_rule_where_no_grammar_does_its_job(
+        date: str, expected: dict[str, Any]) -> None:
+    """A date the grammars cannot do (another field, zone, target, tag) is a field rule's
+    date at its place in the pipeline, after the grok grammars and before later mutates."""
+    data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:ts} %{GREEDYDATA}" } }'
+                        f' date {{ {date} }}\n mutate {{ add_tag => ["after"] }} }}')
+    assert [{"date": expected}, {"add_tag": ["after"]}] == data["enrich"]["field_rules"]
+    assert "timestamp_field" not in data["parsers"]["grammars"][0]
     assert [] == _unsupported(notes)
 
 
@@ -153,9 +178,34 @@ def test_inputs() -> None:
     assert [1] == _unsupported(notes)  # kafka topics: the Kafka input section is issue #13
 
 
+@pytest.mark.parametrize(("index", "expected"), [
+    ("%{[@metadata][beat]}-%{[@metadata][version]}-%{+YYYY.MM.dd}",
+     {"index": "%{[@metadata][beat]}-%{[@metadata][version]}-%{+YYYY.MM.dd}",
+      "index_template_patterns": ["filebeat-*"]}),
+    # a log key lumberyard renames: the reference points at its place in the document
+    ("logs-%{[service]}-%{+xxxx.ww}", {"index": "logs-%{[service][name]}-%{+xxxx.ww}"}),
+    ("logs-%{[fields][app]}-%{+YYYY.MM}", {"index": "logs-%{[fields][app]}-%{+YYYY.MM}"}),
+])
+def test_index_with_field_references(index: str, expected: dict[str, Any]) -> None:
+    """An index built from fields is [enrich] index (with the template patterns it needs)."""
+    data, notes = _toml(f'output {{ elasticsearch {{ index => "{index}" }} }}')
+    assert expected == data["enrich"]
+    assert [] == _unsupported(notes)
+
+
+def test_index_named_by_the_pipelines_own_metadata() -> None:
+    """%{[@metadata][target]} set by the pipeline's mutate: the template patterns come from
+    the literal text of the values it writes."""
+    data, notes = _toml('filter { mutate { add_field => { "[@metadata][t]" => "logs-%{[a]}" } }\n'
+                        'if ![a] { mutate { replace => { "[@metadata][t]" => "other" } } } }\n'
+                        'output { elasticsearch { index => "%{[@metadata][t]}-%{+YYYY.MM.dd}" } }')
+    assert (["logs-*", "other*"], []) == (data["enrich"]["index_template_patterns"],
+                                         _unsupported(notes))
+
+
 @pytest.mark.parametrize(("text", "line"), [
     ("filter {\n\n  geoip { source => \"ip\" } }", 3),
-    ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"log\" => \"%{WORD}\" } }\n"
+    ("filter {\n  if [type] == \"x\" {\n    grok { patterns_dir => [\"/p\"] }\n"
      "  } }", 3),
     ("output {\n  kafka { topic_id => \"x\" } }", 2),
     ("filter {\n  mutate {\n    split => { \"a\" => \",\" } } }", 3),
@@ -166,8 +216,71 @@ def test_inputs() -> None:
     ("filter {\n  if [log_message] =~ /x/ {\n    mutate { add_tag => [\"x\"] } } }", 3),
     ("filter {\n  if [msg] == \"x\" {\n    drop {} } }", 3),
     ("filter {\n  kv { source => \"msg\" } }", 2),
+    ("output {\n  elasticsearch { index => \"%{[a]}-%{+YYYY.MM.dd}\" } }", 2),
+    ("output {\n  elasticsearch { index => \"Logs-%{[a]}\" } }", 2),
 ])
 def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int) -> None:
     """Never silently dropped: each untranslated piece is a note with its line."""
     _, notes = _toml(text)
     assert [line] == _unsupported(notes)
+
+
+SEQUENCE = """filter {
+  grok { match => { "message" => "%{COMBINEDAPACHELOG}" } }
+  grok { match => { "request" => "%{URIPATH:path}(?:%{URIPARAM:query})?" } }
+  grok { match => { "message" => "%{IP:first_ip}" } tag_on_failure => ["_no_ip"] }
+  grok { match => { "agent" => ["%{WORD:browser}/%{NUMBER:browser_version}", "%{WORD:browser}"] }
+         break_on_match => false overwrite => ["browser"] }
+}"""
+
+
+def test_groks_in_sequence_become_the_grammars_then_field_rules_in_order() -> None:
+    """Logstash runs each grok in turn: the first on message is the grammars (first match
+    wins among its patterns); every later one is a field rule's grok at its place, reading
+    what the ones before made, with its own tags and options."""
+    data, notes = _toml(SEQUENCE)
+    assert ["grok_line2"] == [g["name"] for g in data["parsers"]["grammars"]]
+    assert [
+        {"grok": {"match": {"request": [
+            "(?s:.*?)%{URIPATH:path}(?:%{URIPARAM:query})?(?s:.*)"]}}},
+        {"grok": {"match": {"message": ["(?s:.*?)%{IP:first_ip}(?s:.*)"]},
+                  "tag_on_failure": ["_no_ip"]}},
+        {"grok": {"match": {"agent": [
+            "(?s:.*?)%{WORD:browser}/%{NUMBER:browser_version}(?s:.*)",
+            "(?s:.*?)%{WORD:browser}(?s:.*)"]},
+                  "break_on_match": False, "overwrite": ["browser"]}},
+    ] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)
+    assert any("the event's message as lumberyard's parsing left it" in text
+               for line, _, text in notes if line == 4)
+
+
+def test_groks_in_the_clauses_of_one_if_are_all_grammars() -> None:
+    """if / else if / else: one clause runs, so their groks are one list of grammars, each
+    under its clause's condition; a grok after the if is a rule again."""
+    data, notes = _toml('filter {\n'
+                        ' if [type] == "a" { grok { match => { "message" => "A%{INT:n}" } } }\n'
+                        ' else if [type] == "b" {\n'
+                        ' grok { match => { "message" => "B%{INT:n}" } } }\n'
+                        ' else { grok { match => { "message" => "%{WORD:w}" } } }\n'
+                        ' if [type] == "c" { grok { match => { "message" => "C%{INT:m}" } } }\n}')
+    assert ['[type] == "a"', '!([type] == "a") and [type] == "b"',
+            '!([type] == "a") and !([type] == "b")'] == [
+        g["when"] for g in data["parsers"]["grammars"]]
+    assert [{"when": '[type] == "c"', "grok": {"match": {"message": [
+        "(?s:.*?)C%{INT:m}(?s:.*)"]}}}] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)
+
+
+def test_a_grok_on_another_field_or_matching_every_pattern_is_a_rule_from_the_start() -> None:
+    """A first grok on another field, or with break_on_match => false, is no grammar (those
+    read the line and stop at the first match); under [message] =~ it keeps the condition."""
+    data, notes = _toml('filter {\n grok { match => { "payload" => "%{INT:n}" } }\n'
+                        ' if [message] =~ /^a\\/b/ { grok { match => { "message" => ["%{WORD:a}", '
+                        '"%{INT:b}"] } break_on_match => false } } }')
+    assert "parsers" not in data or "grammars" not in data["parsers"]
+    assert [{"grok": {"match": {"payload": ["(?s:.*?)%{INT:n}(?s:.*)"]}}},
+            {"when": "[message] =~ /^a\\/b/", "grok": {
+                "match": {"message": ["(?s:.*?)%{WORD:a}(?s:.*)", "(?s:.*?)%{INT:b}(?s:.*)"]},
+                "break_on_match": False}}] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)

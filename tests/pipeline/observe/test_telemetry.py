@@ -40,6 +40,51 @@ def test_counters_are_exported_with_component_and_input() -> None:
     )
 
 
+class CountingInput:
+    """A live input that counts what it read itself (the Kafka input's records: poison ones
+    dead-lettered, empty ones dropped, before any batch reaches the runtime)."""
+
+    def __init__(self, counters: Counters) -> None:
+        self.name = counters.component
+        self.counters = counters
+
+
+def test_an_inputs_own_counts_join_its_row() -> None:
+    """The runtime's counts of what an input handed on (sent: taken by the output; the
+    chain's drops) and the input's own (records read, poison dead-lettered, empty dropped,
+    commit errors) make one row that reconciles: 10 = 6 + 1 + (2 + 1)."""
+    handed = Counters("kafka", received=9, sent=6)
+    handed.dropped["blank_line"] = 2
+    own = Counters("kafka", received=10, sent=9, dead_lettered=1)
+    own.dropped["empty"] = 1
+    own.errors["kafka_commit"] = 1
+    samples = scrape(Telemetry(inputs=lambda: [("kafka", handed)],
+                               live_inputs=[CountingInput(own)]))
+    key = '{component="input",input="kafka"}'
+    dropped = '{component="input",input="kafka",reason="%s"}'
+    assert (10.0, 6.0, 1.0, 2.0, 1.0, 1.0) == (
+        samples[f"lumberyard_events_received_total{key}"],
+        samples[f"lumberyard_events_sent_total{key}"],
+        samples[f"lumberyard_events_dead_lettered_total{key}"],
+        samples["lumberyard_events_dropped_total" + dropped % "blank_line"],
+        samples["lumberyard_events_dropped_total" + dropped % "empty"],
+        samples['lumberyard_errors_total{component="input",error_type="kafka_commit",'
+                'input="kafka"}'],
+    )
+
+
+def test_records_joined_into_a_multiline_event_are_one_event_received() -> None:
+    """10 Kafka records, 4 of them continuation lines joined into an earlier record's event:
+    the input row received 6 events and sent 6, as a file's joined lines count one event."""
+    handed = Counters("kafka", received=6, sent=6)
+    own = Counters("kafka", received=10, sent=6, joined=4)
+    samples = scrape(Telemetry(inputs=lambda: [("kafka", handed)],
+                               live_inputs=[CountingInput(own)]))
+    key = '{component="input",input="kafka"}'
+    assert (6.0, 6.0) == (samples[f"lumberyard_events_received_total{key}"],
+                          samples[f"lumberyard_events_sent_total{key}"])
+
+
 def test_values_are_read_at_snapshot_time() -> None:
     """Counting after the telemetry was built shows in the next snapshot (no copy kept)."""
     counters = Counters("kafka")

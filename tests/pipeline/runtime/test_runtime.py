@@ -267,3 +267,12 @@ def test_output_failure_stops_every_input() -> None:
     outcome = asyncio.run(scenario())
     assert (False, "DeliveryError: Elasticsearch refused our credentials", "stop beats") == (
         outcome.ok, outcome.output_failure, log[0])
+
+
+def test_an_input_counts_what_it_passed_on() -> None:
+    """An input's ``sent`` is what the output took from it after the chain's drops (it stayed
+    0: inputs counted only what they read), so received = sent + dropped once all is acked."""
+    a = ListInput("a", [3, 1, 2])
+    outcome = _run(Runtime([a], Chain([DropFlagged()]), MemoryOutput()))
+    c = outcome.inputs["a"].counters
+    assert (6, 4, 2, True) == (c.received, c.sent, c.dropped_total, c.reconciles())

@@ -5,6 +5,7 @@ the direct Beats -> Elasticsearch path gives it."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -94,3 +95,45 @@ def test_beats_to_kafka_then_workers_index_each_event_once(  # noqa: PLR0917 - f
     expected = sorted(document_id(beats_source_id(doc, b"")) for doc in beat_docs(EVENTS))
     assert (0, 0, EVENTS, expected) == (
         edge_code, worker_code, indexed(), sorted(hit["_id"] for hit in hits))
+
+
+def test_an_event_kafka_refuses_is_dead_lettered_and_the_stream_flows_on(  # noqa: PLR0917
+    kafka_bootstrap: str, es_url: str, es_client: Elasticsearch, prefix: str, unique_name: str,
+    tmp_path: Path,
+) -> None:
+    """One 1.5 MiB event (Filebeat ships up to its max_bytes, 10 MiB by default) among 200 in
+    windows of 50: serve used to stop on it and crash-loop on the resent window. Now its window
+    is ACKed, it is in the edge's DLQ naming the peer, and the other 199 are indexed."""
+    port = free_port()
+    edge = serve(tmp_path, "edge", "--beats-host", "127.0.0.1", "--beats-port", str(port),
+                 "--beats-to-kafka", unique_name, "--es-url", "http://127.0.0.1:1")
+    log = tmp_path / "edge.log"
+    wait_until(lambda: port_open(port), "serve to listen", edge, log)
+    docs = beat_docs(200)
+    docs[70]["message"] = "x" * (1536 * 1024)
+    with PyLogBeatClient("127.0.0.1", port, timeout=60) as client:
+        for start in range(0, 200, 50):
+            client.send(docs[start : start + 50])  # returns once the window is ACKed
+    edge_code = stop(edge)
+    letters = [json.loads(line) for segment in sorted((tmp_path / "edge" / "dlq").glob("*.ndjson"))
+               for line in segment.read_bytes().splitlines()]
+    worker = serve(tmp_path, "worker", "--no-beats", "--kafka", "--kafka-bootstrap",
+                   kafka_bootstrap, "--kafka-topic", unique_name, "--kafka-group", unique_name,
+                   "--es-url", es_url, "--index-prefix", prefix)
+
+    def indexed() -> int:
+        es_client.options(ignore_status=404).indices.refresh(index=f"{prefix}*")
+        answer = es_client.options(ignore_status=404).count(index=f"{prefix}*")
+        return int(answer.get("count", 0))
+
+    wait_until(lambda: indexed() >= 199, "the worker to index the topic", worker,
+               tmp_path / "worker.log")
+    worker_code = stop(worker)
+    hits = es_client.search(index=f"{prefix}*", size=200, source=False)["hits"]["hits"]
+    kept = [doc for n, doc in enumerate(beat_docs(200)) if n != 70]
+    expected = sorted(document_id(beats_source_id(doc, b"")) for doc in kept)
+    assert (0, 0, 199, expected, [("message_too_large", docs[70]["message"], True)]) == (
+        edge_code, worker_code, indexed(), sorted(hit["_id"] for hit in hits),
+        [(x["error_type"], x["event"]["message"], "from beats:127.0.0.1:" in x["reason"])
+         for x in letters],
+    )

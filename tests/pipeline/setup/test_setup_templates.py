@@ -193,3 +193,10 @@ def test_ndjson_without_index_pattern_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b'{"type": "dashboard", "id": "d", "attributes": {}}\n')
     with pytest.raises(ConfigError, match=r"x\.ndjson"):
         load_ndjson_data_view(path)
+
+
+def test_the_index_template_also_covers_an_index_patterns_names() -> None:
+    """[enrich] index's names (e.g. filebeat-*) are in the index template's index_patterns,
+    after the prefix's own (the fallback index's)."""
+    options = TemplateOptions(index_prefix="logs-", extra_patterns=["filebeat-*", "logs-*"])
+    assert ["logs-*", "filebeat-*"] == _by_name(options)["logs"]["index_patterns"]

@@ -97,18 +97,18 @@ def test_strings_are_typed_as_the_template_maps_them() -> None:
 
 
 def test_unknown_or_mistyped_leaves_stay_in_app() -> None:
-    """Unmapped leaves (url.password, a made-up http key) and values the template would refuse
+    """Unmapped leaves (url.fragment, a made-up http key) and values the template would refuse
     (a status of 999, an address that is no IP, a negative port, an object for a keyword)
     stay under app.*, beside what was lifted."""
     doc = enrich({
-        "url": {"original": "/a", "password": "hunter2"},
+        "url": {"original": "/a", "fragment": "top"},
         "http": {"response": {"status_code": 999}, "request": {"method": "GET", "x": 1}},
         "source": {"ip": "not-an-ip", "port": -1, "address": "h"},
         "destination": {"ip": "fe80::1%eth0"},
         "user": {"name": {"first": "a"}},
     })  # fmt: skip
     expected_app = {
-        "url": {"password": "hunter2"},
+        "url": {"fragment": "top"},
         "http": {"response": {"status_code": 999}, "request": {"x": 1}},
         "source": {"ip": "not-an-ip", "port": -1},
         "destination": {"ip": "fe80::1%eth0"},
@@ -176,7 +176,7 @@ def test_every_lifted_leaf_is_mapped_with_its_type() -> None:
 
 
 _SAMPLE = {"keyword": "x", "method": "GET", "level": "info", "long": 7, "status": 200,
-           "ip": "10.1.2.3"}  # fmt: skip
+           "ip": "10.1.2.3", "url": "https://h.example/p"}  # fmt: skip
 
 
 def test_a_log_with_every_leaf_is_fully_mapped() -> None:
@@ -198,6 +198,8 @@ def test_a_log_with_every_leaf_is_fully_mapped() -> None:
     {"event": "e", "user": {"name": "u"}},
     {"process": {"pid": "12"}, "pid": 3},
     {"log": {"origin": {"function": "f", "file": {"line": "9", "name": "a.c"}}}},
+    {"service": {"name": "s", "version": "1", "node": {"name": "n"}, "x": 1}, "level": "info"},
+    {"url": {"original": "http://u:p@h/", "password": "p"}, "method": "GET"},
 ])  # fmt: skip
 def test_one_at_a_time_and_batched_agree(shape: dict[str, Any]) -> None:
     """The chain run per event and over a batch (parts grouped by log shape) give the same
@@ -241,5 +243,34 @@ def test_nothing_is_lost_or_doubled(log: dict[str, Any]) -> None:
     event: dict[str, Any] = {}
     LiftEcsFields(_NO_DERIVED).map(event, fields)
     lifted, kept = _leaf_paths(event), _leaf_paths(fields)
-    known = {tuple(path.split(".")) for path in _NO_DERIVED}
-    assert (set(), set(), _leaf_paths(log)) == (lifted & kept, lifted - known, lifted | kept)
+    secret = ("url", "password")  # whatever it held, only its mask reaches the document
+    known = {tuple(path.split(".")) for path in _NO_DERIVED} | {secret}
+    written = {secret if path[:2] == secret else path for path in _leaf_paths(log)}
+    assert (set(), set(), written) == (lifted & kept, lifted - known, lifted | kept)
+
+
+def test_a_url_password_is_never_indexed_in_clear() -> None:
+    """A log's url.password went to app.url.password as written, and url.original kept the
+    credentials: now the password is only the mask and the URLs are masked as redact() does
+    (the user stays); a JSON log's plain url string with credentials is masked too."""
+    creds = "https://bob:s3cret@h.example/x?q=1"
+    lifted = enrich({"url": {"original": creds, "full": creds, "password": "s3cret",
+                             "username": "bob"}})
+    mapped = enrich({"method": "GET", "url": creds})
+    masked = "https://bob:***@h.example/x?q=1"
+    assert (
+        {"original": masked, "full": masked, "password": "***", "username": "bob", "path": "/x",
+         "query": "q=1"}, None, {"original": masked, "path": "/x", "query": "q=1"},
+    ) == (lifted["url"], lifted.get("app"), mapped["url"])
+
+
+def test_a_logs_service_object_keeps_its_ecs_fields() -> None:
+    """A log's own service object gave service.name and lost every other key: its ECS
+    leaves (version, id, node.name...) now land on service.*, anything else in app.service."""
+    doc = enrich({"service": {"name": "billing", "version": "2.4.1", "id": "d4c3",
+                              "node": {"name": "node-7", "role": "worker"}, "build": "b77"}})
+    assert (
+        {"name": "billing", "version": "2.4.1", "id": "d4c3",
+         "node": {"name": "node-7", "role": "worker"}},
+        {"service": {"build": "b77"}},
+    ) == ({k: v for k, v in doc["service"].items() if k != "environment"}, doc.get("app"))

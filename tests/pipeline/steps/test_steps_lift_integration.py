@@ -40,8 +40,10 @@ def prefix(es_client: Elasticsearch, es_url: str, unique_name: str) -> Iterator[
     remove_templates(es_client, name)
 
 
-def _index(prefix: str, es_url: str, dlq: Path) -> ElasticsearchOutput:
-    """:data:`LINES` through the v1 grok grammar and the whole chain into the real sink."""
+def _index(
+    prefix: str, es_url: str, dlq: Path, lines: list[str] = LINES
+) -> ElasticsearchOutput:
+    """``lines`` through the v1 grok grammar and the whole chain into the real sink."""
     config = LumberyardConfig.model_validate({
         "parsers": {"ecs_compatibility": "v1", "grammars": [
             {"name": "apache", "pattern": "%{COMBINEDAPACHELOG}",
@@ -53,7 +55,7 @@ def _index(prefix: str, es_url: str, dlq: Path) -> ElasticsearchOutput:
                                  EsConnection(url=es_url), DeadLetterQueue(dlq))
 
     async def run() -> None:
-        await output.write(chain.apply(Batch(events(LINES), input_name="ecs")))
+        await output.write(chain.apply(Batch(events(lines), input_name="ecs")))
         await output.close()
 
     asyncio.run(run())
@@ -93,3 +95,45 @@ def test_apache_v1_line_is_found_by_its_ecs_fields(es_client: Elasticsearch, es_
     assert ("long", "keyword") == (
         props["http"]["properties"]["response"]["properties"]["status_code"]["type"],
         props["user_agent"]["properties"]["original"]["type"])
+
+
+JSON_LINES = [
+    '{"level": "info", "message": "fetched", "http": {"request": {"method": "GET"}}, '
+    '"url": {"original": "https://bob:s3cret@api.example/v1?x=1", "username": "bob", '
+    '"password": "s3cret", "full": "https://bob:s3cret@api.example/v1?x=1"}}',
+    '{"level": "info", "message": "started", "url": "https://amy:hunter2@db.example/",'
+    ' "method": "GET"}',
+    '{"level": "info", "message": "ready", "service": {"name": "billing", "version": "2.4.1",'
+    ' "id": "d4c3", "node": {"name": "node-7"}, "build": "b77"}}',
+]
+
+
+def test_credentials_are_not_indexed_and_a_service_object_keeps_its_fields(
+    es_client: Elasticsearch, es_url: str, prefix: str, tmp_path: Path
+) -> None:
+    """A log's url.password used to be indexed in clear under app.url.password and its
+    service object lost all but name: in Elasticsearch now no document holds a password (only
+    the mask), and service.version / id / node.name are found by a term query."""
+    output = _index(prefix, es_url, tmp_path / "dlq", JSON_LINES)
+    index = f"{prefix}*"
+    es_client.indices.refresh(index=index)
+    hits = es_client.search(index=index, size=10, sort=["log.offset"])["hits"]["hits"]
+    sources = [hit["_source"] for hit in hits]
+    in_clear = [s for s in sources if "s3cret" in str(s) or "hunter2" in str(s)]
+    found = [es_client.count(index=index, query={"term": {field: value}})["count"]
+             for field, value in (("service.node.name", "node-7"), ("service.id", "d4c3"),
+                                  ("service.version", "2.4.1"), ("url.username", "bob"))]
+    assert (3, 0, [], [1, 1, 1, 1]) == (
+        output.counters.sent, output.counters.dead_lettered, in_clear, found)
+    assert (
+        {"original": "https://bob:***@api.example/v1?x=1", "full":
+         "https://bob:***@api.example/v1?x=1", "username": "bob", "password": "***",
+         "path": "/v1", "query": "x=1"},
+        "https://amy:***@db.example/",
+        {"name": "billing", "version": "2.4.1", "id": "d4c3", "node": {"name": "node-7"}},
+        {"service": {"build": "b77"}},
+    ) == (
+        sources[0]["url"], sources[1]["url"]["original"],
+        {k: v for k, v in sources[2]["service"].items() if k != "environment"},
+        sources[2].get("app"),
+    )

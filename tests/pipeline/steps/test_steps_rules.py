@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from pipeline.errors import ConfigError, DropEvent
+from parsers import ParsersConfig
+from pipeline.errors import ConfigError, DropEvent, GrammarError
 from pipeline.runtime import METADATA
+from pipeline.steps._route import SetTimestamp
 from pipeline.steps._rules import ApplyFieldRules, FieldRule
 
 
@@ -119,3 +121,112 @@ def test_json_decodes_a_field_into_a_target_or_next_to_the_keys() -> None:
     assert ({"payload": '{"a": 1, "b": [2]}', "a": 1, "b": [2]}, {"a": 1},
             ["_jsonparsefailure"]) == (
         merged[METADATA]["log_fields"], targeted[METADATA]["log_fields"]["doc"], bad["tags"])
+
+
+@pytest.mark.parametrize(("date", "log", "expected_stamp", "expected_tags"), [
+    ({"field": "[apache][time]", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"]},
+     {"apache": {"time": "12/Sep/2025:10:00:00 +0200"}}, "2025-09-12T08:00:00.000Z", []),
+    ({"field": "logdate", "formats": ["ISO8601", "UNIX_MS"], "timezone": "Europe/Paris"},
+     {"logdate": "2025-09-12 10:00:00"}, "2025-09-12T08:00:00.000Z", []),  # summer: +02:00
+    ({"field": "logdate", "formats": ["ISO8601", "UNIX_MS"]},
+     {"logdate": 1757664000123}, "2025-09-12T08:00:00.123Z", []),  # a JSON number
+    ({"field": "logdate", "formats": ["UNIX"]}, {"logdate": ["1757664000", "1"]},
+     "2025-09-12T08:00:00.000Z", []),  # an array: its first value
+    ({"field": "logdate", "formats": ["MMM dd yyyy HH:mm:ss"]}, {"logdate": "nope"},
+     None, ["_dateparsefailure"]),
+    ({"field": "logdate", "formats": ["ISO8601"], "tag_on_failure": ["_bad", "_date"]},
+     {"logdate": "nope"}, None, ["_bad", "_date"]),
+    ({"field": "logdate", "formats": ["ISO8601"]}, {}, None, []),  # no field: nothing at all
+])
+def test_date_sets_the_event_time(date: dict[str, Any], log: dict[str, Any],
+                                  expected_stamp: str | None, expected_tags: list[str]) -> None:
+    """date reads the field with the first format that takes it into the event's time (what
+    set_timestamp makes @timestamp and the daily index of); text none reads is tagged."""
+    event = _run([{"date": date}], _event(log))
+    moment = event[METADATA].get("timestamp")
+    stamp = None if moment is None else SetTimestamp()(event)["@timestamp"]
+    assert (expected_stamp, expected_tags) == (stamp, event.get("tags", []))
+
+
+def test_date_into_a_target_field_keeps_the_event_time() -> None:
+    """target other than @timestamp: the field gets the ISO 8601 UTC text, the time stays."""
+    event = _event({"start": "12/Sep/2025:10:00:00 +0200"})
+    event[METADATA]["timestamp"] = "2025-01-01T00:00:00.000Z"
+    out = _run([{"date": {"field": "start", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"],
+                          "target": "[event][start]"}}], event)
+    assert ("2025-09-12T08:00:00.000Z", "2025-01-01T00:00:00.000Z") == (
+        out[METADATA]["log_fields"]["event"]["start"], out[METADATA]["timestamp"])
+
+
+def test_date_on_timestamp_supersedes_the_parsers_failure() -> None:
+    """A JSON log's non-ISO ``timestamp`` fails the parser (tagged); the pipeline's own date
+    on that field reads it and the parser's tag goes."""
+    event = _event({"timestamp": "12/Sep/2025:10:00:00 +0200"}, tags=["_dateparsefailure"])
+    out = _run([{"date": {"field": "timestamp", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"]}}], event)
+    assert [] == out["tags"]
+
+
+@pytest.mark.parametrize(("date", "error"), [
+    ({"field": "a", "formats": ["qqq"]}, "'qqq' is not supported"),
+    ({"field": "a", "formats": ["ISO8601"], "timezone": "Mars/Olympus"}, "unknown time zone"),
+    ({"field": "a", "formats": []}, "at least 1 item"),
+])
+def test_a_bad_date_fails_the_config_load(date: dict[str, Any], error: str) -> None:
+    """A format or zone lumberyard cannot read stops it at startup, named."""
+    with pytest.raises(ValueError, match=error):
+        FieldRule.model_validate({"date": date})
+
+
+def _grok_run(grok: dict[str, Any], event: dict[str, Any], parsers: Any = None
+              ) -> dict[str, Any]:
+    return ApplyFieldRules([FieldRule.model_validate({"grok": grok})], parsers)(event)
+
+
+def test_grok_reads_what_an_earlier_filter_made() -> None:
+    """A grok rule matches a field the line's grammar captured (request -> path, query);
+    typed captures are typed, [a][b] targets nest."""
+    out = _grok_run({"match": {"request": [
+        "%{URIPATH:path}(?:%{URIPARAM:query})?(?: %{INT:[http][n]:int})?"]}},
+        _event({"request": "/orders?id=42 7"}))
+    assert {"request": "/orders?id=42 7", "path": "/orders", "query": "?id=42",
+            "http": {"n": 7}} == out[METADATA]["log_fields"]
+    assert [] == out.get("tags", [])
+
+
+def test_grok_failure_tags_add_to_the_ones_there() -> None:
+    """No pattern matched: tag_on_failure joins the tags an earlier grok left (once each)."""
+    out = _grok_run({"match": {"message": ["%{INT:n}"]}, "tag_on_failure": ["_second", "_x"]},
+                    _event({}, tags=["_grokparsefailure", "_x"]))
+    assert ["_grokparsefailure", "_x", "_second"] == out["tags"]
+
+
+@pytest.mark.parametrize(("break_on_match", "expected"), [
+    (True, {"a": "GET"}),
+    (False, {"a": "GET", "b": "x"}),  # every pattern tried, all captures kept
+])
+def test_break_on_match(break_on_match: bool, expected: dict[str, Any]) -> None:
+    """break_on_match (default): the first pattern that matches ends the filter."""
+    out = _grok_run({"match": {"message": ["%{WORD:a} (?s:.*)", "(?s:.*?) %{WORD:b}"]},
+                     "break_on_match": break_on_match}, {"message": "GET x", METADATA: {
+                         "log_fields": {}}})
+    assert expected == out[METADATA]["log_fields"]
+
+
+def test_a_capture_into_a_field_with_text_makes_a_list_unless_overwritten() -> None:
+    """As grok does: an existing text field becomes [old, new]; overwrite replaces it."""
+    event = _event({"verb": "POST", "code": "1"})
+    event["message"] = "GET 2"
+    out = _grok_run({"match": {"message": ["%{WORD:verb} %{INT:code}"]},
+                     "overwrite": ["code"]}, event)
+    assert {"verb": ["POST", "GET"], "code": "2"} == out[METADATA]["log_fields"]
+
+
+def test_grok_uses_the_grammars_library_settings() -> None:
+    """pattern_definitions (and patterns_dir, ecs_compatibility) of [parsers] apply; a
+    pattern that does not compile stops the start, naming the rule."""
+    parsers = ParsersConfig(pattern_definitions={"TICKET": "T-[0-9]+"})
+    out = _grok_run({"match": {"message": ["%{TICKET:ticket}"]}},
+                    {"message": "T-12", METADATA: {"log_fields": {}}}, parsers)
+    assert {"ticket": "T-12"} == out[METADATA]["log_fields"]
+    with pytest.raises(GrammarError, match=r"enrich.field_rules\[0\].grok.*NOPE"):
+        _grok_run({"match": {"message": ["%{NOPE:x}"]}}, _event({}))

@@ -199,3 +199,24 @@ def test_file_identity_of_newer_filebeats_and_anonymous_events(
 
     assert [4, 4, 4, 4] == asyncio.run(asyncio.wait_for(ship(), 300))
     assert 8 == es_count(es_client, prefix)
+
+
+def test_identical_anonymous_windows_on_one_connection_are_each_kept(
+    es_url: str, es_client: Elasticsearch, prefix: str, tmp_path: Path
+) -> None:
+    """tst-send's pattern: the same anonymous window (with a duplicate inside) three times on
+    one connection is nine documents, although anonymous events are counted per window (the
+    bounded table); the same three windows again on a new connection add nothing."""
+    anonymous = [{"message": "tick"}, {"message": "tick"}, {"message": "t"}]
+
+    async def ship() -> list[int]:
+        acks = []
+        async with Pipeline(es_url, prefix, tmp_path / "dlq") as p:
+            for _ in range(2):
+                client = await Client.connect(p.port)
+                acks += [await client.send_window(anonymous) for _ in range(3)]
+                await client.close()
+        return acks
+
+    assert [3] * 6 == asyncio.run(asyncio.wait_for(ship(), 300))
+    assert 9 == es_count(es_client, prefix)

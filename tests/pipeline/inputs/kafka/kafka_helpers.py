@@ -38,6 +38,22 @@ def produce(
     return sent
 
 
+def produce_to(bootstrap: str, topic: str, records: Iterable[tuple[int, bytes]]) -> int:
+    """Send each ``(partition, value)`` in order (one partition keeps the order it is given);
+    returns how many were sent."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20,
+                             batch_size=256 * 1024, max_in_flight_requests_per_connection=1)
+    sent = 0
+    try:
+        for partition, value in records:
+            producer.send(topic, value=value, partition=partition)
+            sent += 1
+        producer.flush()
+    finally:
+        producer.close()
+    return sent
+
+
 def lines(start: int, count: int, day: str = "2025-09-12") -> Iterable[bytes]:
     """Distinct raw log lines (a timestamp the daily index is taken from)."""
     for n in range(start, start + count):

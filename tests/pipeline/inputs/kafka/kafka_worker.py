@@ -2,7 +2,8 @@
 Elasticsearch on the runtime, so a test can watch the input while it runs (the process-level
 tests run ``lumberyard serve --kafka`` itself). Settings: ``bootstrap``, ``topic``, ``group``,
 ``es_url``, ``prefix`` (index prefix), ``dlq_dir``, optional ``input`` / ``output`` (extra
-KafkaInputConfig / ElasticsearchOutputConfig fields).
+KafkaInputConfig / ElasticsearchOutputConfig fields) and ``parsers`` (the ``[parsers]``
+section: multiline joins raw lines by default, as in ``serve``).
 """
 
 from __future__ import annotations
@@ -20,19 +21,25 @@ from pipeline.runtime import Chain, Runtime
 from pipeline.steps import build_steps
 
 
-def make_input(settings: dict[str, Any], dlq: DeadLetterQueue) -> KafkaInput:
+def make_input(
+    settings: dict[str, Any], dlq: DeadLetterQueue, lumberyard: LumberyardConfig
+) -> KafkaInput:
+    """The input as ``serve`` builds it (``[parsers.multiline]`` and its pattern budget)."""
     config = KafkaInputConfig(
         bootstrap_servers=settings["bootstrap"], topics=[settings["topic"]],
         group=settings["group"], **settings.get("input", {}),
     )
-    return KafkaInput(config, dlq)
+    parsers = lumberyard.parsers
+    return KafkaInput(config, dlq, multiline=parsers.multiline,
+                      pattern_timeout_secs=parsers.pattern_timeout_secs)
 
 
 async def work(
     settings: dict[str, Any], until: asyncio.Event, started: list[KafkaInput] | None = None
 ) -> KafkaInput:
     """Run the pipeline until ``until`` is set; returns the input (its counters)."""
-    config = LumberyardConfig.model_validate({"enrich": {"index_prefix": settings["prefix"]}})
+    config = LumberyardConfig.model_validate({"enrich": {"index_prefix": settings["prefix"]},
+                                              "parsers": settings.get("parsers", {})})
     chain = Chain(build_steps(config))
     dlq = DeadLetterQueue(Path(settings["dlq_dir"]))
     sink = ElasticsearchOutput(
@@ -40,7 +47,7 @@ async def work(
                                   **settings.get("output", {})),
         EsConnection(url=settings["es_url"]), dlq,
     )
-    source = make_input(settings, dlq)
+    source = make_input(settings, dlq, config)
     if started is not None:
         started.append(source)
 
