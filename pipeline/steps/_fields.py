@@ -180,19 +180,16 @@ def first_spelling(keys: Sequence[str]) -> Callable[[dict[str, Any]], Any]:
     """
     keys = tuple(keys)
     first, others = keys[0], frozenset(keys[1:])
+
+    def pop_one(fields: dict[str, Any]) -> Any:
+        value = fields.pop(first, MISSING)
+        return MISSING if value is None or value == "" else value
+
     if not others:  # one spelling (a log shape's): nothing to test
-
-        def pop_one(fields: dict[str, Any]) -> Any:
-            value = fields.pop(first, MISSING)
-            return MISSING if value is None or value == "" else value
-
         return pop_one
 
     def pop(fields: dict[str, Any]) -> Any:
-        if others.isdisjoint(fields):
-            value = fields.pop(first, MISSING)
-            return MISSING if value is None or value == "" else value
-        return pop_first(fields, keys)
+        return pop_one(fields) if others.isdisjoint(fields) else pop_first(fields, keys)
 
     return pop
 
