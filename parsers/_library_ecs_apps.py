@@ -40,8 +40,9 @@ _BIND = {
                           "(?<[dns][question][class]>IN|CH|HS) "
                           "%{BIND9_DNSTYPE:[dns][question][type]}"
                           r"(?: %{NOTSPACE:[bind][log][question][flags]})? \(%{IP:[server][ip]}\)",
-    # sic: upstream captures the category as [bing][log][category]; [bind] was meant
-    "BIND9_QUERYLOG": "%{BIND9_TIMESTAMP:timestamp} %{BIND9_CATEGORY:[bind][log][category]}: "
+    # sic: [bing][log][category] (for [bind]) is the field Logstash writes, and its spec
+    # holds [bind][log] to the question alone: kept, so documents match Logstash's
+    "BIND9_QUERYLOG": "%{BIND9_TIMESTAMP:timestamp} %{BIND9_CATEGORY:[bing][log][category]}: "
                       "%{LOGLEVEL:[log][level]}: %{BIND9_QUERYLOGBASE}",
     "BIND9": "%{BIND9_QUERYLOG}",
 }

@@ -2,9 +2,10 @@
 
 Each ``[[enrich.field_rules]]`` entry has an optional ``when`` condition written in Logstash's
 condition syntax (``[level] == "debug" and "x" not in [tags]``) and the operations to apply
-when it holds: a json decode, a kv split and a date (Logstash's date filter on any field:
-:mod:`._rule_date`) first, then mutate's, in mutate's order (rename, replace, convert, gsub,
-uppercase, lowercase, strip, then add_field, add_tag, remove_field, remove_tag); or ``drop``.
+when it holds: a json decode, a kv split, a grok (:mod:`._rule_grok`) and a date (Logstash's
+date filter on any field: :mod:`._rule_date`) first, then mutate's, in mutate's order (rename,
+replace, convert, gsub, uppercase, lowercase, strip, then add_field, add_tag, remove_field,
+remove_tag); or ``drop``.
 The rules run right after parsing, on the log's own keys under their Logstash names
 (``level``, ``service``), so the ECS mapping that follows sees the result. A field ``[a][b]``
 is looked up in the log's keys first, then in the event (``message``, ``tags``, Filebeat's
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,9 +27,13 @@ from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import LOG_FIELDS, add_tag, metadata, set_path
 from pipeline.steps._route import format_timestamp
 from pipeline.steps._rule_date import TIMESTAMP_TARGET, DateParse, compile_date
+from pipeline.steps._rule_grok import GrokMatch, compile_grok_rule
 
-__all__ = ["ApplyFieldRules", "DateParse", "FieldRule", "JsonDecode", "KeyValueSplit",
-           "field_ref"]
+if TYPE_CHECKING:
+    from parsers import ParsersConfig
+
+__all__ = ["ApplyFieldRules", "DateParse", "FieldRule", "GrokMatch", "JsonDecode",
+           "KeyValueSplit", "field_ref"]
 
 Kind = Literal["integer", "float", "string", "boolean"]
 _REF = re.compile(r"%\{([^}]+)\}")
@@ -108,9 +113,12 @@ class FieldRule(BaseModel):
         default=None, description="Decode a field's JSON text first (Logstash's json filter).")
     kv: KeyValueSplit | None = Field(
         default=None, description="Split key=value pairs of a field first (Logstash's kv).")
+    grok: GrokMatch | None = Field(
+        default=None, description="Match grok patterns against fields (Logstash's grok "
+        "filter after the first: it reads what earlier filters made), after json and kv.")
     date: DateParse | None = Field(
         default=None, description="Read a field's time into @timestamp or a target field "
-        "(Logstash's date filter), after json and kv.")
+        "(Logstash's date filter), after json, kv and grok.")
     rename: dict[str, str] = Field(default_factory=dict, description="Old field -> new field.")
     replace: dict[str, str] = Field(
         default_factory=dict, description="Field -> value (%{[field]} references filled in)."
@@ -223,7 +231,8 @@ def _convert(value: Any, kind: Kind) -> Any:
 class _Rule:
     """One compiled rule: its predicate and its operations, run in mutate's order."""
 
-    def __init__(self, index: int, rule: FieldRule) -> None:
+    def __init__(self, index: int, rule: FieldRule, parsers: ParsersConfig | None = None
+                 ) -> None:
         self.rule = rule
         self.when = compile_when(rule.when, f"enrich.field_rules[{index}].when")
         self.replace = [(field_ref(k), _template(v)) for k, v in rule.replace.items()]
@@ -234,6 +243,8 @@ class _Rule:
             field_ref(rule.kv.source),
             None if rule.kv.target is None else field_ref(rule.kv.target), rule.kv.compile())
         self.date = None if rule.date is None else _Date(rule.date)
+        self.grok = None if rule.grok is None else compile_grok_rule(
+            rule.grok, f"enrich.field_rules[{index}]", parsers)
 
     def apply(self, event: Event) -> None:
         fields = _Fields(event)
@@ -270,6 +281,9 @@ class _Rule:
             _decode(fields, self.rule.json_decode, event)
         if self.kv is not None:
             self._split(fields, *self.kv)
+        if self.grok is not None:
+            for tag in self.grok.apply(fields.get, fields.set):
+                add_tag(event, tag)
         if self.date is not None:
             self.date.apply(fields, event)
 
@@ -352,8 +366,10 @@ class ApplyFieldRules:
 
     name = "apply_field_rules"
 
-    def __init__(self, rules: list[FieldRule]) -> None:
-        self._rules = [_Rule(i, rule) for i, rule in enumerate(rules)]
+    def __init__(self, rules: list[FieldRule], parsers: ParsersConfig | None = None) -> None:
+        """``parsers``: the grammars' config, whose library, pattern files, flavour and time
+        budget a rule's grok patterns use."""
+        self._rules = [_Rule(i, rule, parsers) for i, rule in enumerate(rules)]
 
     def __call__(self, event: Event) -> Event:
         for rule in self._rules:

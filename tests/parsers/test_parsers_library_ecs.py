@@ -28,7 +28,7 @@ _CASES = [
      {"nagios": {"log": {"event_handler_name": "restart-httpd", "state_type": "HARD"}}}),
     ("BIND9", "17-Feb-2018 23:06:56.326 queries: info: client 172.26.0.1#12345 (example.com): "
               "query: example.com IN ANY +E(0)K (172.26.0.3)",
-     {"bind": {"log": {"category": "queries"}}, "dns": {"question": {"type": "ANY"}}}),
+     {"bing": {"log": {"category": "queries"}}, "dns": {"question": {"type": "ANY"}}}),
     ("BIND9_QUERYLOGBASE", "client 127.0.0.1#53 (version.bind): query: version.bind CH TXT + "
                            "(127.0.0.1)",
      {"dns": {"question": {"class": "CH", "type": "TXT", "name": "version.bind"}}}),
