@@ -67,7 +67,7 @@ _ACL_NAME = group(r'[^\s"]+', f"{_ASA}[rule_name]")
 
 
 def _int(name: str) -> str:
-    """A signed number ``name`` (e.g. ``[burst][id]``) under ``[cisco][asa]``, as an integer."""
+    """A signed number ``name`` (``[burst][avg_rate]``...) under ``[cisco][asa]``, as an int."""
     return cap("INT", f"{_ASA}{name}", "int")
 
 
