@@ -6,7 +6,8 @@ lines shaped like file-input events, the CPU microseconds per event of every ste
 the whole chain's events/s (best of R runs), over all events held at once (``Chain.run``) and in
 batches of ``BATCH`` that are let go once done (``Chain.apply``, as a worker runs), and the
 cost of each of ``Chain.apply``'s passes over those batches (a step's ``run_batch`` where it
-has one: the code a worker runs, which the per-step rows above do not time).
+has one: the code a worker runs, which the per-step rows above do not time), then the sink's
+encoding of the result (``BulkEncoder.encode``).
 
 ``--record GOLDEN`` writes the chain's output over a fixed check set (corpus lines as file and
 Beats events plus randomised edge cases built from every key spelling the steps know) as
@@ -29,6 +30,7 @@ from bench.corpus import generate
 from pipeline.config import LumberyardConfig
 from pipeline.errors import DropEvent
 from pipeline.ids import ContentIdentity
+from pipeline.outputs.elasticsearch._encoder import BulkEncoder
 from pipeline.runtime import METADATA, Batch, Chain, Event, Step
 from pipeline.steps import build_steps
 
@@ -255,14 +257,20 @@ def _time_batches(chain: Chain, corpus: list[str], size: int) -> float:
 
 def _time_passes(chain: Chain, corpus: list[str], size: int) -> list[float]:
     """CPU seconds of each of :meth:`Chain.apply`'s passes (a step's ``run_batch`` where it has
-    one) over batches of ``size``: what each step costs the way a worker runs it."""
-    costs = [0.0] * len(chain.steps)
+    one) over batches of ``size``: what each step costs the way a worker runs it; last, the
+    Elasticsearch sink's encoding of what the chain made (``BulkEncoder.encode``)."""
+    costs = [0.0] * (len(chain.steps) + 1)
+    encode = BulkEncoder().encode
     for start in range(0, len(corpus), size):
         events = file_events(corpus[start : start + size])
         for n, run_pass in enumerate(chain.passes):
             begin = time.process_time()
             events = run_pass(events)
             costs[n] += time.process_time() - begin
+        begin = time.process_time()
+        for event in events:
+            encode(event)
+        costs[-1] += time.process_time() - begin
     return costs
 
 
@@ -307,8 +315,9 @@ def bench(lines: int, seed: int, repeat: int) -> None:
     print(f"{'whole chain, batched':28} {batched * us:9.2f}   "
           f"{lines / batched:,.0f} events/s  (Chain.apply, batches of {BATCH} let go)")
     print(f"Chain.apply's passes, batches of {BATCH}, CPU us/event")
-    for step, cost in zip(top, passes, strict=True):
+    for step, cost in zip(top, passes[:-1], strict=True):
         print(f"  {_name(step) + ' pass':26} {cost * us:9.2f}")
+    print(f"{'then BulkEncoder.encode':28} {passes[-1] * us:9.2f}   (the sink's bulk lines)")
 
 
 def main(argv: list[str] | None = None) -> int:
