@@ -1,5 +1,7 @@
 """Grok names for particular programs' logs (AWS, Bind, Bro, Exim, HAProxy, Junos, Maven,
-MCollective, MongoDB, PostgreSQL, Rails, Redis, Ruby, Squid, Nagios), both flavours.
+MCollective, MongoDB, PostgreSQL, Rails, Redis, Ruby, Squid, Nagios): the legacy capture names
+(their ECS forms are in :mod:`parsers._library_ecs_apps`, ``_library_ecs`` and
+``_library_ecs_zeek``).
 
 Written for lumberyard with the meaning and capture names logstash-patterns-core gives them;
 see :mod:`parsers._library_core` for the conventions. Each definition is derived from the log
@@ -11,7 +13,7 @@ text has a typo, the comment says what was meant and the definition does that.
 
 from __future__ import annotations
 
-__all__ = ["ECS", "LEGACY"]
+__all__ = ["LEGACY"]
 
 
 def _cap(name: str, regex: str) -> str:
@@ -402,65 +404,36 @@ _NAGIOS_COMMANDS = {
     "ENABLE_SVC_NOTIFICATIONS": "hostname ~service",
 }
 
-_NAGIOS_ECS = {
-    "hostname": ("DATA", "[host][hostname]"), "service": ("DATA", "[service][name]"),
-    "state": ("DATA", "[service][state]"), "statetype": ("DATA", "[nagios][log][state_type]"),
-    "statelevel": ("DATA", "[nagios][log][state_type]"),
-    "statecode": ("INT", "[nagios][log][attempt]:int"),
-    "attempt": ("INT", "[nagios][log][attempt]:int"), "message": ("GREEDYDATA", "message"),
-    "comment": ("GREEDYDATA", "[nagios][log][comment]"), "notifyname": ("DATA", "[user][name]"),
-    "contact": ("DATA", "[nagios][log][notification_command]"),
-    "event_handler_name": ("DATA", "[nagios][log][event_handler_name]"),
-    "unknown1": ("NUMBER", "[nagios][log][period_from]:int"),
-    "unknown2": ("NUMBER", "[nagios][log][period_to]:int"),
-    "check_result": ("GREEDYDATA", "[nagios][log][check_result]"),
-    "start_time": ("NUMBER", "[nagios][log][start_time]"),
-    "end_time": ("NUMBER", "[nagios][log][end_time]"),
-    "fixed": ("NUMBER", "[nagios][log][fixed]"),
-    "trigger_id": ("NUMBER", "[nagios][log][trigger_id]"),
-    "duration": ("NUMBER", "[nagios][log][duration]:int"), "author": ("DATA", "[user][name]"),
-}
-"""ECS names of the Nagios fields (and the pattern ECS reads them with)."""
-
-
-def _nagios_fields(spec: str, ecs: bool) -> str:
+def _nagios_fields(spec: str) -> str:
     """``"host ~message"`` -> ``(?<nagios_host>[^;]*);(?<nagios_message>.*)``.
 
-    ``~`` the rest of the line, ``#`` a NUMBER, ``@`` a field without the ``nagios_`` prefix; in
-    ECS the names (and some patterns) come from :data:`_NAGIOS_ECS`; a greedy field stays greedy.
+    ``~`` the rest of the line, ``#`` a NUMBER, ``@`` a field without the ``nagios_`` prefix.
     """
     out = []
     for word in spec.split():
-        kind = {"~": "GREEDYDATA", "#": "NUMBER"}.get(word[0], "DATA")
         name = word.lstrip("~#@")
-        if ecs:
-            ecs_kind, field = _NAGIOS_ECS[name]
-            kind = {"~": "GREEDYDATA", "@": "DATA"}.get(word[0], ecs_kind)
+        field = name if word[0] == "@" else f"nagios_{name}"
+        if word[0] == "#":
+            out.append(f"%{{NUMBER:{field}}}")
         else:
-            field = name if word[0] == "@" else f"nagios_{name}"
-        regex = {"DATA": "[^;]*", "GREEDYDATA": ".*"}.get(kind)
-        out.append(_cap(field, regex) if regex else f"%{{{kind}:{field}}}")
+            out.append(_cap(field, ".*" if word[0] == "~" else "[^;]*"))
     return ";".join(out)
 
 
-def _nagios(ecs: bool = False) -> dict[str, str]:
+def _nagios() -> dict[str, str]:
     """Every Nagios name: the type words, the command words, the line kinds, the whole line."""
-    kind_of = "[nagios][log][type]" if ecs else "nagios_type"
-    command_of = "[nagios][log][command]" if ecs else "nagios_command"
-    out = {"NAGIOSTIME": r"\[%{NUMBER:timestamp}\]" if ecs else r"\[%{NUMBER:nagios_epoch}\]",
-           "NAGIOS_WARNING": r"Warning:\s*" + _cap("message" if ecs else "nagios_message", ".*")}
-    types = [*_NAGIOS_LINES, "EXTERNAL_COMMAND"]
-    for kind in types:
+    out = {"NAGIOSTIME": r"\[%{NUMBER:nagios_epoch}\]",
+           "NAGIOS_WARNING": r"Warning:\s*" + _cap("nagios_message", ".*")}
+    for kind in [*_NAGIOS_LINES, "EXTERNAL_COMMAND"]:
         out[f"NAGIOS_TYPE_{kind}"] = kind.replace("_", " ")
     for kind, spec in _NAGIOS_LINES.items():
-        out[f"NAGIOS_{kind}"] = (f"%{{NAGIOS_TYPE_{kind}:{kind_of}}}: "
-                                 f"{_nagios_fields(spec, ecs)}")
+        out[f"NAGIOS_{kind}"] = f"%{{NAGIOS_TYPE_{kind}:nagios_type}}: {_nagios_fields(spec)}"
     for command, fields in _NAGIOS_COMMANDS.items():
         out[f"NAGIOS_EC_{command}"] = command
         if fields is not None:
             out[f"NAGIOS_EC_LINE_{command}"] = (
-                f"%{{NAGIOS_TYPE_EXTERNAL_COMMAND:{kind_of}}}: "
-                f"%{{NAGIOS_EC_{command}:{command_of}}};{_nagios_fields(fields, ecs)}")
+                "%{NAGIOS_TYPE_EXTERNAL_COMMAND:nagios_type}: "
+                f"%{{NAGIOS_EC_{command}:nagios_command}};{_nagios_fields(fields)}")
     # Every kind starts with its own type (and command) word, so the order is free: the
     # warning, the line types, the external commands, as the tables list them.
     kinds = ["WARNING", *_NAGIOS_LINES, *(f"EC_LINE_{command}" for command, fields
@@ -471,61 +444,4 @@ def _nagios(ecs: bool = False) -> dict[str, str]:
 
 LEGACY: dict[str, str] = {
     **_AWS, **_BIND, **_BRO, **_EXIM, **_HAPROXY, **_JUNOS, **_SMALL, **_nagios(),
-}
-
-ECS: dict[str, str] = {
-    **_nagios(ecs=True),
-    "BIND9_TIMESTAMP": _BIND["BIND9_TIMESTAMP"],
-    "BIND9_DNSTYPE": "(?:A|AAAA|CAA|CDNSKEY|CDS|CERT|CNAME|CSYNC|DLV|DNAME|DNSKEY|DS|HINFO|LOC"
-                     "|MX|NAPTR|NS|NSEC|NSEC3|OPENPGPKEY|PTR|RRSIG|RP|SIG|SMIMEA|SOA|SRV|TSIG"
-                     "|TXT|URI)",
-    "BIND9_CATEGORY": "(?:queries)",
-    "BIND9_QUERYLOGBASE": r"client(:? @0x(?:[0-9A-Fa-f]+))? %{IP:[client][ip]}#"
-                          r"%{POSINT:[client][port]:int} \(%{GREEDYDATA:[bind][log][question]"
-                          r"[name]}\): query: %{GREEDYDATA:[dns][question][name]} "
-                          r"(?<[dns][question][class]>IN) %{BIND9_DNSTYPE:[dns][question][type]}"
-                          r"(:? %{DATA:[bind][log][question][flags]})? \(%{IP:[server][ip]}\)",
-    "BIND9_QUERYLOG": "%{BIND9_TIMESTAMP:timestamp} %{BIND9_CATEGORY:[bing][log][category]}: "
-                      "%{LOGLEVEL:[log][level]}: %{BIND9_QUERYLOGBASE}",
-    "BIND9": "%{BIND9_QUERYLOG}",
-    "MAVEN_VERSION": _SMALL["MAVEN_VERSION"],
-    "MCOLLECTIVE": r"., \[%{TIMESTAMP_ISO8601:timestamp} #%{POSINT:[process][pid]:int}\]"
-                   "%{SPACE}%{LOGLEVEL:[log][level]}",
-    "MCOLLECTIVEAUDIT": "%{TIMESTAMP_ISO8601:timestamp}:",
-    "MONGO_WORDDASH": _SMALL["MONGO_WORDDASH"],
-    "MONGO_QUERY_CONTENT": "(?:[^}]|(?:\\}(?! ntoreturn:)))*",
-    "MONGO_QUERY": r"\{ %{MONGO_QUERY_CONTENT} \}",
-    "MONGO_LOG": r"%{SYSLOGTIMESTAMP:timestamp} \[%{WORD:[mongodb][component]}\] "
-                 "%{GREEDYDATA:message}",
-    "MONGO_SLOWQUERY": r"%{WORD:[mongodb][profile][op]} %{MONGO_WORDDASH:[mongodb][database]}\."
-                       "%{MONGO_WORDDASH:[mongodb][collection]} %{WORD}: "
-                       "%{MONGO_QUERY:[mongodb][query][original]} "
-                       "ntoreturn:%{NONNEGINT:[mongodb][profile][ntoreturn]:int} "
-                       "ntoskip:%{NONNEGINT:[mongodb][profile][ntoskip]:int} "
-                       "nscanned:%{NONNEGINT:[mongodb][profile][nscanned]:int}.*? "
-                       "nreturned:%{NONNEGINT:[mongodb][profile][nreturned]:int}.*? "
-                       "%{INT:[mongodb][profile][duration]:int}ms",
-    "MONGO3_SEVERITY": r"\w",
-    "MONGO3_COMPONENT": "%{WORD}",
-    "MONGO3_LOG": "%{TIMESTAMP_ISO8601:timestamp} %{MONGO3_SEVERITY:[log][level]} "
-                  "(?:-|%{MONGO3_COMPONENT:[mongodb][component]})%{SPACE}"
-                  r"(?:\[%{DATA:[mongodb][context]}\])? %{GREEDYDATA:message}",
-    "POSTGRESQL": "%{DATESTAMP:timestamp} %{TZ:[event][timezone]} %{DATA:[user][name]} "
-                  "%{GREEDYDATA:[postgresql][log][connection_id]} %{POSINT:[process][pid]:int}",
-    "REDISTIMESTAMP": _SMALL["REDISTIMESTAMP"],
-    "REDISLOG": r"\[%{POSINT:[process][pid]:int}\] %{REDISTIMESTAMP:timestamp} \*",
-    "REDISMONLOG": r"%{NUMBER:timestamp} \[%{INT:[redis][database][id]} %{IP:[client][ip]}:"
-                   r'%{POSINT:[client][port]:int}\] "%{WORD:[redis][command][name]}"\s?'
-                   "%{GREEDYDATA:[redis][command][args]}",
-    "RUBY_LOGLEVEL": _SMALL["RUBY_LOGLEVEL"],
-    "RUBY_LOGGER": r"[DFEWI], \[%{TIMESTAMP_ISO8601:timestamp} #%{POSINT:[process][pid]:int}\] "
-                   "*%{RUBY_LOGLEVEL:[log][level]} -- +%{DATA:[process][name]}: "
-                   "%{GREEDYDATA:message}",
-    "SQUID3_STATUS": "(?:%{POSINT:[http][response][status_code]:int}|0|000)",
-    "SQUID3": r"%{NUMBER:timestamp}\s+%{NUMBER:[squid][request][duration]:int}\s"
-              r"%{IP:[source][ip]}\s%{WORD:[event][action]}/%{SQUID3_STATUS}\s"
-              r"%{INT:[http][response][bytes]:int}\s%{WORD:[http][request][method]}\s"
-              r"%{NOTSPACE:[url][original]}\s(?:-|%{NOTSPACE:[user][name]})\s"
-              r"%{WORD:[squid][hierarchy_code]}/(?:-|%{IPORHOST:[destination][address]})\s"
-              r"(?:-|%{NOTSPACE:[http][response][mime_type]})",
 }
