@@ -351,9 +351,10 @@ _SMALL = {
                   "%{RAILS3PROFILE}.*",
     # Lines between the head and the foot (SQL, renders) are kept whole as the context.
     "RAILS3": r"%{RAILS3HEAD}(?:%{RPROCESSING})?(?<context>(?:[^\n]*\n)*)(?:%{RAILS3FOOT})?",
-    # Redis 2.x: "[pid] dd Mon hh:mm:ss.mmm * message" (the notice level's mark).
+    # Redis 2.x: "[pid] dd Mon hh:mm:ss.mmm L message", L the level's mark: '.' debug,
+    # '-' verbose, '*' notice, '#' warning (patterns-core took '*' alone: warnings did not match).
     "REDISTIMESTAMP": "%{MONTHDAY} %{MONTH} %{TIME}",
-    "REDISLOG": r"\[%{POSINT:pid}\] %{REDISTIMESTAMP:timestamp} \* ",
+    "REDISLOG": r"\[%{POSINT:pid}\] %{REDISTIMESTAMP:timestamp} [.*#-] ",
     # MONITOR: 'time [db client:port] "command" "arg" ...', the arguments kept as logged.
     "REDISMONLOG": r"%{NUMBER:timestamp} \[%{INT:database} %{IP:client}:%{POSINT:port}\] "
                    r'"%{WORD:command}"(?: %{GREEDYDATA:params})?',

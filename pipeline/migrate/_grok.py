@@ -87,6 +87,14 @@ def _grammars(out: Translation, plugin: Plugin, when: str | None, regex: str | N
         out.captures[grammar["name"]] = captured
         for name in captured:
             out.fields.setdefault(name, plugin.line)
+    names = [g["name"] for g in out.config["parsers"]["grammars"][-len(patterns):]]
+    ops = _on_match(out, plugin)
+    if ops:  # what grok does on a match: a rule on the lines these grammars matched
+        quoted = ", ".join(f'"{name}"' for name in names)  # ["x"] alone is a field name
+        when = f"[@metadata][grammar] == {quoted}" if len(names) == 1 else (
+            f"[@metadata][grammar] in [{quoted}]")
+        out.append({"__comment__": f"grok at line {plugin.line}: on a match", "when": when,
+                    **ops}, "enrich", "field_rules")
 
 
 def _grok_rule(out: Translation, plugin: Plugin, when: str | None, regex: str | None,
@@ -103,6 +111,7 @@ def _grok_rule(out: Translation, plugin: Plugin, when: str | None, regex: str | 
         spec["overwrite"] = _texts(plugin.get("overwrite"))
     if plugin.get("tag_on_failure") is not None:
         spec["tag_on_failure"] = _texts(plugin.get("tag_on_failure"))
+    spec.update(_on_match(out, plugin))
     if regex is not None:  # if [message] =~ /re/ { grok {...} }: the rule's condition
         escaped = _SLASH.sub(r"\\/", regex)
         when = f"[message] =~ /{escaped}/"
@@ -123,6 +132,21 @@ def _grok_rule(out: Translation, plugin: Plugin, when: str | None, regex: str | 
                 if "message" in match else ""))
 
 
+_ON_MATCH = ("add_field", "add_tag", "remove_field", "remove_tag")
+"""grok's options applied only when it matched."""
+
+
+def _on_match(out: Translation, plugin: Plugin) -> dict[str, Any]:
+    ops: dict[str, Any] = {}
+    for name in _ON_MATCH:
+        value = plugin.get(name)
+        if value is not None:
+            ops[name] = dict(_pairs(value)) if name == "add_field" else _texts(value)
+    for target in ops.get("add_field", {}):
+        out.fields.setdefault(target, plugin.line)
+    return ops
+
+
 def _grok_options(out: Translation, plugin: Plugin, *, rule: bool) -> None:
     parsers = out.section("parsers") if not rule else out.config.get("parsers", {})
     for attr in plugin.attributes:
@@ -134,11 +158,8 @@ def _grok_options(out: Translation, plugin: Plugin, *, rule: bool) -> None:
             else:
                 out.note(attr.line, "builtin", "overwrite message: a grammar's 'message' "
                          "capture replaces the line as the event's message")
-        elif attr.name in ("add_field", "add_tag", "remove_field", "remove_tag"):
-            out.note(attr.line, "unsupported", f"grok {attr.name} (applied only on a match; "
-                     "write an [[enrich.field_rules]] entry)")
         elif attr.name not in ("match", "tag_on_failure", "named_captures_only", "overwrite",
-                               "break_on_match", *_IGNORED):
+                               "break_on_match", *_ON_MATCH, *_IGNORED):
             out.note(attr.line, "unsupported", f"grok option {attr.name!r}")
     flavour = parsers.get("ecs_compatibility", out.ecs)
     if flavour != "disabled":

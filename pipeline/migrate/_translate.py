@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ._ast import (
+    Bareword,
     BoolOp,
     Branch,
     Compare,
@@ -70,6 +71,8 @@ def condition_text(node: Condition) -> str:  # noqa: PLR0911 - one case per node
         return f'"{quoted}"'  # the text as written: its escapes are still there
     if isinstance(node, Number):
         return str(node.value)
+    if isinstance(node, Bareword):  # an array's bareword item is its text
+        return f'"{node.word}"'
     if isinstance(node, Regexp):
         return f"/{node.pattern}/"
     if isinstance(node, Method):

@@ -55,6 +55,14 @@ class GrokMatch(BaseModel):
         default_factory=lambda: ["_grokparsefailure"],
         description="Tags an event gets when no pattern matched.",
     )
+    add_field: dict[str, str] = Field(
+        default_factory=dict, description="On a match only: field -> value (%{[field]} "
+        "filled in), as grok's add_field.")
+    add_tag: list[str] = Field(default_factory=list, description="On a match only: tags.")
+    remove_field: list[str] = Field(
+        default_factory=list, description="On a match only: fields to remove.")
+    remove_tag: list[str] = Field(
+        default_factory=list, description="On a match only: tags to remove.")
 
 
 def _leaves(found: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[
@@ -77,8 +85,9 @@ class GrokRule:
         self._overwrite = frozenset(_path(name) for name in spec.overwrite)
         self.tags = spec.tag_on_failure
 
-    def apply(self, get: Lookup, put: Store) -> list[str]:
-        """Match and store the captures; the tags the event gets (none on a match)."""
+    def apply(self, get: Lookup, put: Store) -> tuple[bool, list[str]]:
+        """Match and store the captures: whether a pattern matched, and the failure tags the
+        event gets (none on a match)."""
         matched = False
         try:
             for source, patterns in self._matchers:
@@ -90,10 +99,10 @@ class GrokRule:
                         matched = True
                         self._store(found, get, put)
                         if self._break:
-                            return []
+                            return True, []
         except PatternTimeout:
-            return [GROK_TIMEOUT_TAG]
-        return [] if matched else list(self.tags)
+            return False, [GROK_TIMEOUT_TAG]
+        return matched, [] if matched else list(self.tags)
 
     def _store(self, found: dict[str, Any], get: Lookup, put: Store) -> None:
         for path, value in _leaves(found):

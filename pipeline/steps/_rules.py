@@ -27,7 +27,7 @@ from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import LOG_FIELDS, add_tag, metadata, set_path
 from pipeline.steps._route import format_timestamp
 from pipeline.steps._rule_date import TIMESTAMP_TARGET, DateParse, compile_date
-from pipeline.steps._rule_grok import GrokMatch, compile_grok_rule
+from pipeline.steps._rule_grok import GrokMatch, GrokRule, compile_grok_rule
 
 if TYPE_CHECKING:
     from parsers import ParsersConfig
@@ -210,6 +210,21 @@ def _template(text: str) -> Callable[[_Fields], str]:
     return fill
 
 
+def _add(fields: _Fields, path: tuple[str, ...], value: str) -> None:
+    """add_field: a new field, or one more value of an existing one (a list)."""
+    old = fields.get(path)
+    if old is None:
+        fields.set(path, value)
+    else:
+        fields.set(path, [*old, value] if isinstance(old, list) else [old, value])
+
+
+def _remove_tags(event: Event, names: list[str]) -> None:
+    tags = event.get("tags")
+    if names and isinstance(tags, list):
+        event["tags"] = [t for t in tags if t not in names]
+
+
 def _convert(value: Any, kind: Kind) -> Any:
     """mutate's convert; text that does not convert is kept as it was."""
     if isinstance(value, list):
@@ -245,6 +260,8 @@ class _Rule:
         self.date = None if rule.date is None else _Date(rule.date)
         self.grok = None if rule.grok is None else compile_grok_rule(
             rule.grok, f"enrich.field_rules[{index}]", parsers)
+        self.grok_add = [] if rule.grok is None else [
+            (field_ref(k), _template(v)) for k, v in rule.grok.add_field.items()]
 
     def apply(self, event: Event) -> None:
         fields = _Fields(event)
@@ -262,18 +279,12 @@ class _Rule:
             fields.set(path, fill(fields))
         self._edit(fields)
         for path, fill in self.add:
-            value, old = fill(fields), fields.get(path)
-            if old is None:
-                fields.set(path, value)
-            else:
-                fields.set(path, [*old, value] if isinstance(old, list) else [old, value])
+            _add(fields, path, fill(fields))
         for tag in rule.add_tag:
             add_tag(event, _template(tag)(fields))
         for name in rule.remove_field:
             fields.pop(field_ref(name))
-        tags = event.get("tags")
-        if rule.remove_tag and isinstance(tags, list):
-            event["tags"] = [t for t in tags if t not in rule.remove_tag]
+        _remove_tags(event, rule.remove_tag)
 
     def _extract(self, fields: _Fields, event: Event) -> None:
         """json and kv: fields out of a field's text, before the mutate operations."""
@@ -282,10 +293,26 @@ class _Rule:
         if self.kv is not None:
             self._split(fields, *self.kv)
         if self.grok is not None:
-            for tag in self.grok.apply(fields.get, fields.set):
-                add_tag(event, tag)
+            self._grok(self.grok, fields, event)
         if self.date is not None:
             self.date.apply(fields, event)
+
+    def _grok(self, grok: GrokRule, fields: _Fields, event: Event) -> None:
+        """grok, then its add_field/add_tag/remove_field/remove_tag when it matched."""
+        matched, tags = grok.apply(fields.get, fields.set)
+        for tag in tags:
+            add_tag(event, tag)
+        if not matched:
+            return
+        for path, fill in self.grok_add:
+            _add(fields, path, fill(fields))
+        spec = self.rule.grok
+        assert spec is not None  # self.grok is built from it
+        for tag in spec.add_tag:
+            add_tag(event, _template(tag)(fields))
+        for name in spec.remove_field:
+            fields.pop(field_ref(name))
+        _remove_tags(event, spec.remove_tag)
 
     @staticmethod
     def _split(fields: _Fields, source: tuple[str, ...], target: tuple[str, ...] | None,

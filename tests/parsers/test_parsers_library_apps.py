@@ -3,7 +3,8 @@
 Each case is a line in its program's documented format and the legacy captures the pattern's
 names promise; logstash-patterns-core's own form gets them wrong (a typo'd lookbehind that reads
 a year's tail as the hour, an unescaped ``.``, a ``%{DATA}`` that takes nothing at the end of a
-pattern, a greedy field that swallows the next ones). The spec cases of those patterns are in
+pattern, a greedy field that swallows the next ones, one log level's mark where the program
+writes four). The spec cases of those patterns are in
 ``data/grok_spec`` and still hold.
 """
 
@@ -40,6 +41,8 @@ _CASES: list[tuple[str, str, dict[str, Any] | str]] = [
     ("MONGO_SLOWQUERY", "query shop.orders query: { id: 7 } ntoreturn:0 ntoskip:0 nscanned:9 "
                         "nreturned:1 12ms",
      {"collection": "orders", "nreturned": "1", "duration": "12"}),
+    ("REDISLOG", "[4018] 14 Nov 07:01:22.119 # Server started, Redis version 2.8.4",
+     {"pid": "4018", "timestamp": "14 Nov 07:01:22.119"}),
 ]
 
 

@@ -284,3 +284,17 @@ def test_a_grok_on_another_field_or_matching_every_pattern_is_a_rule_from_the_st
                 "match": {"message": ["(?s:.*?)%{WORD:a}(?s:.*)", "(?s:.*?)%{INT:b}(?s:.*)"]},
                 "break_on_match": False}}] == data["enrich"]["field_rules"]
     assert [] == _unsupported(notes)
+
+
+def test_grok_options_on_a_match() -> None:
+    """add_field/add_tag/remove_*: for the grammars, a rule on the lines they matched
+    (@metadata.grammar); for a grok rule, its own options."""
+    data, notes = _toml('filter {\n grok { match => { "message" => ["%{WORD:a} x", "%{INT:n}"] }\n'
+                        ' add_tag => ["hit"] add_field => { "k" => "%{a}" } }\n'
+                        ' grok { match => { "a" => "%{WORD:b}" } remove_field => ["a"] } }')
+    assert [
+        {"when": '[@metadata][grammar] in ["grok_line2_1", "grok_line2_2"]',
+         "add_field": {"k": "%{a}"}, "add_tag": ["hit"]},
+        {"grok": {"match": {"a": ["(?s:.*?)%{WORD:b}(?s:.*)"]}, "remove_field": ["a"]}},
+    ] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)

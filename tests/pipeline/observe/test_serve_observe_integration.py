@@ -86,11 +86,8 @@ def test_the_kafka_input_counts_what_it_passed_on(  # noqa: PLR0917 - fixtures
         producer.send(unique_name, value)
     producer.flush()
     producer.close()
-    # multiline off: the blank record is indented, so the default rule would hold it as an
-    # event that may go on, for multiline_flush_secs, with its offset uncommitted
     serve = Serve(tmp_path, prefix, es_url, "--no-beats", "--kafka", "--kafka-bootstrap",
-                  kafka_bootstrap, "--kafka-topic", unique_name, "--kafka-group", unique_name,
-                  config_text="[parsers.multiline]\nenabled = false\n")
+                  kafka_bootstrap, "--kafka-topic", unique_name, "--kafka-group", unique_name)
     url = f"http://127.0.0.1:{serve.http_port}"
     key = '{component="input",input="kafka"}'
     try:

@@ -230,3 +230,18 @@ def test_grok_uses_the_grammars_library_settings() -> None:
     assert {"ticket": "T-12"} == out[METADATA]["log_fields"]
     with pytest.raises(GrammarError, match=r"enrich.field_rules\[0\].grok.*NOPE"):
         _grok_run({"match": {"message": ["%{NOPE:x}"]}}, _event({}))
+
+
+@pytest.mark.parametrize(("message", "expected_tags", "expected_log"), [
+    ("GET /a", ["old", "verb_GET"], {"verb": "GET", "seen": "GET!"}),
+    ("---", ["old", "gone", "_grokparsefailure"], {"junk": 1}),  # no match: none of them
+])
+def test_grok_add_and_remove_apply_on_a_match_only(
+        message: str, expected_tags: list[str], expected_log: dict[str, Any]) -> None:
+    """grok's add_field/add_tag/remove_field/remove_tag, as Logstash's common options:
+    only when a pattern matched."""
+    event = {"message": message, "tags": ["old", "gone"], METADATA: {"log_fields": {"junk": 1}}}
+    out = _grok_run({"match": {"message": ["%{WORD:verb} (?s:.*)"]},
+                     "add_field": {"seen": "%{verb}!"}, "add_tag": ["verb_%{verb}"],
+                     "remove_field": ["junk"], "remove_tag": ["gone"]}, event)
+    assert (expected_tags, expected_log) == (out["tags"], out[METADATA]["log_fields"])
