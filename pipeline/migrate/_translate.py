@@ -208,6 +208,12 @@ def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
             spec["tag_on_failure"] = _texts(attr.value)
         elif attr.name == "locale" and (text or "en").lower().startswith("en"):
             continue  # lumberyard reads English month and day names, as this locale
+        elif attr.name == "add_field":
+            spec["add_field"] = dict(_pairs(attr.value))
+            for target in spec["add_field"]:
+                out.fields.setdefault(target, attr.line)
+        elif attr.name in ("add_tag", "remove_field", "remove_tag"):
+            spec[attr.name] = _texts(attr.value)
         elif attr.name != "match" and attr.name not in _IGNORED:
             out.note(attr.line, "unsupported", f"date option {attr.name} => {text!r}")
     rule: dict[str, Any] = {"__comment__": f"date at line {plugin.line}"}
@@ -231,7 +237,8 @@ def _dates_to_grammars(out: Translation) -> None:
         name, formats = spec["field"], spec["formats"]
         grammars = [g for g in every if when is None or g.get("when") == when]
         zone = spec.get("timezone")
-        plain = "target" not in spec and "tag_on_failure" not in spec and (zone is None or (
+        plain = not set(spec) & {"target", "tag_on_failure", "add_field", "add_tag",
+                                 "remove_field", "remove_tag"} and (zone is None or (
             name == "timestamp" and out.config.get("parsers", {}).get("timezone", zone) == zone))
         if plain and grammars and all(name in out.captures.get(g["name"], ()) for g in grammars):
             for grammar in grammars:

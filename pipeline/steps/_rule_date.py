@@ -14,19 +14,21 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from parsers._dates import date_parser
 from parsers._timestamps import TimestampParser, zone
 from pipeline.errors import ConfigError, GrammarError
+from pipeline.steps._rule_success import OnSuccess
 
 __all__ = ["TIMESTAMP_TARGET", "DateParse", "compile_date"]
 
 TIMESTAMP_TARGET = "@timestamp"
 
 
-class DateParse(BaseModel):
-    """Logstash's date filter: a field's time text -> ``@timestamp`` (or ``target``)."""
+class DateParse(OnSuccess):
+    """Logstash's date filter: a field's time text -> ``@timestamp`` (or ``target``);
+    add_field, add_tag, remove_field, remove_tag apply when it read the time."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

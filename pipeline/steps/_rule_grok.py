@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from parsers._budget import GROK_TIMEOUT_TAG, PatternTimeout, TimedMatcher
 from parsers._compile import Matcher
 from parsers._grok import compile_grok
 from parsers._library import Flavour, read_pattern_files
+from pipeline.steps._rule_success import OnSuccess
 
 if TYPE_CHECKING:
     from parsers import ParsersConfig
@@ -34,8 +35,9 @@ Lookup = Callable[[tuple[str, ...]], Any]
 Store = Callable[[tuple[str, ...], Any], None]
 
 
-class GrokMatch(BaseModel):
-    """Logstash's grok filter as a field rule (see the module doc)."""
+class GrokMatch(OnSuccess):
+    """Logstash's grok filter as a field rule (see the module doc); add_field, add_tag,
+    remove_field, remove_tag apply on a match only."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -55,14 +57,6 @@ class GrokMatch(BaseModel):
         default_factory=lambda: ["_grokparsefailure"],
         description="Tags an event gets when no pattern matched.",
     )
-    add_field: dict[str, str] = Field(
-        default_factory=dict, description="On a match only: field -> value (%{[field]} "
-        "filled in), as grok's add_field.")
-    add_tag: list[str] = Field(default_factory=list, description="On a match only: tags.")
-    remove_field: list[str] = Field(
-        default_factory=list, description="On a match only: fields to remove.")
-    remove_tag: list[str] = Field(
-        default_factory=list, description="On a match only: tags to remove.")
 
 
 def _leaves(found: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[

@@ -28,6 +28,7 @@ from pipeline.steps._fields import LOG_FIELDS, add_tag, metadata, set_path
 from pipeline.steps._route import format_timestamp
 from pipeline.steps._rule_date import TIMESTAMP_TARGET, DateParse, compile_date
 from pipeline.steps._rule_grok import GrokMatch, GrokRule, compile_grok_rule
+from pipeline.steps._rule_success import OnSuccess
 
 if TYPE_CHECKING:
     from parsers import ParsersConfig
@@ -260,8 +261,7 @@ class _Rule:
         self.date = None if rule.date is None else _Date(rule.date)
         self.grok = None if rule.grok is None else compile_grok_rule(
             rule.grok, f"enrich.field_rules[{index}]", parsers)
-        self.grok_add = [] if rule.grok is None else [
-            (field_ref(k), _template(v)) for k, v in rule.grok.add_field.items()]
+        self.grok_done = None if rule.grok is None else _Success(rule.grok)
 
     def apply(self, event: Event) -> None:
         fields = _Fields(event)
@@ -302,17 +302,8 @@ class _Rule:
         matched, tags = grok.apply(fields.get, fields.set)
         for tag in tags:
             add_tag(event, tag)
-        if not matched:
-            return
-        for path, fill in self.grok_add:
-            _add(fields, path, fill(fields))
-        spec = self.rule.grok
-        assert spec is not None  # self.grok is built from it
-        for tag in spec.add_tag:
-            add_tag(event, _template(tag)(fields))
-        for name in spec.remove_field:
-            fields.pop(field_ref(name))
-        _remove_tags(event, spec.remove_tag)
+        if matched and self.grok_done is not None:
+            self.grok_done.apply(fields, event)
 
     @staticmethod
     def _split(fields: _Fields, source: tuple[str, ...], target: tuple[str, ...] | None,
@@ -358,14 +349,34 @@ def _remove_tag(event: Event, tag: str) -> None:
         tags.remove(tag)
 
 
+class _Success:
+    """A filter's common options, compiled: run when it succeeded."""
+
+    __slots__ = ("add", "spec")
+
+    def __init__(self, spec: OnSuccess) -> None:
+        self.spec = spec
+        self.add = [(field_ref(k), _template(v)) for k, v in spec.add_field.items()]
+
+    def apply(self, fields: _Fields, event: Event) -> None:
+        for path, fill in self.add:
+            _add(fields, path, fill(fields))
+        for tag in self.spec.add_tag:
+            add_tag(event, _template(tag)(fields))
+        for name in self.spec.remove_field:
+            fields.pop(field_ref(name))
+        _remove_tags(event, self.spec.remove_tag)
+
+
 class _Date:
     """A rule's compiled ``date``: the event's time (``@metadata.timestamp``, which
     ``set_timestamp`` turns into ``@timestamp`` and ``route_index`` into the daily index) or
     a target field, from the source field's text."""
 
-    __slots__ = ("read", "source", "tags", "target")
+    __slots__ = ("done", "read", "source", "tags", "target")
 
     def __init__(self, spec: DateParse) -> None:
+        self.done = _Success(spec) if spec.any else None
         self.source = field_ref(spec.field)
         self.read = compile_date(spec)
         target = field_ref(spec.target)
@@ -380,12 +391,15 @@ class _Date:
         if moment is None:
             for tag in self.tags:
                 add_tag(event, tag)
-        elif self.target is None:
+            return
+        if self.target is None:
             metadata(event)["timestamp"] = moment
             if self.source in _PARSED_STAMPS:  # the parser's own try on this field failed
                 _remove_tag(event, "_dateparsefailure")
         else:
             fields.set(self.target, format_timestamp(moment))
+        if self.done is not None:
+            self.done.apply(fields, event)
 
 
 class ApplyFieldRules:

@@ -298,3 +298,14 @@ def test_grok_options_on_a_match() -> None:
         {"grok": {"match": {"a": ["(?s:.*?)%{WORD:b}(?s:.*)"]}, "remove_field": ["a"]}},
     ] == data["enrich"]["field_rules"]
     assert [] == _unsupported(notes)
+
+
+def test_date_with_options_on_success_is_a_rule_that_runs_them() -> None:
+    """date's remove_field/add_tag (on success only) keep it a field rule, with them."""
+    data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:timestamp} x" } }'
+                        ' date { match => ["timestamp", "dd/MMM/yyyy:HH:mm:ss Z"]'
+                        ' remove_field => ["timestamp"] add_tag => ["dated"] } }')
+    assert [{"date": {"field": "timestamp", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"],
+                      "remove_field": ["timestamp"], "add_tag": ["dated"]}}] == data[
+        "enrich"]["field_rules"]
+    assert [] == _unsupported(notes)

@@ -245,3 +245,15 @@ def test_grok_add_and_remove_apply_on_a_match_only(
                      "add_field": {"seen": "%{verb}!"}, "add_tag": ["verb_%{verb}"],
                      "remove_field": ["junk"], "remove_tag": ["gone"]}, event)
     assert (expected_tags, expected_log) == (out["tags"], out[METADATA]["log_fields"])
+
+
+@pytest.mark.parametrize(("stamp", "expected_tags", "expected_log"), [
+    ("12/Sep/2025:10:00:00 +0200", ["dated"], {}),
+    ("yesterday", ["_dateparsefailure"], {"ts": "yesterday"}),  # failed: none of them
+])
+def test_date_options_apply_when_it_read_the_time(
+        stamp: str, expected_tags: list[str], expected_log: dict[str, Any]) -> None:
+    """date's add_tag/remove_field, as Logstash's common options: on success only."""
+    out = _run([{"date": {"field": "ts", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"],
+                          "remove_field": ["ts"], "add_tag": ["dated"]}}], _event({"ts": stamp}))
+    assert (expected_tags, expected_log) == (out["tags"], out[METADATA]["log_fields"])
