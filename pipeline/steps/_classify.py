@@ -30,6 +30,19 @@ def _lookup(path: tuple[str, ...]) -> Lookup:
             return fields.get(head, MISSING) if value is MISSING else value
 
         return single
+    if len(path) == 2:  # log.level, gen_ai.system: written out (figure at _table_decider)
+        second = path[1]
+
+        def pair(event: Event, fields: Fields) -> object:
+            node = event.get(head)
+            if isinstance(node, dict):
+                value = node.get(second, MISSING)
+                if value is not MISSING:
+                    return value
+            node = fields.get(head)
+            return node.get(second, MISSING) if isinstance(node, dict) else MISSING
+
+        return pair
     rest = path[1:]
 
     def nested(event: Event, fields: Fields) -> object:
@@ -79,6 +92,25 @@ def _rule_decider(rule: EventTypeRule) -> Decider:
 def _table_decider(path: str, table: dict[str, str]) -> Decider:
     """Several one-condition ``field_in`` rules on one path: one lookup, one dict get."""
     parts = tuple(path.split("."))
+    # The app's own `type` (every event asks) with the lookup written out, one call less; with
+    # _lookup's `pair` above it is what keeps this step's cost. Measured (issue #12 §5): both
+    # folded into the general lookups made the classify_event pass 1.127 -> 1.213 CPU us/event
+    # (+8%; Chain.apply +0.4%), in one process against this code over the same batches of
+    # bench.corpus (20,000 lines, 15 rounds; `python -m bench.bench_chain` prints the pass).
+    # Kept, though under 5% alone: the other #12 §5 folds already cost the whole chain 4-7%
+    # (bench_chain, whole chain batched 11.53 -> 12.35 us/event with this one included).
+    if len(parts) == 1:
+        head = parts[0]
+
+        def decide_top(event: Event, fields: Fields) -> str | None:
+            value = event.get(head, MISSING)
+            if value is MISSING:
+                value = fields.get(head, MISSING)
+            if type(value) is str:
+                return table.get(value.lower())
+            return table.get(str(value).lower()) if isinstance(value, TEXT_OR_INT) else None
+
+        return decide_top
     lookup = _lookup(parts)
 
     def decide(event: Event, fields: Fields) -> str | None:
