@@ -26,10 +26,9 @@ def _dash_or(grok: str) -> str:
     return f"(?:-|{grok})"
 
 
-def _request_line(target: str, names: tuple[str, str, str] = ("verb", "httpversion", "")) -> str:
-    """An HTTP request line, ``METHOD target[ HTTP/version]``; ``names[2]`` (if set) captures a
-    line that is not one (a logged ``-`` or garbage) whole."""
-    verb, version, raw = names
+def _request_line(target: str, verb: str, version: str, raw: str = "") -> str:
+    """An HTTP request line, ``METHOD target[ HTTP/version]``; ``raw`` (if set) captures a line
+    that is not one (a logged ``-`` or garbage) whole."""
     line = f"%{{WORD:{verb}}} {target}(?: HTTP/%{{NUMBER:{version}}})?"
     return f"{line}|%{{DATA:{raw}}}" if raw else line  # a reference is a group: no (?:) needed
 
@@ -99,12 +98,13 @@ def _cloudfront() -> str:
 
 
 _AWS: dict[str, str] = {
-    "S3_REQUEST_LINE": _request_line("%{NOTSPACE:request}", ("verb", "httpversion", "rawrequest")),
+    "S3_REQUEST_LINE": _request_line("%{NOTSPACE:request}", "verb", "httpversion", "rawrequest"),
     "S3_ACCESS_LOG": " ".join(_S3_COLUMNS),
     "ELB_URIPATHPARAM": "%{URIPATH:path}(?:%{URIPARAM:params})?",
     # An absolute URI: the ELB logs the scheme and host:port of every request.
     "ELB_URI": "%{URIPROTO:proto}://" + _userinfo() + "%{URIHOST:urihost}(?:%{ELB_URIPATHPARAM})?",
-    "ELB_REQUEST_LINE": _request_line("%{ELB_URI:request}", ("verb", "httpversion", "rawrequest")),
+    "ELB_REQUEST_LINE": _request_line("%{ELB_URI:request}", "verb", "httpversion",
+                                      "rawrequest"),
     "ELB_ACCESS_LOG": " ".join(_ELB_COLUMNS),
     "CLOUDFRONT_ACCESS_LOG": _cloudfront(),
 }
@@ -229,7 +229,10 @@ _HAPROXY_COUNTS = (_slashed("actconn feconn beconn srvconn +retries") + " "
 # HAProxy truncates (no closing quote) when it is long.
 _HAPROXY_REQUEST = _request_line(
     "(?:%{URIPROTO:http_proto}://)?" + _userinfo("http_user") + "(?:%{URIHOST:http_host})?"
-    "(?:%{URIPATHPARAM:http_request})?", ("http_verb", "http_version", ""))
+    "(?:%{URIPATHPARAM:http_request})?", "http_verb", "http_version")
+# The syslog head in front of each line: a BSD or an RFC 3339 time, the host, haproxy[pid].
+_HAPROXY_SYSLOG = ("(?:%{SYSLOGTIMESTAMP:syslog_timestamp}|%{TIMESTAMP_ISO8601:timestamp8601}) "
+                   "%{IPORHOST:syslog_server} %{SYSLOGPROG}: ")
 _HAPROXY = {
     # patterns-core writes `(?!<[0-9])` (a lookahead for "<digit"), a typo for the
     # lookbehind `(?<![0-9])`: the hour is not the tail of a longer number.
@@ -248,11 +251,8 @@ _HAPROXY = {
                        r"(?:\{%{HAPROXYCAPTUREDREQUESTHEADERS}\} )?"
                        r"(?:\{%{HAPROXYCAPTUREDRESPONSEHEADERS}\} )?"
                        f'"(?:<BADREQ>|{_HAPROXY_REQUEST})?"?',
-    # The syslog head in front of each line: a BSD or an RFC 3339 time, the host, haproxy[pid].
-    "HAPROXYHTTP": "(?:%{SYSLOGTIMESTAMP:syslog_timestamp}|%{TIMESTAMP_ISO8601:timestamp8601}) "
-                   "%{IPORHOST:syslog_server} %{SYSLOGPROG}: %{HAPROXYHTTPBASE}",
-    "HAPROXYTCP": "(?:%{SYSLOGTIMESTAMP:syslog_timestamp}|%{TIMESTAMP_ISO8601:timestamp8601}) "
-                  "%{IPORHOST:syslog_server} %{SYSLOGPROG}: " + _HAPROXY_SESSION
+    "HAPROXYHTTP": _HAPROXY_SYSLOG + "%{HAPROXYHTTPBASE}",
+    "HAPROXYTCP": _HAPROXY_SYSLOG + _HAPROXY_SESSION
                   + _slashed(_HAPROXY_TIMERS["TCP"])
                   + " %{NOTSPACE:bytes_read} %{NOTSPACE:termination_state} " + _HAPROXY_COUNTS,
 }
