@@ -44,7 +44,6 @@ def library(flavour: Flavour = "legacy") -> dict[str, str]:
               **_library_bacula.LEGACY}
     if flavour == "legacy":
         return legacy
-    # the apps' ECS forms are _library_ecs_apps' (_library_apps.ECS is superseded)
     ecs = {**_library_core.ECS, **_library_ecs.ECS, **_library_ecs_apps.ECS,
            **_library_ecs_net.ECS, **_library_ecs_zeek.ECS, **_library_bacula.ECS}
     for name, text in legacy.items():
