@@ -11,7 +11,6 @@ without a capture: lumberyard would otherwise index it under ``app``.
 from __future__ import annotations
 
 from ._library_infra import (
-    ASA_FAILOVER,
     NETSCREEN_SESSION,
     NF_BYTE,
     Side,
@@ -26,6 +25,7 @@ from ._library_infra import (
     asa_user,
     cap,
     endpoint,
+    failover_states,
     group,
     iface,
     netscreen_fields,
@@ -85,24 +85,11 @@ _CISCO_PARTS = {
     "CISCO_DST_HOST_PORT_USER": endpoint(_DST, port_is="optional", names=True),
 }
 
-_FAILOVER_STATES = {
-    "CISCOFW104001": "Switching to ACTIVE - %{GREEDYDATA:[event][reason]}",
-    "CISCOFW104002": "Switching to STANDBY - %{GREEDYDATA:[event][reason]}",
-    "CISCOFW104003": r"Switching to FAILED\.",
-    "CISCOFW104004": r"Switching to OK\.",
-    "CISCOFW105003": "Monitoring on [Ii]nterface {iface} waiting",
-    "CISCOFW105004": "Monitoring on [Ii]nterface {iface} normal",
-    "CISCOFW105005": "Lost Failover communications with mate on [Ii]nterface {iface}",
-    "CISCOFW105008": "Testing [Ii]nterface {iface}",
-    "CISCOFW105009": "Testing on [Ii]nterface {iface} (?:Passed|Failed)",
-}
-
 _BARE_SRC = endpoint(_SRC, on=False, user=False)
 _BARE_DST = endpoint(_DST, on=False, user=False)
 
 _CISCO = {
-    **{name: ASA_FAILOVER + text.replace("{iface}", iface("[network][interface][name]"))
-       for name, text in _FAILOVER_STATES.items()},
+    **failover_states("[network][interface][name]", "[event][reason]"),
     "CISCOFW106001": f"{_DIRECTION} {_TRANSPORT} connection {_OUTCOME} from {_BARE_SRC} to "
                      f"{_BARE_DST} flags {asa_tcp_flags(f'{_ASA}[tcp_flags]')} {_ON_IFACE}",
     "CISCOFW106006_106007_106010": f"{_OUTCOME} {_DIRECTION} {_TRANSPORT} (?:from|src) "

@@ -173,8 +173,8 @@ _QUOTED_USER = "'" + group("[^']*", "src_fwuser") + "'"
 _BRACKETED = group(r"[^\]]*?", "drop_type")
 
 _FAILOVER_STATES = {
-    "CISCOFW104001": "Switching to ACTIVE - %{GREEDYDATA:switch_reason}",
-    "CISCOFW104002": "Switching to STANDBY - %{GREEDYDATA:switch_reason}",
+    "CISCOFW104001": "Switching to ACTIVE - {reason}",
+    "CISCOFW104002": "Switching to STANDBY - {reason}",
     "CISCOFW104003": r"Switching to FAILED\.",
     "CISCOFW104004": r"Switching to OK\.",
     "CISCOFW105003": "Monitoring on [Ii]nterface {iface} waiting",
@@ -183,10 +183,18 @@ _FAILOVER_STATES = {
     "CISCOFW105008": "Testing [Ii]nterface {iface}",
     "CISCOFW105009": "Testing on [Ii]nterface {iface} (?:Passed|Failed)",
 }
+"""The failover messages ASA logs (104001-105009), ``{iface}`` and ``{reason}`` to fill."""
+
+
+def failover_states(iface_field: str, reason_field: str) -> dict[str, str]:
+    """The failover names with their interface and reason captured into the given fields."""
+    return {name: ASA_FAILOVER + text.replace("{iface}", iface(iface_field))
+            .replace("{reason}", f"%{{GREEDYDATA:{reason_field}}}")
+            for name, text in _FAILOVER_STATES.items()}
+
 
 _CISCO = {
-    **{name: ASA_FAILOVER + text.replace("{iface}", iface("interface_name"))
-       for name, text in _FAILOVER_STATES.items()},
+    **failover_states("interface_name", "switch_reason"),
     "CISCOFW106001": f"{_DIRECTION} {_PROTO} connection {_ACTION} from "
                      f"{endpoint(_SRC, on=False, user=False)} to "
                      f"{endpoint(_DST, on=False, user=False)} flags {asa_tcp_flags('tcp_flags')} "

@@ -96,7 +96,8 @@ def _table_decider(path: str, table: dict[str, str]) -> Decider:
     # _lookup's `pair` above it is what keeps this step's cost. Measured (issue #12 §5): both
     # folded into the general lookups made the classify_event pass 1.127 -> 1.213 CPU us/event
     # (+8%; Chain.apply +0.4%), in one process against this code over the same batches of
-    # bench.corpus (20,000 lines, 15 rounds; `python -m bench.bench_chain` prints the pass).
+    # bench.corpus (20,000 lines, 15 rounds: `python -m bench.ab chain` with the fold in the
+    # working tree; `python -m bench.bench_chain` prints the pass too).
     # Kept, though under 5% alone: the other #12 §5 folds already cost the whole chain 4-7%
     # (bench_chain, whole chain batched 11.53 -> 12.35 us/event with this one included).
     if len(parts) == 1:
