@@ -174,8 +174,20 @@ def test_inputs() -> None:
                                   "certificate_authorities": ["/ca"],
                                   "client_authentication": "required"}} == data["inputs"]["beats"]
     assert "k:9092" == data["kafka"]["bootstrap_servers"]
+    assert {"enabled": True, "topics": ["t"], "group": "logstash"} == data["inputs"]["kafka"]
     assert any("lumberyard reprocess '/var/log/a.log'" in text for _, _, text in notes)
-    assert [1] == _unsupported(notes)  # kafka topics: the Kafka input section is issue #13
+    assert [] == _unsupported(notes)
+
+
+def test_kafka_input_carries_its_topics_and_group() -> None:
+    """Logstash's kafka input -> [inputs.kafka]: a topics pattern, the group and client id
+    (the group's committed offsets carry over); an option it has no equivalent of is
+    reported with its line."""
+    data, notes = _toml('input {\n kafka { bootstrap_servers => "k:9092" group_id => "ls" '
+                        'topics_pattern => "logs-.*"\n client_id => "c"\n'
+                        ' auto_offset_reset => "latest" } }')
+    assert ({"enabled": True, "group": "ls", "topic_pattern": "logs-.*", "client_id": "c"},
+            [4]) == (data["inputs"]["kafka"], _unsupported(notes))
 
 
 @pytest.mark.parametrize(("index", "expected"), [
