@@ -245,6 +245,10 @@ class KafkaInput:
         """One partition's records -> one batch (poison ones dead-lettered first).
         ``revocations``: :attr:`revocations` when the fetch was read; a rebalance since (while
         this or an earlier partition of the fetch wrote dead letters) drops the records."""
+        if self.revocations != revocations:  # before anything (a joining) is made of them
+            self.counters.received += len(records)
+            self.counters.dropped[REVOKED] += len(records)
+            return
         received_at = datetime.now(UTC).isoformat(timespec="milliseconds")
         lines = self._joining(partition, records[0].offset)
         now = time.monotonic()
