@@ -100,6 +100,15 @@ def kafka_source_id(topic: str, partition: int, offset: int) -> bytes:
     return _SEP.join((b"kafka", topic.encode(), str(partition).encode(), str(offset).encode()))
 
 
+def joined_source_id(first: bytes, text: str) -> bytes:
+    """Identity of an event joined from several raw Kafka records: its first record's identity
+    + the joined text, as a file's multiline event carries its whole bytes. A replay that joins
+    the same records gives the same id (a 409); one that joins them differently (its first
+    record handed on alone at the flush timeout, the rest read after a crash) gives a new
+    document instead of a 409 that would drop the continuation lines."""
+    return _SEP.join((first, b"joined", _digest(text.encode("utf-8", "surrogateescape"))))
+
+
 def kafka_record_source_id(
     topic: str, partition: int, offset: int, key: bytes | None, event: Mapping[str, Any] | None
 ) -> bytes:

@@ -6,9 +6,11 @@ rule; one joiner per partition, fed in offset order. A record that is a complete
 Filebeat ``output.kafka`` event, a record lumberyard published under a source-identity key) is
 never joined and ends the event pending before it.
 
-A joined event is the event of its first record with the joined text as ``message``: its
-source identity stays that record's topic/partition/offset, so a replay that joins the same
-records again gives the same ``_id``.
+A joined event is the event of its first record with the joined text as ``message``; its
+source identity is that record's topic/partition/offset + the joined text
+(:func:`pipeline.ids.joined_source_id`), so a replay that joins the same records again gives the
+same ``_id``, and one that joins them differently (after a flush timeout and a crash) a new
+document rather than a 409 that would drop the lines added.
 
 Offsets: a batch handed on while an event is still pending ends at that event's first record
 (:meth:`PartitionLines.batch_end`), so a commit never passes a record whose event is not
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from pipeline.ids import joined_source_id
 from pipeline.runtime import METADATA, Event
 
 GROK_TIMEOUT_TAG = "_groktimeout"
@@ -117,6 +120,9 @@ class PartitionLines:
         """The events of ``pairs`` (``records`` records in all), each with its joined text."""
         self._joined += records - len(pairs)
         for text, event in pairs:
+            if text != event["message"]:  # lines were joined to it
+                meta = event[METADATA]
+                meta["source_id"] = joined_source_id(meta["source_id"], text)
             event["message"] = text
         return [event for _, event in pairs]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import orjson
 
 from parsers import MultilineConfig, MultilineJoiner
-from pipeline.ids import file_source_id, kafka_source_id
+from pipeline.ids import file_source_id, joined_source_id, kafka_source_id
 from pipeline.inputs.kafka import CommitBook, PartitionLines, Record, joinable, record_event
 from pipeline.inputs.kafka._joining import EventJoiner
 from pipeline.runtime import METADATA, Event
@@ -59,10 +59,13 @@ def summary(events: list[Event]) -> list[tuple[str, bytes]]:
 class TestJoining:
     def test_java_trace_one_record_per_line_is_one_event(self) -> None:
         """The ERROR line and its frames, one record each, are one event identified by its
-        first record's topic/partition/offset; the next bracketed line stays open."""
+        first record's topic/partition/offset and its text; the next bracketed line stays
+        open."""
         lines = partition()
         events = feed(lines, JAVA)
-        assert ([("\n".join(JAVA[:6]), kafka_source_id(TOPIC, 0, 0))], 1, JAVA[6]) == (
+        trace = "\n".join(JAVA[:6])
+        assert ([(trace, joined_source_id(kafka_source_id(TOPIC, 0, 0), trace))], 1,
+                JAVA[6]) == (
             summary(events), lines.pending_records, lines.flush()[0]["message"])
 
     def test_python_traceback_after_a_java_trace(self) -> None:
@@ -70,10 +73,11 @@ class TestJoining:
         lines = partition()
         texts = [*JAVA[:-1], *PYTHON]
         events = feed(lines, texts) + lines.flush()
+        java, python = "\n".join(JAVA[:6]), "\n".join(PYTHON[:5])
         assert [
-            ("\n".join(JAVA[:6]), kafka_source_id(TOPIC, 0, 0)),
-            ("\n".join(PYTHON[:5]), kafka_source_id(TOPIC, 0, 6)),
-            (PYTHON[5], kafka_source_id(TOPIC, 0, 11)),
+            (java, joined_source_id(kafka_source_id(TOPIC, 0, 0), java)),
+            (python, joined_source_id(kafka_source_id(TOPIC, 0, 6), python)),
+            (PYTHON[5], kafka_source_id(TOPIC, 0, 11)),  # alone: its record's identity
         ] == summary(events)
 
     def test_a_replay_joins_the_same_records_into_the_same_events(self) -> None:
@@ -83,6 +87,17 @@ class TestJoining:
         first, second = partition(), partition()
         assert summary(feed(first, texts) + first.flush()) == summary(
             feed(second, texts) + second.flush())
+
+    def test_a_replay_that_joins_more_lines_is_a_new_document(self) -> None:
+        """The first line of a trace handed on alone (its flush timeout), then a crash before
+        its commit: the replay joins it with its frames. That event must not be answered 409
+        by the lone line's document, which would drop the frames: its identity differs."""
+        alone = partition()
+        early = feed(alone, JAVA[:1]) + alone.flush()
+        replay = partition()
+        joined = feed(replay, JAVA[:6]) + replay.flush()
+        assert (1, 1, True) == (
+            len(early), len(joined), summary(early)[0][1] != summary(joined)[0][1])
 
     def test_a_filebeat_event_is_whole_and_ends_the_open_event(self) -> None:
         """A Filebeat output.kafka event is never joined, even when its message looks like a
