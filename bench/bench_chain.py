@@ -4,7 +4,10 @@
 lines shaped like file-input events, the CPU microseconds per event of every step of
 ``build_steps(LumberyardConfig())`` (each step timed over the whole batch, step after step) and
 the whole chain's events/s (best of R runs), over all events held at once (``Chain.run``) and in
-batches of ``BATCH`` that are let go once done (``Chain.apply``, as a worker runs).
+batches of ``BATCH`` that are let go once done (``Chain.apply``, as a worker runs), and the
+cost of each of ``Chain.apply``'s passes over those batches (a step's ``run_batch`` where it
+has one: the code a worker runs, which the per-step rows above do not time), then the sink's
+encoding of the result (``BulkEncoder.encode``).
 
 ``--record GOLDEN`` writes the chain's output over a fixed check set (corpus lines as file and
 Beats events plus randomised edge cases built from every key spelling the steps know) as
@@ -27,6 +30,7 @@ from bench.corpus import generate
 from pipeline.config import LumberyardConfig
 from pipeline.errors import DropEvent
 from pipeline.ids import ContentIdentity
+from pipeline.outputs.elasticsearch._encoder import BulkEncoder
 from pipeline.runtime import METADATA, Batch, Chain, Event, Step
 from pipeline.steps import build_steps
 
@@ -251,6 +255,25 @@ def _time_batches(chain: Chain, corpus: list[str], size: int) -> float:
     return total
 
 
+def _time_passes(chain: Chain, corpus: list[str], size: int) -> list[float]:
+    """CPU seconds of each of :meth:`Chain.apply`'s passes (a step's ``run_batch`` where it has
+    one) over batches of ``size``: what each step costs the way a worker runs it; last, the
+    Elasticsearch sink's encoding of what the chain made (``BulkEncoder.encode``)."""
+    costs = [0.0] * (len(chain.steps) + 1)
+    encode = BulkEncoder().encode
+    for start in range(0, len(corpus), size):
+        events = file_events(corpus[start : start + size])
+        for n, run_pass in enumerate(chain.passes):
+            begin = time.process_time()
+            events = run_pass(events)
+            costs[n] += time.process_time() - begin
+        begin = time.process_time()
+        for event in events:
+            encode(event)
+        costs[-1] += time.process_time() - begin
+    return costs
+
+
 def _best(steps: list[Step], corpus: list[str], repeat: int) -> list[float]:
     """Each step's best CPU seconds over ``repeat`` runs of :func:`_time_steps`."""
     runs = (_time_steps(steps, file_events(corpus)) for _ in range(repeat))
@@ -275,6 +298,8 @@ def bench(lines: int, seed: int, repeat: int) -> None:
     per_top = _best(top, corpus, repeat)
     whole = min(_time_chain(chain, file_events(corpus)) for _ in range(repeat))
     batched = min(_time_batches(chain, corpus, BATCH) for _ in range(repeat))
+    runs = (_time_passes(chain, corpus, BATCH) for _ in range(repeat))
+    passes = [min(costs) for costs in zip(*runs, strict=True)]
     us = 1e6 / lines
     print(f"{lines} events (corpus seed {seed}), best of {repeat}, CPU us/event")
     print(f"{'step':28} {'us/event':>9}")
@@ -289,6 +314,10 @@ def bench(lines: int, seed: int, repeat: int) -> None:
           f"{lines / whole:,.0f} events/s  (Chain.run over all {lines} events held at once)")
     print(f"{'whole chain, batched':28} {batched * us:9.2f}   "
           f"{lines / batched:,.0f} events/s  (Chain.apply, batches of {BATCH} let go)")
+    print(f"Chain.apply's passes, batches of {BATCH}, CPU us/event")
+    for step, cost in zip(top, passes[:-1], strict=True):
+        print(f"  {_name(step) + ' pass':26} {cost * us:9.2f}")
+    print(f"{'then BulkEncoder.encode':28} {passes[-1] * us:9.2f}   (the sink's bulk lines)")
 
 
 def main(argv: list[str] | None = None) -> int:

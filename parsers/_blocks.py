@@ -2,8 +2,9 @@
 
 Each block is a pyparsing element named after its grok pattern (``TIMESTAMP_ISO8601``,
 ``WORD``, ...), so grammars are written in pyparsing and grok patterns (``%{WORD:level}``)
-refer to the very same objects. Atoms are ``pp.Regex`` with the patterns-core expression
-rewritten for Python ``re``; composites (the ISO 8601 stamp) are built from atoms with
+refer to the very same objects. Atoms are ``pp.Regex`` written for Python ``re`` from what
+they match (RFC 3986 for URI parts, RFC 1123 for host names, RFC 5322 for e-mail addresses,
+ISO 8601 for the clock); composites (the ISO 8601 stamp) are built from atoms with
 pyparsing operators. :mod:`parsers._compile` turns any of them into one regular expression.
 """
 
@@ -229,7 +230,8 @@ def _rx(name: str, pattern: str) -> pp.ParserElement:
 
 _OCT = r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9]{1,2})"
 _IPV4 = rf"(?<![0-9])(?:{_OCT}\.{_OCT}\.{_OCT}\.{_OCT})(?![0-9])"
-_H = r"[0-9A-Fa-f]{1,4}"
+_HEX = "[0-9A-Fa-f]"
+_H = rf"{_HEX}{{1,4}}"
 _IPV6 = (
     # Every IPv6 form starts with at most 4 hex digits and a ':' ("::1" with none): checking
     # that first spares the alternatives below on IPv4 addresses and names (IPORHOST).
@@ -254,17 +256,33 @@ _ATEXT = r"a-zA-Z0-9!#$%&'*+\-/=?^_`{|}~"
 _DOT_ATOM = rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*"
 EMAIL_LOCAL_PART = rf"(?=[{_ATEXT}.]{{1,64}}(?![{_ATEXT}.])){_DOT_ATOM}"
 """An e-mail local part: an RFC 5322 dot-atom of at most 64 characters (RFC 5321 4.5.3.1.1)."""
-_QUOTED = (
-    r"(?>(?<!\\)(?>\"(?>\\.|[^\\\"]+)+\"|\"\"|(?>'(?>\\.|[^\\']+)+')|''"
-    r"|(?>`(?>\\.|[^\\`]+)+`)|``))"
-)
 
-YEAR = _rx("YEAR", r"(?>\d\d){1,2}")
-MONTHNUM = _rx("MONTHNUM", r"(?:0?[1-9]|1[0-2])")
-MONTHDAY = _rx("MONTHDAY", r"(?:(?:0[1-9])|(?:[12][0-9])|(?:3[01])|[1-9])")
-HOUR = _rx("HOUR", r"(?:2[0123]|[01]?[0-9])")
-MINUTE = _rx("MINUTE", r"(?:[0-5][0-9])")
-SECOND = _rx("SECOND", r"(?:(?:[0-5]?[0-9]|60)(?:[:.,][0-9]+)?)")
+
+def _quoted(quote: str) -> str:
+    """Text between two ``quote`` characters: backslash escapes or runs of anything but the
+    quote and the backslash, at least one of them; else just the two quotes."""
+    q = re.escape(quote)
+    return rf"(?>{q}(?>\\.|[^\\{q}]+)+{q})|{q}{q}"
+
+
+_QUOTES = "\"'`"
+_QUOTED = rf"(?>(?<!\\)(?>{'|'.join(_quoted(q) for q in _QUOTES)}))"
+"""A string in double, single or back quotes whose opening quote is not escaped."""
+_LABEL = "[0-9A-Za-z][0-9A-Za-z-]{0,62}"
+"""A host name label (RFC 1123): a letter or digit, then up to 62 of those or '-'."""
+_PCHAR = "A-Za-z0-9._~\\-" + "!$&'()*+,;=" + ":@%" + "{}#"
+"""What a URI path segment holds (a class body): RFC 3986's unreserved characters,
+sub-delims, ':' '@' and percent escapes, plus '{', '}' and '#' that logs write unencoded."""
+
+# The clock and calendar: a two- or four-digit year (four when there are); a month or day
+# with or without its leading zero (the zero-padded forms tried first); a 24-hour clock; a
+# second up to the leap second 60 with a fraction after '.', ',' or ':'.
+YEAR = _rx("YEAR", "(?:[0-9]{4}|[0-9]{2})")
+MONTHNUM = _rx("MONTHNUM", "(?:0?[1-9]|1[0-2])")
+MONTHDAY = _rx("MONTHDAY", "(?:0[1-9]|[12][0-9]|3[01]|[1-9])")
+HOUR = _rx("HOUR", "(?:2[0-3]|[01]?[0-9])")
+MINUTE = _rx("MINUTE", "[0-5][0-9]")
+SECOND = _rx("SECOND", "(?:[0-5]?[0-9]|60)(?:[.,:][0-9]+)?")
 ISO8601_TIMEZONE = pp.Combine(
     pp.Literal("Z") | (pp.Regex("[+-]") + HOUR + pp.Opt(":") + MINUTE)
 ).set_name("ISO8601_TIMEZONE")
@@ -279,27 +297,27 @@ _ATOMS: dict[str, str] = {
     "SPACE": r"\s*",
     "DATA": r".*?",
     "GREEDYDATA": r".*",
-    "INT": r"(?:[+-]?(?:[0-9]+))",
-    "POSINT": r"\b(?:[1-9][0-9]*)\b",
-    "NONNEGINT": r"\b(?:[0-9]+)\b",
+    "INT": "[+-]?[0-9]+",
+    "POSINT": r"\b[1-9][0-9]*\b",
+    "NONNEGINT": r"\b[0-9]+\b",
     "NUMBER": r"(?<![0-9.+-])(?>[+-]?(?:(?:[0-9]+(?:\.[0-9]+)?)|(?:\.[0-9]+)))",
-    "BASE16NUM": r"(?<![0-9A-Fa-f])(?:[+-]?(?:0x)?(?:[0-9A-Fa-f]+))",
+    "BASE16NUM": rf"(?<!{_HEX})[+-]?(?:0x)?{_HEX}+",
     "QUOTEDSTRING": _QUOTED,
-    "UUID": r"[A-Fa-f0-9]{8}-(?:[A-Fa-f0-9]{4}-){3}[A-Fa-f0-9]{12}",
+    "UUID": rf"{_HEX}{{8}}(?:-{_HEX}{{4}}){{3}}-{_HEX}{{12}}",  # RFC 4122's 8-4-4-4-12
     "IPV4": _IPV4,
     "IPV6": _IPV6,
     "IP": rf"(?:{_IPV6}|{_IPV4})",
-    "HOSTNAME": r"\b(?:[0-9A-Za-z][0-9A-Za-z-]{0,62})(?:\.(?:[0-9A-Za-z][0-9A-Za-z-]{0,62}))*"
-    r"(?:\.?|\b)",
-    "USERNAME": r"[a-zA-Z0-9._-]+",
+    # Dot-separated labels, perhaps with the root's trailing dot.
+    "HOSTNAME": rf"\b{_LABEL}(?:\.{_LABEL})*(?:\.?|\b)",
+    "USERNAME": r"(?a:[\w.-]+)",
     "LOGLEVEL": _LOGLEVEL,
-    "URIPATH": r"(?:/[A-Za-z0-9$.+!*'(){},~:;=@#%&_\-]*)+",
-    "URIPARAM": r"\?[A-Za-z0-9$.+!*'|(){},~@#%&/=:;_?\-\[\]<>]*",
+    "URIPATH": rf"(?:/[{_PCHAR}]*)+",
+    # The query: what a path holds, '/' and '?' (RFC 3986), and '|', '[', ']', '<', '>'.
+    "URIPARAM": rf"\?[{_PCHAR}/?|\[\]<>]*",
     "HTTPMETHOD": r"\b(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)\b",
     # The local part as EMAIL_LOCAL_PART, its length checked up to the '@' (which also
     # turns a field without one, such as Apache's "-" user, away at once).
-    "EMAILADDRESS": rf"(?=[{_ATEXT}.]{{1,64}}@){_DOT_ATOM}"
-    r"@\b(?:[0-9A-Za-z][0-9A-Za-z-]{0,62})(?:\.(?:[0-9A-Za-z][0-9A-Za-z-]{0,62}))*\b",
+    "EMAILADDRESS": rf"(?=[{_ATEXT}.]{{1,64}}@){_DOT_ATOM}@\b{_LABEL}(?:\.{_LABEL})*\b",
 }
 _ALIASES = {"QS": "QUOTEDSTRING", "BASE10NUM": "NUMBER", "USER": "USERNAME"}
 

@@ -127,9 +127,14 @@ def _builder(name: str, captures: tuple[Capture, ...], index: list[int], skip_em
             body.append(f"    {has} out[{cap.field!r}] = c{i}(v)")
         else:
             body.append(f"    {has} out[{cap.field!r}] = v")
-    body += [*merges, "    return out"]
+    return _define(name, [*body, *merges, "    return out"], namespace)
+
+
+def _define(name: str, body: list[str], namespace: dict[str, Any]
+            ) -> Callable[[tuple[str | None, ...]], dict[str, Any]]:
+    """The ``build`` function whose source lines are ``body``, compiled in ``namespace``."""
     code = compile("\n".join(body) + "\n", f"<grammar {name!r}>", "exec")
-    exec(code, namespace)  # noqa: S102 - source generated above from reprs, not from input
+    exec(code, namespace)  # noqa: S102 - source generated from reprs, not from input
     build: Callable[[tuple[str | None, ...]], dict[str, Any]] = namespace["build"]
     return build
 
@@ -187,11 +192,7 @@ def _grok_builder(name: str, captures: tuple[Capture, ...], index: list[int]
             value = f"c{i}(v)"
         path, add = field_path(cap.field), seen[cap.field] > 1
         body.append(f"    if v: _put(out, {path!r}, {value}, {add})")
-    body += [*merges, "    return out"]
-    code = compile("\n".join(body) + "\n", f"<grammar {name!r}>", "exec")
-    exec(code, namespace)  # noqa: S102 - source generated above from reprs, not from input
-    build: Callable[[tuple[str | None, ...]], dict[str, Any]] = namespace["build"]
-    return build
+    return _define(name, [*body, *merges, "    return out"], namespace)
 
 
 class PyparsingMatcher:

@@ -181,20 +181,12 @@ class Parsers:
         """True for empty / whitespace-only lines (they are skipped and counted, not events)."""
         return not line.strip()
 
-    def parse(  # noqa: PLR0911, PLR0912 - inlined
-        self, line: str | bytes, event: Mapping[str, Any] | None = None
-    ) -> ParseResult:
+    def parse(self, line: str | bytes, event: Mapping[str, Any] | None = None) -> ParseResult:
         """Parse one line (a trailing newline is ignored). Never raises.
 
-        The two common cases, a clean ASCII ``{...}`` or ``[...`` line with no user grammars,
-        are written out inline: this runs once per event and every call or attribute lookup
-        shows in the throughput. Everything else takes :meth:`_parse`. ``event`` (the event
-        as it arrived) is what grammars with a ``when`` condition test.
-
-        Measured (issue #12, ``bench.bench_parse --lines 50000 --repeat 5``, two runs each): one
-        dispatch through ``_json`` / ``_bracketed`` / ``_stamped`` helpers in place of this
-        copy gave 257-262k lines/s against 275-277k (str), 236-251k against 252-259k (bytes):
-        5-7% slower, over the 5% a simplification may cost, so the copy stays.
+        A clean ASCII ``{...}`` or ``[...`` line with no user grammars goes straight to its
+        grammar; everything else takes :meth:`_parse`. ``event`` (the event as it arrived) is
+        what grammars with a ``when`` condition test.
         """
         if type(line) is bytes and line.isascii():  # decoded once, here
             line = line.decode("ascii")
@@ -202,53 +194,13 @@ class Parsers:
                 len(line) <= self._max and "\x00" not in line):
             first, last = line[:1], line[-1:]
             if first == "{" and last == "}":  # an object or nothing: no scalar/array checks
-                try:
-                    obj = _loads(line)
-                except _JSONError:
-                    return ParseResult(line, {}, None, ["_jsonparsefailure"], "json")
-                stamp = obj.get("@timestamp")
-                if stamp is None:
-                    stamp = obj.get("timestamp")
-                    if stamp is None:
-                        return ParseResult(line, obj, None, [], "json")
-                when = None
-                if type(stamp) is str:
-                    if len(stamp) == 24 and stamp[23] == "Z" and stamp[4:20:3] == "--T::.":
-                        try:  # already the indexed form: carry the text as well
-                            when = _fromisoformat(stamp)
-                        except ValueError:
-                            when = None
-                        else:
-                            return ParseResult(line, obj, when, [], "json", stamp)
-                    if stamp[-1:] == "Z" and len(stamp) >= 16 and stamp[4] == "-" and (
-                            stamp[10] in "T "):  # the app's own "...Z": fromisoformat alone
-                        try:
-                            when = _fromisoformat(stamp)
-                        except ValueError:
-                            when = None
-                    if when is None:
-                        when = self._stamp(stamp)
-                return ParseResult(line, obj, when,
-                                   [] if when is not None else ["_dateparsefailure"], "json")
+                return self._json(line, [])
             if first == "[" and last != "\n":
-                found = self._bracketed_match(line)
-                if found is None:
-                    return self._grok_failure(line, [])
-                stamp = found["timestamp"]
-                if len(stamp) == 24 and stamp[23] == "Z" and stamp[4:20:3] == "--T::.":
-                    try:
-                        when = _fromisoformat(stamp)
-                    except ValueError:
-                        when = None
-                    else:
-                        return ParseResult(line, found, when, [], "bracketed", stamp)
-                when = self._stamp(stamp)
-                return ParseResult(line, found, when,
-                                   [] if when is not None else ["_dateparsefailure"], "bracketed")
+                return self._bracketed(line, [])
         return self._parse(line, event)
 
-    def _parse(self, line: str | bytes, event: Mapping[str, Any] | None = None) -> ParseResult:  # noqa: PLR0911, PLR0912 - one dispatch
-        """Every line :meth:`parse` does not answer inline: repair, user grammars, dispatch."""
+    def _parse(self, line: str | bytes, event: Mapping[str, Any] | None = None) -> ParseResult:
+        """Every line :meth:`parse` does not answer at once: repair, user grammars, dispatch."""
         tags: list[str]
         if type(line) is str and line.isascii() and len(line) <= self._max and (
                 "\x00" not in line and line[-1:] != "\n"):
@@ -266,29 +218,49 @@ class Parsers:
                 return matched
         first = text[0] if not text[0].isspace() else text.lstrip()[0]
         if first == "{":
-            try:
-                obj = _loads(text)
-            except _JSONError:
-                tags.append("_jsonparsefailure")
-                return ParseResult(text, {}, None, tags, "json")
-            stamp = obj.get("@timestamp")
-            if stamp is None:
-                stamp = obj.get("timestamp")
-                if stamp is None:
-                    return ParseResult(text, obj, None, tags, "json")
-            when = self._stamp(stamp) if type(stamp) is str else None
-            if when is None:
-                tags.append("_dateparsefailure")
-            return ParseResult(text, obj, when, tags, "json")
+            return self._json(text, tags)
         if first == "[":
-            found = self._bracketed_match(text)
-            if found is None:
-                return self._grok_failure(text, tags)
-            when = self._stamp(found["timestamp"])
-            if when is None:
-                tags.append("_dateparsefailure")
-            return ParseResult(text, found, when, tags, "bracketed")
+            return self._bracketed(text, tags)
         return self._plain(text, tags, first)
+
+    def _json(self, text: str, tags: list[str]) -> ParseResult:
+        """A ``{`` line: the object and its stamp (``@timestamp``, else ``timestamp``)."""
+        try:
+            obj = _loads(text)
+        except _JSONError:
+            tags.append("_jsonparsefailure")
+            return ParseResult(text, {}, None, tags, "json")
+        stamp = obj.get("@timestamp")
+        if stamp is None:
+            stamp = obj.get("timestamp")
+            if stamp is None:
+                return ParseResult(text, obj, None, tags, "json")
+        return self._stamped(text, obj, stamp if type(stamp) is str else None, tags, "json")
+
+    def _bracketed(self, text: str, tags: list[str]) -> ParseResult:
+        """A ``[`` line through the bracketed grammar."""
+        found = self._bracketed_match(text)
+        if found is None:
+            return self._grok_failure(text, tags)
+        return self._stamped(text, found, found["timestamp"], tags, "bracketed")
+
+    def _stamped(self, text: str, fields: dict[str, Any], stamp: str | None, tags: list[str],
+                 grammar: str) -> ParseResult:
+        """The result with its stamp read (``_dateparsefailure`` when it is no real time); a
+        stamp already in the indexed ``...SS.fffZ`` form is carried as text as well."""
+        when = None
+        if stamp is not None:
+            if len(stamp) == 24 and stamp[23] == "Z" and stamp[4:20:3] == "--T::.":
+                try:
+                    when = _fromisoformat(stamp)
+                except ValueError:
+                    when = None
+                else:
+                    return ParseResult(text, fields, when, tags, grammar, stamp)
+            when = self._stamp(stamp)
+        if when is None:
+            tags.append("_dateparsefailure")
+        return ParseResult(text, fields, when, tags, grammar)
 
     def _try_user(self, text: str, tags: list[str], event: Mapping[str, Any] | None = None
                   ) -> ParseResult | None:

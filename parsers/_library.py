@@ -19,6 +19,7 @@ from pipeline.errors import GrammarError
 
 from . import (
     _library_apps,
+    _library_bacula,
     _library_core,
     _library_ecs,
     _library_ecs_apps,
@@ -39,12 +40,12 @@ _LINE = re.compile(r"(?P<name>[A-Za-z0-9_]+)[ \t]+(?P<pattern>.+)")
 @cache
 def library(flavour: Flavour = "legacy") -> dict[str, str]:
     """Every library name -> grok text, in ``flavour``'s capture names (shared; do not change)."""
-    legacy = {**_library_core.LEGACY, **_library_apps.LEGACY, **_library_infra.LEGACY}
+    legacy = {**_library_core.LEGACY, **_library_apps.LEGACY, **_library_infra.LEGACY,
+              **_library_bacula.LEGACY}
     if flavour == "legacy":
         return legacy
-    # the apps' ECS forms are _library_ecs_apps' (_library_apps.ECS is superseded)
     ecs = {**_library_core.ECS, **_library_ecs.ECS, **_library_ecs_apps.ECS,
-           **_library_ecs_net.ECS, **_library_ecs_zeek.ECS, **_library_infra.ECS}
+           **_library_ecs_net.ECS, **_library_ecs_zeek.ECS, **_library_bacula.ECS}
     for name, text in legacy.items():
         if name not in ecs and not _CAPTURES.search(text):
             ecs[name] = text  # captures nothing: the same in both flavours

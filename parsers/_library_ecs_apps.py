@@ -27,6 +27,9 @@ _RR_TYPES = sorted((
     "TLSA", "TSIG", "TXT", "URI", "ZONEMD",
 ), key=lambda name: (-len(name), name))
 
+# Bind's logging severities; "debug" carries the debug level ("debug 3")
+_BIND_SEVERITY = "critical|error|warning|notice|info|debug(?: [0-9]+)?|dynamic"
+
 _BIND = {
     "BIND9_TIMESTAMP": "%{MONTHDAY}-%{MONTH}-%{YEAR} %{TIME}",  # 17-Feb-2018 23:06:56.326
     "BIND9_DNSTYPE": f"(?:{'|'.join(_RR_TYPES)})",
@@ -40,9 +43,11 @@ _BIND = {
                           "(?<[dns][question][class]>IN|CH|HS) "
                           "%{BIND9_DNSTYPE:[dns][question][type]}"
                           r"(?: %{NOTSPACE:[bind][log][question][flags]})? \(%{IP:[server][ip]}\)",
-    # sic: upstream captures the category as [bing][log][category]; [bind] was meant
-    "BIND9_QUERYLOG": "%{BIND9_TIMESTAMP:timestamp} %{BIND9_CATEGORY:[bind][log][category]}: "
-                      "%{LOGLEVEL:[log][level]}: %{BIND9_QUERYLOGBASE}",
+    # sic: [bing][log][category] (for [bind]) is the field Logstash writes, and its spec
+    # holds [bind][log] to the question alone: kept, so documents match Logstash's
+    # a channel with print-time, print-category and print-severity: time category: severity:
+    "BIND9_QUERYLOG": "%{BIND9_TIMESTAMP:timestamp} %{BIND9_CATEGORY:[bing][log][category]}: "
+                      f"(?<[log][level]>{_BIND_SEVERITY}): %{{BIND9_QUERYLOGBASE}}",
     "BIND9": "%{BIND9_QUERYLOG}",
 }
 
@@ -65,7 +70,8 @@ _MONGO = {
     # a query document up to the " } ntoreturn:" that ends it (it may hold "}" itself)
     "MONGO_QUERY_CONTENT": r"(?:[^}]|\}(?! ntoreturn:))*",
     "MONGO_QUERY": r"\{ %{MONGO_QUERY_CONTENT} \}",
-    "MONGO_LOG": r"%{SYSLOGTIMESTAMP:timestamp} \[%{WORD:[mongodb][component]}\] "
+    # mongod 2.x: "Thu Nov  3 18:28:32.450 [initandlisten] message" (ctime, then the thread)
+    "MONGO_LOG": r"(?:%{DAY} )?%{SYSLOGTIMESTAMP:timestamp} \[%{WORD:[mongodb][component]}\] "
                  "%{GREEDYDATA:message}",
     # op db.collection query: { ... } ntoreturn:N ntoskip:N nscanned:N ... nreturned:N ... Nms
     # (a collection name may hold dots, "fs.chunks": the namespace runs to the space)

@@ -2,219 +2,276 @@
 iptables, Shorewall and SuSE firewall (SFW2).
 
 Written for lumberyard with the meaning and nested capture names logstash-patterns-core's
-``ecs-v1`` set gives them (see :mod:`parsers._library_core`). Where that set captures into
-``[@metadata]`` (ASA hash codes, NAT detection words), which Logstash never indexes, the text is
-matched without a capture: lumberyard would otherwise index it under ``app``.
+``ecs-v1`` set gives them (see :mod:`parsers._library_core`), from the same fragments as the
+legacy forms (:mod:`parsers._library_infra`). Where that set captures into ``[@metadata]``
+(ASA hash codes, NAT detection words), which Logstash never indexes, the text is matched
+without a capture: lumberyard would otherwise index it under ``app``.
 """
 
 from __future__ import annotations
 
+from ._library_infra import (
+    NETSCREEN_SESSION,
+    NF_BYTE,
+    Side,
+    acl_endpoint,
+    asa_eq,
+    asa_hashes,
+    asa_icmp,
+    asa_nat_word,
+    asa_rates,
+    asa_resource,
+    asa_tcp_flags,
+    asa_user,
+    cap,
+    endpoint,
+    failover_states,
+    group,
+    iface,
+    netscreen_fields,
+    nf_fields,
+    nf_mac,
+    nf_skip_to,
+    opt,
+    say,
+)
+
 __all__ = ["ECS"]
 
 _ASA = "[cisco][asa]"
-_OUT = f"%{{CISCO_ACTION:{_ASA}[outcome]}}"
-_DIR = f"%{{CISCO_DIRECTION:{_ASA}[network][direction]}}"
-_PROTO = f"%{{WORD:{_ASA}[network][transport]}}"
-_SRC = "%{IP:[source][ip]}/%{INT:[source][port]:int}"
-_DST = "%{IP:[destination][ip]}/%{INT:[destination][port]:int}"
-_SRC_USER = r"(?:\(%{DATA:[source][user][name]}\))?"
-_DST_USER = r"(?:\(%{DATA:[destination][user][name]}\))?"
-_IN_IF = "%{NOTSPACE:[observer][ingress][interface][name]}"
-_OUT_IF = "%{NOTSPACE:[observer][egress][interface][name]}"
-_IN_IF_DATA = "%{DATA:[observer][ingress][interface][name]}"
-_OUT_IF_DATA = "%{DATA:[observer][egress][interface][name]}"
-_ICMP = (rf"\(type %{{INT:{_ASA}[icmp_type]:int}}, code %{{INT:{_ASA}[icmp_code]:int}}\)")
-_HASHES = r"\[%{DATA}, %{DATA}\]"
-_FAILOVER = r"\((?:Primary|Secondary)\) "
-_IFACE = "%{NOTSPACE:[network][interface][name]}"
+_SRC = Side("[observer][ingress][interface][name]", "[source][ip]", "[source][port]",
+            "[source][user][name]", "int", "[source][address]")
+_DST = Side("[observer][egress][interface][name]", "[destination][ip]", "[destination][port]",
+            "[destination][user][name]", "int", "[destination][address]")
+_OUTCOME = cap("CISCO_ACTION", f"{_ASA}[outcome]")
+_DIRECTION = cap("CISCO_DIRECTION", f"{_ASA}[network][direction]")
+_TRANSPORT = cap("WORD", f"{_ASA}[network][transport]")
+_TYPE = cap("WORD", f"{_ASA}[network][type]")
+_REASON = cap("CISCO_REASON", "[event][reason]")
+_RULE = cap("NOTSPACE", f"{_ASA}[rule_name]")
+_ON_IFACE = "on interface " + iface(_DST.iface)
+_ICMP = asa_icmp(f"{_ASA}[icmp_type]", f"{_ASA}[icmp_code]", "int")
+_SPI = cap("BASE16NUM", f"{_ASA}[ipsec][spi]")
+_USER_EQ = r"\(" + asa_eq("user", group("[^)]*", _SRC.user)) + r"\)"
+_PAYLOAD = Side("", f"{_ASA}[original_ip_payload][source][ip]",
+                f"{_ASA}[original_ip_payload][source][port]",
+                f"{_ASA}[original_ip_payload][source][user][name]", "int")
+_PAYLOAD_DST = Side("", f"{_ASA}[original_ip_payload][destination][ip]",
+                    f"{_ASA}[original_ip_payload][destination][port]",
+                    f"{_ASA}[original_ip_payload][destination][user][name]", "int")
+_GROUP_NAME = group("[^,]*", f"{_ASA}[source][group]")  # up to ", IP = "
+_BURST_OBJECT = group(r"[^\]]*?", f"{_ASA}[burst][object]")
+_DEVICE_NAME = group(r"[^\s:]+", "[observer][name]")  # "<device>:" of a NetScreen line
+_QUOTED_USER = "'" + group("[^']*", "[user][name]") + "'"
+_ACL_NAME = group(r'[^\s"]+', f"{_ASA}[rule_name]")
 
-_NETSCREEN = {
-    "NETSCREENSESSIONLOG": "%{SYSLOGTIMESTAMP:timestamp} %{IPORHOST:[observer][hostname]} "
-                           "%{NOTSPACE:[observer][name]}: (?<[observer][product]>NetScreen) "
-                           r"device_id=%{WORD:[netscreen][device_id]} .*?(?:system-\w+-"
-                           r"%{NONNEGINT:[event][code]}\(%{WORD:[netscreen][session][type]}\))?:"
-                           ' start_time="%{DATA:[netscreen][session][start_time]}" '
-                           "duration=%{INT:[netscreen][session][duration]:int} "
-                           "policy_id=%{INT:[netscreen][policy_id]} "
-                           "service=%{DATA:[netscreen][service]} "
-                           "proto=%{INT:[netscreen][protocol_number]:int} "
-                           "src zone=%{WORD:[observer][ingress][zone]} "
-                           "dst zone=%{WORD:[observer][egress][zone]} "
-                           "action=%{WORD:[event][action]} sent=%{INT:[source][bytes]:int} "
-                           "rcvd=%{INT:[destination][bytes]:int} "
-                           "src=%{IPORHOST:[source][address]} "
-                           "dst=%{IPORHOST:[destination][address]}"
-                           "(?: src_port=%{INT:[source][port]:int} "
-                           "dst_port=%{INT:[destination][port]:int})?"
-                           "(?: src-xlated ip=%{IP:[source][nat][ip]} "
-                           "port=%{INT:[source][nat][port]:int} "
-                           "dst-xlated ip=%{IP:[destination][nat][ip]} "
-                           "port=%{INT:[destination][nat][port]:int})?"
-                           "(?: session_id=%{INT:[netscreen][session][id]} "
-                           "reason=%{GREEDYDATA:[netscreen][session][reason]})?",
-}
+
+def _int(name: str) -> str:
+    """A signed number ``name`` (``[burst][avg_rate]``...) under ``[cisco][asa]``, as an int."""
+    return cap("INT", f"{_ASA}{name}", "int")
+
 
 _CISCO_PARTS = {
-    "CISCO_TAGGED_SYSLOG": r"^<%{POSINT:[log][syslog][priority]:int}>%{CISCOTIMESTAMP:timestamp}"
-                           r"(?: %{SYSLOGHOST:[host][hostname]})? ?: "
-                           f"%%{{CISCOTAG:{_ASA}[tag]}}:",
-    "CISCO_HITCOUNT_INTERVAL": f"hit-cnt %{{INT:{_ASA}[hit_count]:int}} (?:first hit|"
-                               f"%{{INT:{_ASA}[interval]:int}}-second interval)",
-    "CISCO_SRC_IP_USER": f"{_IN_IF}:%{{IP:[source][ip]}}{_SRC_USER}",
-    "CISCO_DST_IP_USER": f"{_OUT_IF}:%{{IP:[destination][ip]}}{_DST_USER}",
-    "CISCO_SRC_HOST_PORT_USER": f"{_IN_IF}:(?:(?:%{{IP:[source][ip]}})|"
-                                "(?:%{HOSTNAME:[source][address]}))"
-                                f"(?:/%{{INT:[source][port]:int}})?{_SRC_USER}",
-    "CISCO_DST_HOST_PORT_USER": f"{_OUT_IF}:(?:(?:%{{IP:[destination][ip]}})|"
-                                "(?:%{HOSTNAME:[destination][address]}))"
-                                f"(?:/%{{INT:[destination][port]:int}})?{_DST_USER}",
+    "CISCO_TAGGED_SYSLOG": f"^<{cap('POSINT', '[log][syslog][priority]', 'int')}>"
+                           f"{cap('CISCOTIMESTAMP', 'timestamp')}"
+                           f"(?: {cap('SYSLOGHOST', '[host][hostname]')})? ?: "
+                           f"%{cap('CISCOTAG', f'{_ASA}[tag]')}:",
+    "CISCO_HITCOUNT_INTERVAL": f"hit-cnt {cap('NONNEGINT', f'{_ASA}[hit_count]', 'int')} "
+                               f"(?:first hit|{cap('NONNEGINT', f'{_ASA}[interval]', 'int')}"
+                               "-second interval)",
+    "CISCO_SRC_IP_USER": endpoint(_SRC, port_is="none"),
+    "CISCO_DST_IP_USER": endpoint(_DST, port_is="none"),
+    "CISCO_SRC_HOST_PORT_USER": endpoint(_SRC, port_is="optional", names=True),
+    "CISCO_DST_HOST_PORT_USER": endpoint(_DST, port_is="optional", names=True),
 }
 
+_BARE_SRC = endpoint(_SRC, on=False, user=False)
+_BARE_DST = endpoint(_DST, on=False, user=False)
+
 _CISCO = {
-    "CISCOFW104001": _FAILOVER + "Switching to ACTIVE - %{GREEDYDATA:[event][reason]}",
-    "CISCOFW104002": _FAILOVER + "Switching to STANDBY - %{GREEDYDATA:[event][reason]}",
-    "CISCOFW104003": _FAILOVER + r"Switching to FAILED\.",
-    "CISCOFW104004": _FAILOVER + r"Switching to OK\.",
-    "CISCOFW105003": _FAILOVER + f"Monitoring on [Ii]nterface {_IFACE} waiting",
-    "CISCOFW105004": _FAILOVER + f"Monitoring on [Ii]nterface {_IFACE} normal",
-    "CISCOFW105005": _FAILOVER + f"Lost Failover communications with mate on [Ii]nterface "
-                                 f"{_IFACE}",
-    "CISCOFW105008": _FAILOVER + f"Testing [Ii]nterface {_IFACE}",
-    "CISCOFW105009": _FAILOVER + f"Testing on [Ii]nterface {_IFACE} (?:Passed|Failed)",
-    "CISCOFW106001": f"{_DIR} {_PROTO} connection {_OUT} from {_SRC} to {_DST} flags "
-                     f"%{{DATA:{_ASA}[tcp_flags]}} on interface {_OUT_IF}",
-    "CISCOFW106006_106007_106010": f"{_OUT} {_DIR} {_PROTO} (?:from|src) {_SRC}{_SRC_USER} "
-                                   f"(?:to|dst) {_DST}{_DST_USER} (?:(?:on interface {_OUT_IF})"
-                                   "|(?:due to %{CISCO_REASON:[event][reason]}))",
-    "CISCOFW106014": f"{_OUT} {_DIR} {_PROTO} src %{{CISCO_SRC_IP_USER}} dst "
-                     rf"%{{CISCO_DST_IP_USER}}\s?{_ICMP}",
-    "CISCOFW106015": rf"{_OUT} {_PROTO} \(%{{DATA:{_ASA}[rule_name]}}\) from {_SRC} to {_DST} "
-                     f"flags %{{DATA:{_ASA}[tcp_flags]}} on interface {_OUT_IF}",
-    "CISCOFW106021": f"{_OUT} {_PROTO} reverse path check from %{{IP:[source][ip]}} to "
-                     f"%{{IP:[destination][ip]}} on interface {_OUT_IF}",
-    "CISCOFW106023": f"{_OUT}(?: protocol)? {_PROTO} src %{{CISCO_SRC_HOST_PORT_USER}} dst "
-                     f"%{{CISCO_DST_HOST_PORT_USER}}(?: {_ICMP})? by access-group "
-                     f'"?%{{DATA:{_ASA}[rule_name]}}"? {_HASHES}',
-    "CISCOFW106100_2_3": f"access-list %{{NOTSPACE:{_ASA}[rule_name]}} {_OUT} {_PROTO} for "
-                         f"user '%{{DATA:[user][name]}}' {_IN_IF_DATA}/%{{IP:[source][ip]}}"
-                         rf"\(%{{INT:[source][port]:int}}\) -> {_OUT_IF_DATA}/"
-                         r"%{IP:[destination][ip]}\(%{INT:[destination][port]:int}\) "
-                         f"%{{CISCO_HITCOUNT_INTERVAL}} {_HASHES}",
-    "CISCOFW106100": f"access-list %{{NOTSPACE:{_ASA}[rule_name]}} {_OUT} {_PROTO} "
-                     rf"{_IN_IF_DATA}/%{{IP:[source][ip]}}\(%{{INT:[source][port]:int}}\)"
-                     rf"{_SRC_USER} -> {_OUT_IF_DATA}/%{{IP:[destination][ip]}}"
-                     rf"\(%{{INT:[destination][port]:int}}\){_SRC_USER} hit-cnt "
-                     f"%{{INT:{_ASA}[hit_count]:int}} %{{CISCO_INTERVAL}} {_HASHES}",
-    "CISCOFW304001": f"%{{IP:[source][ip]}}{_SRC_USER} Accessed URL "
-                     "%{IP:[destination][ip]}:%{GREEDYDATA:[url][original]}",
-    "CISCOFW110002": f"%{{CISCO_REASON:[event][reason]}} for {_PROTO} from {_IN_IF_DATA}:"
-                     f"{_SRC} to {_DST}",
-    "CISCOFW302010": f"%{{INT:{_ASA}[connections][in_use]:int}} in use, "
-                     f"%{{INT:{_ASA}[connections][most_used]:int}} most used",
-    # "[name?]" (sic) is the name the ecs-v1 set captures the first user into.
-    "CISCOFW302013_302014_302015_302016": f"{_OUT}(?: {_DIR})? {_PROTO} connection "
-                                          f"%{{INT:{_ASA}[connection_id]}} for {_IN_IF}:{_SRC}"
-                                          r"(?: \(%{IP:[source][nat][ip]}/"
-                                          r"%{INT:[source][nat][port]:int}\))?"
-                                          r"(?:\(%{DATA:[source][user][name?]}\))?"
-                                          f" to {_OUT_IF}:{_DST}"
-                                          r"(?: \(%{IP:[destination][nat][ip]}/"
-                                          r"%{INT:[destination][nat][port]:int}\))?" + _DST_USER
-                                          + f"(?: duration %{{TIME:{_ASA}[duration]}} bytes "
-                                          "%{INT:[network][bytes]:int})?"
-                                          "(?: %{CISCO_REASON:[event][reason]})?"
-                                          r"(?: \(%{DATA:[user][name]}\))?",
-    "CISCOFW302020_302021": f"{_OUT}(?: {_DIR})? {_PROTO} connection for faddr "
-                            f"%{{IP:[destination][ip]}}/%{{INT:{_ASA}[icmp_seq]:int}}{_DST_USER}"
-                            f" gaddr %{{IP:[source][nat][ip]}}/%{{INT:{_ASA}[icmp_type]:int}} "
-                            r"laddr %{IP:[source][ip]}/%{INT}(?: \(%{DATA:[source][user][name]}"
-                            r"\))?",
-    "CISCOFW305011": f"{_OUT} %{{CISCO_XLATE_TYPE}} {_PROTO} translation from {_IN_IF_DATA}:"
-                     f"%{{IP:[source][ip]}}(?:/%{{INT:[source][port]:int}})?{_SRC_USER} to "
-                     f"{_OUT_IF_DATA}:{_DST}",
-    "CISCOFW313001_313004_313008": f"{_OUT} {_PROTO} type=%{{INT:{_ASA}[icmp_type]:int}}, "
-                                   f"code=%{{INT:{_ASA}[icmp_code]:int}} from %{{IP:[source][ip]}}"
-                                   f" on interface {_OUT_IF}(?: to %{{IP:[destination][ip]}})?",
-    "CISCOFW313005": f"%{{CISCO_REASON:[event][reason]}} for {_PROTO} error message: %{{WORD}} "
-                     f"src %{{CISCO_SRC_IP_USER}} dst %{{CISCO_DST_IP_USER}} {_ICMP} on "
-                     r"%{NOTSPACE} interface\.\s+Original IP payload: "
-                     f"%{{WORD:{_ASA}[original_ip_payload][network][transport]}} src "
-                     f"%{{IP:{_ASA}[original_ip_payload][source][ip]}}/"
-                     f"%{{INT:{_ASA}[original_ip_payload][source][port]:int}}"
-                     rf"(?:\(%{{DATA:{_ASA}[original_ip_payload][source][user][name]}}\))? dst "
-                     f"%{{IP:{_ASA}[original_ip_payload][destination][ip]}}/"
-                     f"%{{INT:{_ASA}[original_ip_payload][destination][port]:int}}"
-                     rf"(?:\(%{{DATA:{_ASA}[original_ip_payload][destination][user][name]}}\))?",
-    "CISCOFW321001": f"Resource '%{{DATA:{_ASA}[resource][name]}}' limit of "
-                     f"%{{POSINT:{_ASA}[resource][limit]:int}} reached for system",
-    "CISCOFW402117": rf"%{{WORD:{_ASA}[network][type]}}: Received a non-IPSec packet "
-                     rf"\(protocol=\s?{_PROTO}\) from %{{IP:[source][ip]}} to "
-                     r"%{IP:[destination][ip]}\.?",
-    "CISCOFW402119": rf"%{{WORD:{_ASA}[network][type]}}: Received an "
-                     rf"%{{WORD:{_ASA}[ipsec][protocol]}} packet \(SPI=\s?"
-                     rf"%{{DATA:{_ASA}[ipsec][spi]}}, sequence number=\s?"
-                     rf"%{{DATA:{_ASA}[ipsec][seq_num]}}\) from %{{IP:[source][ip]}} \(user=\s?"
-                     r"%{DATA:[source][user][name]}\) to %{IP:[destination][ip]} that failed "
-                     r"anti-replay checking\.?",
-    "CISCOFW419001": f"{_OUT} {_PROTO} packet from {_IN_IF}:{_SRC} to {_OUT_IF}:{_DST}, "
-                     "reason: %{GREEDYDATA:[event][reason]}",
-    "CISCOFW419002": f"%{{CISCO_REASON:[event][reason]}} from {_IN_IF_DATA}:{_SRC} to "
-                     f"{_OUT_IF_DATA}:{_DST} with different initial sequence number",
-    "CISCOFW500004": f"%{{CISCO_REASON:[event][reason]}} for protocol={_PROTO}, from {_SRC} "
-                     f"to {_DST}",
-    "CISCOFW602303_602304": rf"%{{WORD:{_ASA}[network][type]}}: An {_DIR} "
-                            rf"%{{DATA:{_ASA}[ipsec][tunnel_type]}} SA \(SPI=\s?"
-                            rf"%{{DATA:{_ASA}[ipsec][spi]}}\) between %{{IP:[source][ip]}} and "
-                            r"%{IP:[destination][ip]} \(user=\s?%{DATA:[source][user][name]}\) "
-                            f"has been {_OUT}",
-    "CISCOFW710001_710002_710003_710005_710006": f"{_PROTO} (?:request|access) {_OUT} from "
-                                                 f"{_SRC} to {_OUT_IF_DATA}:{_DST}",
-    "CISCOFW713172": rf"Group = %{{DATA:{_ASA}[source][group]}}, IP = %{{IP:[source][ip]}}, "
-                     r"Automatic NAT Detection Status:\s+Remote end\s*%{DATA}\s*behind a NAT "
-                     r"device\s+This\s+end\s*%{DATA}\s*behind a NAT device",
-    "CISCOFW733100": rf"\[\s*%{{DATA:{_ASA}[burst][object]}}\s*\] drop "
-                     f"%{{DATA:{_ASA}[burst][id]}} exceeded. Current burst rate is "
-                     f"%{{INT:{_ASA}[burst][current_rate]:int}} per second, max configured rate "
-                     f"is %{{INT:{_ASA}[burst][configured_rate]:int}}; Current average rate is "
-                     f"%{{INT:{_ASA}[burst][avg_rate]:int}} per second, max configured rate is "
-                     f"%{{INT:{_ASA}[burst][configured_avg_rate]:int}}; Cumulative total count "
-                     f"is %{{INT:{_ASA}[burst][cumulative_count]:int}}",
+    **failover_states("[network][interface][name]", "[event][reason]"),
+    "CISCOFW106001": f"{_DIRECTION} {_TRANSPORT} connection {_OUTCOME} from {_BARE_SRC} to "
+                     f"{_BARE_DST} flags {asa_tcp_flags(f'{_ASA}[tcp_flags]')} {_ON_IFACE}",
+    "CISCOFW106006_106007_106010": f"{_OUTCOME} {_DIRECTION} {_TRANSPORT} (?:from|src) "
+                                   f"{endpoint(_SRC, on=False)} (?:to|dst) "
+                                   f"{endpoint(_DST, on=False)} (?:{_ON_IFACE}|due to {_REASON})",
+    # a blank before "(type" or none (ASA's reference has one, its devices often not)
+    "CISCOFW106014": f"{_OUTCOME} {_DIRECTION} {_TRANSPORT} src %{{CISCO_SRC_IP_USER}} dst "
+                     f"%{{CISCO_DST_IP_USER}} ?{_ICMP}",
+    "CISCOFW106015": rf"{_OUTCOME} {_TRANSPORT} \({group('[^)]*', f'{_ASA}[rule_name]')}\) from "
+                     f"{_BARE_SRC} to {_BARE_DST} flags {asa_tcp_flags(f'{_ASA}[tcp_flags]')} "
+                     + _ON_IFACE,
+    "CISCOFW106021": f"{_OUTCOME} {_TRANSPORT} reverse path check from {cap('IP', _SRC.ip)} to "
+                     f"{cap('IP', _DST.ip)} {_ON_IFACE}",
+    "CISCOFW106023": f"{_OUTCOME}(?: protocol)? {_TRANSPORT} src %{{CISCO_SRC_HOST_PORT_USER}} "
+                     f"dst %{{CISCO_DST_HOST_PORT_USER}}(?: {_ICMP})? by access-group "
+                     f'"?{_ACL_NAME}"? {asa_hashes()}',
+    "CISCOFW106100_2_3": f"access-list {_RULE} {_OUTCOME} {_TRANSPORT} for user "
+                         f"{_QUOTED_USER} {acl_endpoint(_SRC)} -> "
+                         f"{acl_endpoint(_DST)} %{{CISCO_HITCOUNT_INTERVAL}} {asa_hashes()}",
+    # Logstash's pattern captures the second user as the source's too: the destination's is meant
+    "CISCOFW106100": f"access-list {_RULE} {_OUTCOME} {_TRANSPORT} {acl_endpoint(_SRC)}"
+                     f"{asa_user(_SRC.user)} -> {acl_endpoint(_DST)}{asa_user(_DST.user)} "
+                     f"hit-cnt {cap('NONNEGINT', f'{_ASA}[hit_count]', 'int')} "
+                     f"%{{CISCO_INTERVAL}} {asa_hashes()}",
+    "CISCOFW304001": f"{endpoint(_SRC, on=False, port_is='none')} Accessed URL "
+                     f"{cap('IP', _DST.ip)}:{cap('GREEDYDATA', '[url][original]')}",
+    "CISCOFW110002": f"{_REASON} for {_TRANSPORT} from {endpoint(_SRC, user=False)} to "
+                     + _BARE_DST,
+    "CISCOFW302010": say("{n} in use, {max} most used",
+                         n=cap("NONNEGINT", f"{_ASA}[connections][in_use]", "int"),
+                         max=cap("NONNEGINT", f"{_ASA}[connections][most_used]", "int")),
+    # Logstash's set captures the source's user as "[source][user][name?]" (sic)
+    "CISCOFW302013_302014_302015_302016": (
+        f"{_OUTCOME}(?: {_DIRECTION})? {_TRANSPORT} connection "
+        f"{cap('NONNEGINT', f'{_ASA}[connection_id]')} for {endpoint(_SRC, user=False)}"
+        rf"(?: \({cap('IP', '[source][nat][ip]')}/"
+        rf"{cap('NONNEGINT', '[source][nat][port]', 'int')}\))?{asa_user(_SRC.user)}"
+        f" to {endpoint(_DST, user=False)}"
+        rf"(?: \({cap('IP', '[destination][nat][ip]')}/"
+        rf"{cap('NONNEGINT', '[destination][nat][port]', 'int')}\))?{asa_user(_DST.user)}"
+        f"(?: duration {cap('TIME', f'{_ASA}[duration]')} bytes "
+        f"{cap('NONNEGINT', '[network][bytes]', 'int')})?"
+        rf"(?: {_REASON})?(?: \({group('[^)]*', '[user][name]')}\))?"),
+    # ICMP connections: faddr/gaddr/laddr are the foreign, global (mapped) and local addresses
+    "CISCOFW302020_302021": f"{_OUTCOME}(?: {_DIRECTION})? {_TRANSPORT} connection for faddr "
+                            f"{cap('IP', _DST.ip)}/{cap('NONNEGINT', f'{_ASA}[icmp_seq]', 'int')}"
+                            f"{asa_user(_DST.user)} gaddr {cap('IP', '[source][nat][ip]')}/"
+                            f"{cap('NONNEGINT', f'{_ASA}[icmp_type]', 'int')} laddr "
+                            f"{cap('IP', _SRC.ip)}/%{{NONNEGINT}}"
+                            rf"(?: \({group('[^)]*', _SRC.user)}\))?",
+    "CISCOFW305011": f"{_OUTCOME} %{{CISCO_XLATE_TYPE}} {_TRANSPORT} translation from "
+                     f"{endpoint(_SRC, port_is='optional')} to {endpoint(_DST, user=False)}",
+    "CISCOFW313001_313004_313008": f"{_OUTCOME} {_TRANSPORT} "
+                                   f"type={cap('NONNEGINT', f'{_ASA}[icmp_type]', 'int')}, "
+                                   f"code={cap('NONNEGINT', f'{_ASA}[icmp_code]', 'int')} from "
+                                   f"{cap('IP', _SRC.ip)} {_ON_IFACE}"
+                                   f"(?: to {cap('IP', _DST.ip)})?",
+    "CISCOFW313005": f"{_REASON} for {_TRANSPORT} error message: %{{WORD}} src "
+                     f"%{{CISCO_SRC_IP_USER}} dst %{{CISCO_DST_IP_USER}} {_ICMP} on "
+                     rf"{iface()} interface\.\s+Original IP payload: "
+                     f"{cap('WORD', f'{_ASA}[original_ip_payload][network][transport]')} src "
+                     f"{endpoint(_PAYLOAD, on=False)} dst {endpoint(_PAYLOAD_DST, on=False)}",
+    "CISCOFW321001": say("Resource {name} limit of {limit} reached for system",
+                         name=asa_resource(f"{_ASA}[resource][name]"),
+                         limit=cap("POSINT", f"{_ASA}[resource][limit]", "int")),
+    "CISCOFW402117": f"{_TYPE}: "
+                     + say("Received a non-IPSec packet ({proto}) from {src} to {dst}{end}",
+                           proto=asa_eq("protocol", _TRANSPORT), src=cap("IP", _SRC.ip),
+                           dst=cap("IP", _DST.ip), end=r"\.?"),
+    "CISCOFW402119": f"{_TYPE}: "
+                     + say("Received an {proto} packet ({spi}, {seq}) from {src} {user} to {dst} "
+                           "that failed anti-replay checking{end}",
+                           proto=cap("WORD", f"{_ASA}[ipsec][protocol]"), spi=asa_eq("SPI", _SPI),
+                           seq=asa_eq("sequence number",
+                                      cap("BASE16NUM", f"{_ASA}[ipsec][seq_num]")),
+                           src=cap("IP", _SRC.ip), user=_USER_EQ, dst=cap("IP", _DST.ip),
+                           end=r"\.?"),
+    "CISCOFW419001": f"{_OUTCOME} {_TRANSPORT} packet from {endpoint(_SRC, user=False)} to "
+                     f"{endpoint(_DST, user=False)}, reason: "
+                     + cap("GREEDYDATA", "[event][reason]"),
+    "CISCOFW419002": f"{_REASON} from {endpoint(_SRC, user=False)} to "
+                     f"{endpoint(_DST, user=False)} with different initial sequence number",
+    "CISCOFW500004": f"{_REASON} for protocol={_TRANSPORT}, from {_BARE_SRC} to {_BARE_DST}",
+    # the tunnel type is "LAN-to-LAN" or "remote access" (two words)
+    "CISCOFW602303_602304": f"{_TYPE}: An {_DIRECTION} "
+                            f"{cap('DATA', f'{_ASA}[ipsec][tunnel_type]')} SA "
+                            rf"\({asa_eq('SPI', _SPI)}\) between {cap('IP', _SRC.ip)} and "
+                            f"{cap('IP', _DST.ip)} {_USER_EQ} has been {_OUTCOME}",
+    "CISCOFW710001_710002_710003_710005_710006": f"{_TRANSPORT} (?:request|access) {_OUTCOME} "
+                                                 f"from {_BARE_SRC} to "
+                                                 + endpoint(_DST, user=False),
+    "CISCOFW713172": say("Group = {group}, IP = {ip}, Automatic NAT Detection Status:",
+                         group=_GROUP_NAME, ip=cap("IP", _SRC.ip))
+                     + rf"\s+Remote end\s+{asa_nat_word()}\s+behind a NAT device"
+                     rf"\s+This\s+end\s+{asa_nat_word()}\s+behind a NAT device",
+    "CISCOFW733100": rf"\[\s*{_BURST_OBJECT}\s*\] drop "
+                     f"{cap('NOTSPACE', f'{_ASA}[burst][id]')} exceeded\\. "
+                     + asa_rates("burst", _int("[burst][current_rate]"),
+                                 _int("[burst][configured_rate]"))
+                     + "; "
+                     + asa_rates("average", _int("[burst][avg_rate]"),
+                                 _int("[burst][configured_avg_rate]"))
+                     + f"; Cumulative total count is {_int('[burst][cumulative_count]')}",
+}
+
+_NETSCREEN = {
+    # "<host> <device>: NetScreen device_id=<id> [<vsys>]system-<level>-<code>(<type>): <fields>"
+    "NETSCREENSESSIONLOG": f"{cap('SYSLOGTIMESTAMP', 'timestamp')} "
+                           f"{cap('IPORHOST', '[observer][hostname]')} "
+                           f"{_DEVICE_NAME}: "
+                           f"{group('NetScreen', '[observer][product]')} "
+                           f"device_id={cap('WORD', '[netscreen][device_id]')}"
+                           r"\s+[^:]*?(?:system-\w+-"
+                           rf"{cap('NONNEGINT', '[event][code]')}"
+                           rf"\({cap('WORD', '[netscreen][session][type]')}\))?: "
+                           + netscreen_fields(NETSCREEN_SESSION[0], ecs=True)
+                           + "".join(opt(" " + netscreen_fields(g, ecs=True))
+                                     for g in NETSCREEN_SESSION[1:]),
 }
 
 _IPT = "[iptables]"
+_TCP_FLAGS = ("CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN")  # the kernel's order
+_FRAGMENT_FLAGS = "CE|DF|MF"
+
+
+def _maybe(pattern: str, name: str, kind: str = "") -> str:
+    """A field value the kernel may leave empty."""
+    return opt(cap(pattern, name, kind))
+
+
 _IPTABLES = {
-    "IPTABLES_TCP_FLAGS": "(?:CWR |ECE |URG |ACK |PSH |RST |SYN |FIN )*",
-    "IPTABLES_TCP_PART": rf"(?:SEQ=%{{INT:{_IPT}[tcp][seq]:int}}\s+)?"
-                         rf"(?:ACK=%{{INT:{_IPT}[tcp][ack]:int}}\s+)?"
-                         rf"WINDOW=%{{INT:{_IPT}[tcp][window]:int}}\s+"
-                         rf"RES=0x%{{BASE16NUM:{_IPT}[tcp_reserved_bits]}}\s+"
-                         f"%{{IPTABLES_TCP_FLAGS:{_IPT}[tcp][flags]}}",
-    "IPTABLES4_FRAG": "(?:(?<= )(?:CE|DF|MF))*",
-    "IPTABLES4_PART": r"SRC=%{IPV4:[source][ip]}\s+DST=%{IPV4:[destination][ip]}\s+"
-                      rf"LEN=(?:%{{INT:{_IPT}[length]:int}})?\s+"
-                      rf"TOS=(?:0|0x%{{BASE16NUM:{_IPT}[tos]}})?\s+"
-                      rf"PREC=(?:0x%{{BASE16NUM:{_IPT}[precedence_bits]}})?\s+"
-                      rf"TTL=(?:%{{INT:{_IPT}[ttl]:int}})?\s+ID=(?:%{{INT:{_IPT}[id]}})?\s+"
-                      f"(?:%{{IPTABLES4_FRAG:{_IPT}[fragment_flags]}})?"
-                      rf"(?:\s+FRAG: %{{INT:{_IPT}[fragment_offset]:int}})?",
-    "IPTABLES6_PART": r"SRC=%{IPV6:[source][ip]}\s+DST=%{IPV6:[destination][ip]}\s+"
-                      rf"LEN=(?:%{{INT:{_IPT}[length]:int}})?\s+"
-                      rf"TC=(?:0|0x%{{BASE16NUM:{_IPT}[tos]}})?\s+"
-                      rf"HOPLIMIT=(?:%{{INT:{_IPT}[ttl]:int}})?\s+"
-                      f"FLOWLBL=(?:%{{INT:{_IPT}[flow_label]}})?",
-    "IPTABLES": rf"IN=(?:{_IN_IF})?\s+OUT=(?:{_OUT_IF})?\s+"
-                r"(?:MAC=(?:%{COMMONMAC:[destination][mac]})?(?::%{COMMONMAC:[source][mac]})?"
-                r"(?::[A-Fa-f0-9]{2}:[A-Fa-f0-9]{2})?\s+)?"
-                r"(?::?%{IPTABLES4_PART}|%{IPTABLES6_PART}).*?"
-                r"PROTO=(?:%{WORD:[network][transport]})?\s+SPT=(?:%{INT:[source][port]:int})?"
-                r"\s+DPT=(?:%{INT:[destination][port]:int})?\s+(?:%{IPTABLES_TCP_PART})?",
-    "SHOREWALL": "(?:%{SYSLOGTIMESTAMP:timestamp}) (?:%{WORD:[observer][hostname]}) "
-                 ".*Shorewall:(?:%{WORD:[shorewall][firewall][type]})?:"
-                 "(?:%{WORD:[shorewall][firewall][action]})?.*%{IPTABLES}",
-    "SFW2_LOG_PREFIX": r"SFW2\-INext\-%{NOTSPACE:[suse][firewall][action]}",
-    "SFW2": r"(?:(?:%{SYSLOGTIMESTAMP:timestamp})|(?:%{TIMESTAMP_ISO8601:timestamp}))\s*"
-            r"%{HOSTNAME:[observer][hostname]}.*?%{SFW2_LOG_PREFIX:[suse][firewall][log_prefix]}"
-            r"\s*%{IPTABLES}",
+    # each set flag is written with a blank after it
+    "IPTABLES_TCP_FLAGS": f"(?:(?:{'|'.join(_TCP_FLAGS)}) )*",
+    "IPTABLES_TCP_PART": opt(rf"SEQ={cap('NONNEGINT', f'{_IPT}[tcp][seq]', 'int')}\s+")
+                         + opt(rf"ACK={cap('NONNEGINT', f'{_IPT}[tcp][ack]', 'int')}\s+")
+                         + nf_fields([
+                             ("WINDOW", cap("NONNEGINT", f"{_IPT}[tcp][window]", "int")),
+                             ("RES", "0x" + group(NF_BYTE, f"{_IPT}[tcp_reserved_bits]")),
+                         ]) + rf"\s+%{{IPTABLES_TCP_FLAGS:{_IPT}[tcp][flags]}}",
+    # Logstash's "(?:(?<= )(?:CE|DF|MF))*" stops after one flag: every flag set is meant
+    "IPTABLES4_FRAG": f"(?:{_FRAGMENT_FLAGS})(?: (?:{_FRAGMENT_FLAGS}))*",
+    # nf_log_ipv4: "SRC=%pI4 DST=%pI4 LEN=%u TOS=0x%02X PREC=0x%02X TTL=%u ID=%u [CE ][DF ][MF ]
+    # [FRAG:%u ]" (Logstash's "FRAG: " wants a blank the kernel does not write)
+    "IPTABLES4_PART": nf_fields([
+        ("SRC", cap("IPV4", _SRC.ip)),
+        ("DST", cap("IPV4", _DST.ip)),
+        ("LEN", _maybe("NONNEGINT", f"{_IPT}[length]", "int")),
+        ("TOS", opt("0x" + group(NF_BYTE, f"{_IPT}[tos]"))),
+        ("PREC", opt("0x" + group(NF_BYTE, f"{_IPT}[precedence_bits]"))),
+        ("TTL", _maybe("NONNEGINT", f"{_IPT}[ttl]", "int")),
+        ("ID", _maybe("NONNEGINT", f"{_IPT}[id]")),
+    ]) + opt(rf"\s+%{{IPTABLES4_FRAG:{_IPT}[fragment_flags]}}")
+       + opt(rf"\s+FRAG:{cap('NONNEGINT', f'{_IPT}[fragment_offset]', 'int')}"),
+    # nf_log_ipv6 writes the traffic class in decimal ("TC=%u"): matched, not captured as the
+    # IPv4 TOS byte (Logstash's form accepted only "0" or hex)
+    "IPTABLES6_PART": nf_fields([
+        ("SRC", cap("IPV6", _SRC.ip)),
+        ("DST", cap("IPV6", _DST.ip)),
+        ("LEN", _maybe("NONNEGINT", f"{_IPT}[length]", "int")),
+        ("TC", opt("%{NONNEGINT}")),
+        ("HOPLIMIT", _maybe("NONNEGINT", f"{_IPT}[ttl]", "int")),
+        ("FLOWLBL", _maybe("NONNEGINT", f"{_IPT}[flow_label]")),
+    ]),
+    "IPTABLES": nf_fields([
+        ("IN", _maybe("NOTSPACE", _SRC.iface)),
+        ("OUT", _maybe("NOTSPACE", _DST.iface)),
+    ]) + opt(rf"\s+MAC={opt(nf_mac('[destination][mac]', '[source][mac]'))}")
+       + rf"\s+(?:%{{IPTABLES4_PART}}|%{{IPTABLES6_PART}})\s+{nf_skip_to('PROTO=')}"
+       + nf_fields([
+           ("PROTO", _maybe("WORD", "[network][transport]")),
+           ("SPT", _maybe("NONNEGINT", _SRC.port, "int")),
+           ("DPT", _maybe("NONNEGINT", _DST.port, "int")),
+       ]) + opt(r"\s+%{IPTABLES_TCP_PART}"),
+    # "Shorewall:<chain>:<disposition>:" is the log prefix Shorewall gives the LOG target
+    "SHOREWALL": f"{cap('SYSLOGTIMESTAMP', 'timestamp')} {cap('WORD', '[observer][hostname]')} "
+                 f"{nf_skip_to('Shorewall:')}Shorewall:"
+                 f"{_maybe('WORD', '[shorewall][firewall][type]')}:"
+                 rf"{_maybe('WORD', '[shorewall][firewall][action]')}:\s*%{{IPTABLES}}",
+    "SFW2_LOG_PREFIX": "SFW2-INext-%{NOTSPACE:[suse][firewall][action]}",
+    "SFW2": r"(?:%{SYSLOGTIMESTAMP:timestamp}|%{TIMESTAMP_ISO8601:timestamp})\s*"
+            rf"%{{HOSTNAME:[observer][hostname]}}\s+{nf_skip_to('SFW2-INext-')}"
+            r"%{SFW2_LOG_PREFIX:[suse][firewall][log_prefix]}\s*%{IPTABLES}",
 }
 
 ECS: dict[str, str] = {**_NETSCREEN, **_CISCO_PARTS, **_CISCO, **_IPTABLES}

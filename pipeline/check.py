@@ -270,19 +270,26 @@ async def _check_elasticsearch(config: LumberyardConfig) -> list[Finding]:
     finally:
         await service.close()
     found = [Finding(where, "", f"Elasticsearch {info.version}, cluster {info.status}", ok=True)]
-    found.append(_template_finding(where, template, config.enrich.index_prefix, status, body))
+    found.append(_template_finding(where, template, config.enrich.index_prefix, status, body,
+                                   extra=config.enrich.template_patterns()))
     return found
 
 
-def _template_finding(where: str, name: str, prefix: str, status: int, body: Any) -> Finding:
+def _template_finding(where: str, name: str, prefix: str, status: int, body: Any, *,
+                      extra: list[str] | None = None) -> Finding:
+    """Whether the index template covers the prefix's indices and ``extra``, the patterns of
+    ``[enrich] index``'s names."""
     if status == 404:
         return Finding(where, "", f"index template {name!r} is missing: run `lumberyard setup`")
     templates = (body or {}).get("index_templates") or [{}]
     patterns = (templates[0].get("index_template") or {}).get("index_patterns") or []
-    if status != 200 or f"{prefix}*" not in patterns:
-        return Finding(where, "", f"index template {name!r} does not cover {prefix}* "
-                       f"(HTTP {status}, patterns {patterns}): run `lumberyard setup`")
-    return Finding(where, "", f"index template {name!r} covers {prefix}*", ok=True)
+    wanted = [f"{prefix}*", *(p for p in extra or [] if p != f"{prefix}*")]
+    missing = [p for p in wanted if p not in patterns]
+    if status != 200 or missing:
+        return Finding(where, "", f"index template {name!r} does not cover "
+                       f"{', '.join(missing or wanted)} (HTTP {status}, patterns {patterns}): "
+                       "run `lumberyard setup`")
+    return Finding(where, "", f"index template {name!r} covers {', '.join(wanted)}", ok=True)
 
 
 def _check_kafka(bootstrap: str, timeout_secs: float = 5.0) -> Finding:

@@ -65,14 +65,30 @@ def _beats_address(out: Translation, beats: dict[str, Any], name: str, line: int
         out.note(line, "unsupported", f"beats port {text!r}")
 
 
+_KAFKA_INPUT = {"group_id": "group", "client_id": "client_id", "topics_pattern": "topic_pattern"}
+"""Logstash's kafka input options -> ``[inputs.kafka]`` keys (besides ``topics``)."""
+
+
 def _kafka(out: Translation, plugin: Plugin) -> None:
+    """``[inputs.kafka]`` (enabled) with Logstash's topics and group, its defaults (topic and
+    group ``logstash``) where the config leaves them out, so the group's committed offsets
+    carry over; the brokers go to ``[kafka]``."""
+    kafka: dict[str, Any] = {"enabled": True, "topics": ["logstash"], "group": "logstash"}
     for attr in plugin.attributes:
         text = text_of(attr.value)
         if attr.name == "bootstrap_servers" and text:
             out.section("kafka")["bootstrap_servers"] = text
+        elif attr.name == "topics" and _texts(attr.value):
+            kafka["topics"] = _texts(attr.value)
+        elif attr.name in _KAFKA_INPUT and text:
+            kafka[_KAFKA_INPUT[attr.name]] = text
         elif attr.name not in _IGNORED:
-            out.note(attr.line, "unsupported", f"kafka input option {attr.name!r} (the Kafka "
-                     "input's own section is issue #13; only the bootstrap servers carry over)")
+            out.note(attr.line, "unsupported", f"kafka input option {attr.name!r} (only "
+                     "bootstrap_servers, topics, topics_pattern, group_id, client_id carry "
+                     "over)")
+    if "topic_pattern" in kafka:
+        del kafka["topics"]
+    out.section("inputs", "kafka").update(kafka)
 
 
 def _file(out: Translation, plugin: Plugin) -> None:

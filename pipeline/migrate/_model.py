@@ -10,8 +10,8 @@ from typing import Any, Literal
 from ._ast import Bareword, Hash, Number, String, Value
 from ._reader import values_of
 
-__all__ = ["IGNORED", "Note", "NoteKind", "Translation", "expand_env", "pairs", "text_of",
-           "texts"]
+__all__ = ["IGNORED", "Note", "NoteKind", "Translation", "expand_env", "note_moved_message",
+           "pairs", "text_of", "texts"]
 
 NoteKind = Literal["unsupported", "builtin", "info"]
 IGNORED = frozenset({"id", "enable_metric", "periodic_flush"})
@@ -38,6 +38,10 @@ class Translation:
     captures: dict[str, list[str]] = field(default_factory=dict)
     """Grammar name -> the fields its grok pattern captures."""
     dates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    clause: tuple[int, int] | None = None
+    """While a clause's own filters are translated: (its ``if``, its index); else ``None``."""
+    grammar_groks: list[tuple[int, int] | None] = field(default_factory=list)
+    """The clause of each grok that became grammars (see :mod:`._grok`)."""
     """Each date filter's line and field rule, for :func:`._translate._dates_to_grammars`."""
     files: list[str] = field(default_factory=list)
     """Paths of ``file`` inputs: ``lumberyard reprocess`` reads them."""
@@ -108,3 +112,29 @@ def pairs(value: Value | None) -> list[tuple[str, str]]:
         return out
     items = texts(value)
     return list(zip(items[::2], items[1::2], strict=False))
+
+
+_MOVED_TO_MESSAGE = re.compile(r"\[(msg|log_message)\]|^(msg|log_message)$")
+"""Fields lumberyard's parse step moves into ``message`` before the field rules run."""
+
+
+def note_moved_message(out: Translation, line: int, rule: dict[str, Any], name: str) -> None:
+    """A rule on ``msg``/``log_message`` would find nothing (the log's message is already
+    ``message`` when field rules run): said in the report, never a silent no-op."""
+    names = [str(rule.get("when", ""))]
+    for key, value in rule.items():
+        if key in ("rename", "convert", "replace", "add_field"):
+            names += list(value)
+        elif key == "gsub":
+            names += [item[0] for item in value]
+        elif key == "kv":
+            names.append(str(value.get("source", "")))
+        elif key == "grok":
+            names += list(value["match"])
+        elif isinstance(value, list) and key != "when":
+            names += [str(item) for item in value]
+    moved = sorted({m.group(1) or m.group(2) for n in names
+                    for m in _MOVED_TO_MESSAGE.finditer(n)})
+    if moved:
+        out.note(line, "unsupported", f"{name} on {moved}: lumberyard has already made the "
+                 "log's message the event's `message` here; write the rule on [message]")

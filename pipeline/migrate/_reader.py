@@ -92,8 +92,10 @@ def _selector(source: str, loc: int, tokens: pp.ParseResults) -> FieldRef:
     return FieldRef(tuple(part for part in text[1:-1].split("][")), _line(source, loc))
 
 
-def _fold(source: str, loc: int, tokens: pp.ParseResults) -> Condition:
-    """``e1 op e2 op e3 ...`` -> a tree: ``and``/``nand`` bind tightest, then ``xor``, ``or``."""
+def _fold(source: str, loc: int, tokens: pp.ParseResults) -> list[Condition]:
+    """``e1 op e2 op e3 ...`` -> a tree: ``and``/``nand`` bind tightest, then ``xor``, ``or``.
+    Returned as one token (an array condition, ``if [a, "b"]``, is a list: returned bare,
+    pyparsing would spread its items over the clause)."""
     items: list[Any] = list(tokens)
     line = _line(source, loc)
     for ops in _PRECEDENCE:
@@ -104,7 +106,7 @@ def _fold(source: str, loc: int, tokens: pp.ParseResults) -> Condition:
             else:
                 folded += [op, right]
         items = folded
-    return cast(Condition, items[0])
+    return [cast(Condition, items[0])]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ._ast import (
+    Bareword,
     BoolOp,
     Branch,
     Compare,
@@ -28,15 +29,15 @@ from ._ast import (
     String,
 )
 from ._endpoints import translate_input, translate_output
+from ._grok import BUILTIN_GROK, grok
 from ._model import IGNORED as _IGNORED
 from ._model import Note, Translation, text_of
+from ._model import note_moved_message as _note_moved_message
 from ._model import pairs as _pairs
 from ._model import texts as _texts
 
-__all__ = ["Note", "Translation", "condition_text", "translate"]
+__all__ = ["BUILTIN_GROK", "Note", "Translation", "condition_text", "translate"]
 
-BUILTIN_GROK = r"\[%{TIMESTAMP_ISO8601:timestamp}\] %{WORD:level} %{GREEDYDATA:log_message}"
-"""The grok of the pipeline lumberyard replaces: its bracketed grammar does this (and more)."""
 _CONVERT = {"integer": "integer", "integer_eu": "integer", "float": "float", "float_eu": "float",
             "string": "string", "boolean": "boolean"}
 
@@ -70,6 +71,8 @@ def condition_text(node: Condition) -> str:  # noqa: PLR0911 - one case per node
         return f'"{quoted}"'  # the text as written: its escapes are still there
     if isinstance(node, Number):
         return str(node.value)
+    if isinstance(node, Bareword):  # an array's bareword item is its text
+        return f'"{node.word}"'
     if isinstance(node, Regexp):
         return f"/{node.pattern}/"
     if isinstance(node, Method):
@@ -95,7 +98,8 @@ def _branch(out: Translation, branch: Branch, when: str | None) -> None:
     if _builtin_branch(out, branch):
         return
     earlier: list[str] = []
-    for clause in branch.clauses:
+    outer = out.clause
+    for index, clause in enumerate(branch.clauses):
         parts = [f"!({c})" for c in earlier]
         if clause.condition is not None:
             own = condition_text(clause.condition)
@@ -105,6 +109,7 @@ def _branch(out: Translation, branch: Branch, when: str | None) -> None:
         clause_when = when if condition is None else _and(when, condition)
         message_regex = _message_regex(clause.condition) if not earlier[:-1] else None
         for item in clause.body:
+            out.clause = (id(branch), index)  # a nested `if` sets its own, then comes back
             if isinstance(item, Plugin) and item.name in ("grok", "json") and (
                     message_regex is not None and when is None):
                 _filter(out, item, None, message_regex)
@@ -112,6 +117,7 @@ def _branch(out: Translation, branch: Branch, when: str | None) -> None:
                 _branch(out, item, clause_when)
             else:
                 _filter(out, item, clause_when)
+    out.clause = outer
 
 
 def _message_regex(condition: Condition | None) -> str | None:
@@ -185,101 +191,6 @@ def _json(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
     out.append(rule, "enrich", "field_rules")
 
 
-def _grok(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
-    match = plugin.get("match")
-    pairs = _pairs(match) if match is not None else []
-    fields = {f for f, _ in pairs}
-    if fields - {"message"} or not pairs:
-        why = "no match" if not pairs else f"matching {sorted(fields - {'message'})}"
-        out.note(plugin.line, "unsupported", f"grok {why}: lumberyard's grammars read the line")
-        return
-    if when is not None:
-        out.note(plugin.line, "info", f"grok under {when}: the grammar's `when`, tested on the "
-                 "event as it arrived (Beats/Kafka fields), before any other filter")
-    patterns = [p for _, p in pairs]
-    if patterns == [BUILTIN_GROK]:
-        out.note(plugin.line, "builtin", "grok '[ts] LEVEL message': lumberyard's built-in "
-                 "bracketed grammar (also '[ts] [LEVEL] msg', loggers, trailing k=v)")
-        for name in ("timestamp", "level", "log_message"):
-            out.fields.setdefault(name, plugin.line)
-        return
-    _grok_options(out, plugin)
-    flavour = out.config.get("parsers", {}).get("ecs_compatibility", out.ecs)
-    if flavour != "disabled":
-        out.section("parsers")["ecs_compatibility"] = "v1"
-    base = text_of(plugin.get("id")) or f"grok_line{plugin.line}"
-    tags = _texts(plugin.get("tag_on_failure")) if plugin.get("tag_on_failure") is not None \
-        else ["_grokparsefailure"]
-    for index, pattern in enumerate(patterns):
-        grammar: dict[str, Any] = {
-            "__comment__": f"grok at line {plugin.line}",
-            "name": base if len(patterns) == 1 else f"{base}_{index + 1}",
-            "pattern": _unanchored(pattern),
-            "tag_on_failure": tags,
-        }
-        if regex is not None:
-            grammar["when_regex"] = regex
-        if when is not None:
-            grammar["when"] = when
-        out.append(grammar, "parsers", "grammars")
-        captured = _captures(pattern, out.config["parsers"], plugin.line, out)
-        out.captures[grammar["name"]] = captured
-        for name in captured:
-            out.fields.setdefault(name, plugin.line)
-
-
-def _grok_options(out: Translation, plugin: Plugin) -> None:
-    parsers = out.section("parsers")
-    for attr in plugin.attributes:
-        if attr.name == "patterns_dir":
-            parsers.setdefault("patterns_dir", []).extend(_texts(attr.value))
-        elif attr.name == "pattern_definitions":
-            parsers.setdefault("pattern_definitions", {}).update(dict(_pairs(attr.value)))
-        elif attr.name == "ecs_compatibility":
-            flavour = text_of(attr.value)
-            parsers["ecs_compatibility"] = "disabled" if flavour == "disabled" else "v1"
-        elif attr.name == "overwrite":
-            if set(_texts(attr.value)) - {"message"}:
-                out.note(attr.line, "unsupported", "grok overwrite of fields other than message")
-            else:
-                out.note(attr.line, "builtin", "overwrite message: a grammar's 'message' "
-                         "capture replaces the line as the event's message")
-        elif attr.name == "break_on_match":
-            if text_of(attr.value) == "false":
-                out.note(attr.line, "unsupported", "break_on_match => false (lumberyard "
-                         "stops at the first grammar that matches)")
-        elif attr.name in ("add_field", "add_tag", "remove_field", "remove_tag"):
-            out.note(attr.line, "unsupported", f"grok {attr.name} (applied only on a match; "
-                     "write an [[enrich.field_rules]] entry)")
-        elif attr.name not in ("match", "tag_on_failure", "named_captures_only", *_IGNORED):
-            out.note(attr.line, "unsupported", f"grok option {attr.name!r}")
-
-
-def _unanchored(pattern: str) -> str:
-    """Logstash's grok searches the line; lumberyard's grammars match all of it."""
-    head = "" if pattern.startswith("^") else "(?s:.*?)"
-    tail = "" if pattern.endswith("$") and not pattern.endswith("\\$") else "(?s:.*)"
-    return f"{head}{pattern}{tail}"
-
-
-def _captures(pattern: str, parsers: dict[str, Any], line: int, out: Translation) -> list[str]:
-    """The field names a grok pattern captures, library patterns expanded."""
-    from parsers import compile_grok  # noqa: PLC0415 - the grammars load only to translate grok
-    from pipeline.errors import GrammarError  # noqa: PLC0415
-
-    flavour = "v1" if parsers.get("ecs_compatibility") == "v1" else "legacy"
-    try:
-        matcher = compile_grok("grok", pattern, parsers.get("pattern_definitions", {}),
-                               flavour)  # type: ignore[arg-type]
-    except GrammarError as exc:
-        if "patterns_dir" not in parsers:  # with pattern files, their names are unknown here
-            out.note(line, "unsupported", f"grok pattern does not compile: {exc}")
-        names = re.findall(r"%\{\w+:([^:}=]+)", pattern) + re.findall(r"\(\?<([^>=!]+)>",
-                                                                     pattern)
-        return list(dict.fromkeys(names))
-    return list(dict.fromkeys(c.field for c in matcher.captures if c.field))
-
-
 def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     """A date filter becomes a field rule at its place; :func:`_dates_to_grammars` later
     folds it into the grok grammars that capture its field, when that is the same thing."""
@@ -297,6 +208,12 @@ def _date(out: Translation, plugin: Plugin, when: str | None, regex: str | None)
             spec["tag_on_failure"] = _texts(attr.value)
         elif attr.name == "locale" and (text or "en").lower().startswith("en"):
             continue  # lumberyard reads English month and day names, as this locale
+        elif attr.name == "add_field":
+            spec["add_field"] = dict(_pairs(attr.value))
+            for target in spec["add_field"]:
+                out.fields.setdefault(target, attr.line)
+        elif attr.name in ("add_tag", "remove_field", "remove_tag"):
+            spec[attr.name] = _texts(attr.value)
         elif attr.name != "match" and attr.name not in _IGNORED:
             out.note(attr.line, "unsupported", f"date option {attr.name} => {text!r}")
     rule: dict[str, Any] = {"__comment__": f"date at line {plugin.line}"}
@@ -320,7 +237,8 @@ def _dates_to_grammars(out: Translation) -> None:
         name, formats = spec["field"], spec["formats"]
         grammars = [g for g in every if when is None or g.get("when") == when]
         zone = spec.get("timezone")
-        plain = "target" not in spec and "tag_on_failure" not in spec and (zone is None or (
+        plain = not set(spec) & {"target", "tag_on_failure", "add_field", "add_tag",
+                                 "remove_field", "remove_tag"} and (zone is None or (
             name == "timestamp" and out.config.get("parsers", {}).get("timezone", zone) == zone))
         if plain and grammars and all(name in out.captures.get(g["name"], ()) for g in grammars):
             for grammar in grammars:
@@ -386,30 +304,6 @@ def _mutate(out: Translation, plugin: Plugin, when: str | None, regex: str | Non
         out.append(rule, "enrich", "field_rules")
 
 
-_MOVED_TO_MESSAGE = re.compile(r"\[(msg|log_message)\]|^(msg|log_message)$")
-"""Fields lumberyard's parse step moves into ``message`` before the field rules run."""
-
-
-def _note_moved_message(out: Translation, line: int, rule: dict[str, Any], name: str) -> None:
-    """A rule on ``msg``/``log_message`` would find nothing (the log's message is already
-    ``message`` when field rules run): said in the report, never a silent no-op."""
-    names = [str(rule.get("when", ""))]
-    for key, value in rule.items():
-        if key in ("rename", "convert", "replace", "add_field"):
-            names += list(value)
-        elif key == "gsub":
-            names += [item[0] for item in value]
-        elif key == "kv":
-            names.append(str(value.get("source", "")))
-        elif isinstance(value, list) and key != "when":
-            names += [str(item) for item in value]
-    moved = sorted({m.group(1) or m.group(2) for n in names
-                    for m in _MOVED_TO_MESSAGE.finditer(n)})
-    if moved:
-        out.note(line, "unsupported", f"{name} on {moved}: lumberyard has already made the "
-                 "log's message the event's `message` here; write the rule on [message]")
-
-
 def _drop(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -> None:
     rule: dict[str, Any] = {"__comment__": f"drop at line {plugin.line}", "drop": True}
     if when is not None:
@@ -444,5 +338,5 @@ def _kv(out: Translation, plugin: Plugin, when: str | None, regex: str | None) -
     out.append(rule, "enrich", "field_rules")
 
 
-_FILTERS = {"json": _json, "grok": _grok, "date": _date, "mutate": _mutate, "drop": _drop,
+_FILTERS = {"json": _json, "grok": grok, "date": _date, "mutate": _mutate, "drop": _drop,
             "kv": _kv}

@@ -102,11 +102,13 @@ def _with_source(handed: Counters, source: Counters | None) -> Counters:
     """An input's row: what the runtime counted of the batches it handed on (``sent``: taken
     by the output; the chain's drops), joined with what the input counted itself before any
     batch (the Kafka input: every record read, poison records dead-lettered, empty ones
-    dropped, commit errors), so received = sent + dead-lettered + dropped (+ in flight)."""
+    dropped, commit errors), so received = sent + dead-lettered + dropped (+ in flight).
+    Records joined into an earlier record's multiline event (``joined``) are not counted
+    again: as for files, whose lines joined into an event are one event received."""
     if source is None:
         return handed
     return Counters(
-        handed.component, received=source.received, sent=handed.sent,
+        handed.component, received=source.received - source.joined, sent=handed.sent,
         dead_lettered=source.dead_lettered + handed.dead_lettered,
         dropped=source.dropped + handed.dropped, errors=source.errors + handed.errors,
         retries=handed.retries,

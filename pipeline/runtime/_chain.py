@@ -22,7 +22,8 @@ class Chain:
     def __init__(self, steps: Sequence[Step], counters: Counters | None = None) -> None:
         self.steps: tuple[Step, ...] = tuple(steps)
         self.counters = counters or Counters("chain")
-        self._passes = tuple(self._pass_of(step) for step in self.steps)
+        self.passes = tuple(self._pass_of(step) for step in self.steps)
+        """How :meth:`apply` runs each step over a batch, in order (``bench_chain`` times them)."""
 
     def run(self, event: Event) -> Event | None:
         """One event through every step; ``None`` when a step dropped it."""
@@ -58,7 +59,7 @@ class Chain:
 
     def _steps_over(self, events: list[Event]) -> list[Event]:
         """``events`` through every step in turn; what is kept."""
-        for run_pass in self._passes:
+        for run_pass in self.passes:
             events = run_pass(events)
         return events
 

@@ -101,5 +101,5 @@ def build_steps(config: LumberyardConfig, parser: LineParser | None = None) -> l
     if config.enrich.field_rules:  # no cost at all without rules
         from pipeline.steps._rules import ApplyFieldRules  # noqa: PLC0415 - only with rules
 
-        rules.append(ApplyFieldRules(config.enrich.field_rules))
+        rules.append(ApplyFieldRules(config.enrich.field_rules, config.parsers))
     return [parse, *rules, *enrich_steps(config.enrich)]

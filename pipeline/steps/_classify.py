@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pipeline.runtime import METADATA, Event
+from pipeline.runtime import Event
 from pipeline.steps._config import EventTypeRule
-from pipeline.steps._fields import LOG_FIELDS, MISSING, TEXT_OR_INT, get_path, log_fields
+from pipeline.steps._fields import MISSING, TEXT_OR_INT, get_path, log_fields
 
 Fields = dict[str, Any]
 Lookup = Callable[[Event, Fields], object]
@@ -30,7 +30,7 @@ def _lookup(path: tuple[str, ...]) -> Lookup:
             return fields.get(head, MISSING) if value is MISSING else value
 
         return single
-    if len(path) == 2:  # log.level, gen_ai.system: one level down, written out
+    if len(path) == 2:  # log.level, gen_ai.system: written out (figure at _table_decider)
         second = path[1]
 
         def pair(event: Event, fields: Fields) -> object:
@@ -92,7 +92,15 @@ def _rule_decider(rule: EventTypeRule) -> Decider:
 def _table_decider(path: str, table: dict[str, str]) -> Decider:
     """Several one-condition ``field_in`` rules on one path: one lookup, one dict get."""
     parts = tuple(path.split("."))
-    if len(parts) == 1:  # the app's own `type`: the lookup written out, one call less
+    # The app's own `type` (every event asks) with the lookup written out, one call less; with
+    # _lookup's `pair` above it is what keeps this step's cost. Measured (issue #12 §5): both
+    # folded into the general lookups made the classify_event pass 1.127 -> 1.213 CPU us/event
+    # (+8%; Chain.apply +0.4%), in one process against this code over the same batches of
+    # bench.corpus (20,000 lines, 15 rounds: `python -m bench.ab chain` with the fold in the
+    # working tree; `python -m bench.bench_chain` prints the pass too).
+    # Kept, though under 5% alone: the other #12 §5 folds already cost the whole chain 4-7%
+    # (bench_chain, whole chain batched 11.53 -> 12.35 us/event with this one included).
+    if len(parts) == 1:
         head = parts[0]
 
         def decide_top(event: Event, fields: Fields) -> str | None:
@@ -163,30 +171,14 @@ class ClassifyEvent:
         self._fallback = fallback
 
     def __call__(self, event: Event) -> Event:
-        fields = log_fields(event)  # classify(), written out: it runs for every event
-        for decide in self._deciders:
-            found = decide(event, fields)
-            if found is not None:
-                event["event_type"] = found
-                return event
-        event["event_type"] = self._fallback
+        event["event_type"] = self.classify(event)
         return event
 
     def run_batch(self, events: list[Event]) -> None:
         """This step on each event (it drops none), without the chain's per-event call."""
-        deciders, fallback = self._deciders, self._fallback
+        classify = self.classify
         for event in events:
-            meta = event.get(METADATA)  # log_fields(event), written out: every event
-            fields = meta.get(LOG_FIELDS) if type(meta) is dict else None
-            if type(fields) is not dict:
-                fields = log_fields(event)
-            for decide in deciders:
-                found = decide(event, fields)
-                if found is not None:
-                    event["event_type"] = found
-                    break
-            else:
-                event["event_type"] = fallback
+            event["event_type"] = classify(event)
 
     def classify(self, event: Event) -> str:
         """The event type ``event`` gets under these rules."""

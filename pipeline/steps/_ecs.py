@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,83 +76,41 @@ def _prune(fields: dict[str, Any], path: Path) -> None:
             del fields[path[0]]
 
 
-def _setter(path: Path) -> Callable[[Event, Any], None]:
-    """``set_path(doc, path, value)`` for a fixed ``path``, written out for two or three parts."""
-    if len(path) == 2:
-        first, last = path
-
-        def set_two(doc: Event, value: Any) -> None:
-            node = doc.get(first)  # child(doc, first), written out for an object already there
-            if type(node) is not dict:
-                node = child(doc, first)
-            node[last] = value
-
-        return set_two
-    if len(path) == 3:
-        first, second, last = path
-
-        def set_three(doc: Event, value: Any) -> None:
-            node = doc.get(first)  # child(child(doc, first), second), written out as above
-            if type(node) is not dict:
-                node = child(doc, first)
-            inner = node.get(second)
-            if type(inner) is not dict:
-                inner = child(node, second)
-            inner[last] = value
-
-        return set_three
-    return lambda doc, value: set_path(doc, path, value)
-
-
 class MapFields(LogKeyStep):
     """A table of ``(ECS path, log key spellings, converter)``; each row sets one ECS field."""
 
     def __init__(self, name: str, rows: Sequence[tuple[str, tuple[str, ...], Convert]]) -> None:
         self.name = name
-        self._rows = tuple(
-            (_setter(tuple(p.split("."))), paths, conv, frozenset(path[0] for path in paths))
-            for p, keys, conv in rows
-            for paths in (_paths(*keys),)
+        self._rows: Rows = tuple(
+            (tuple(target.split(".")), _paths(*keys), convert) for target, keys, convert in rows
         )
-        self._keys = self.keys = frozenset(key for *_, heads in self._rows for key in heads)
+        self._keys = self.keys = frozenset(path[0] for _, paths, _ in self._rows for path in paths)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
-        if self._keys.isdisjoint(fields):  # the usual case: one set operation per event
-            return
-        present = self._keys.intersection(fields)
-        for target, paths, convert, heads in self._rows:
-            if heads.isdisjoint(present):  # none of this row's spellings: take finds nothing
-                continue
-            value = take(fields, paths, convert)
-            if value is not None:
-                target(event, value)
+        if not self._keys.isdisjoint(fields):  # the usual case: one set operation per event
+            _map_rows(self._rows, event, fields)
 
     def for_shape(self, present: frozenset[str]) -> MapKeys | None:
         """The rows with a spelling among ``present``, each trying only the spellings there
         (absent ones stay absent: steps only pop); None when no row has one."""
         rows = tuple(
-            (target, there[0][0] if len(there) == 1 == len(there[0]) else None, there, convert)
-            for target, paths, convert, heads in self._rows
-            if not heads.isdisjoint(present)
+            (target, there, convert)
+            for target, paths, convert in self._rows
             for there in (tuple(path for path in paths if path[0] in present),)
+            if there
         )
-        if not rows:
-            return None
+        return partial(_map_rows, rows) if rows else None
 
-        def map_rows(event: Event, fields: dict[str, Any]) -> None:
-            for target, key, paths, convert in rows:
-                if key is None:
-                    value = take(fields, paths, convert)
-                elif key in fields:  # the usual row: one top-level spelling, take() written out
-                    value = convert(fields[key])
-                    if value is not None:
-                        del fields[key]
-                else:
-                    continue
-                if value is not None:
-                    target(event, value)
 
-        return map_rows
+Rows = tuple[tuple[Path, tuple[Path, ...], Convert], ...]
+
+
+def _map_rows(rows: Rows, event: Event, fields: dict[str, Any]) -> None:
+    """Each row's first spelling in ``fields`` that converts, set at the row's ECS path."""
+    for target, paths, convert in rows:
+        value = take(fields, paths, convert)
+        if value is not None:
+            set_path(event, target, value)
 
 
 # --- converters -------------------------------------------------------------------------

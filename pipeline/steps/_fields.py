@@ -96,8 +96,9 @@ class MapLogKeys:
         plan = self._plans.get(tuple(fields))
         if plan is None:
             plan = self._plan(tuple(fields))
-        for apply in plan[0]:
-            apply(event, fields)
+        for apply in plan:
+            if apply is not None:
+                apply(event, fields)
         return event
 
     def run_batch(self, events: list[Event]) -> None:
@@ -110,21 +111,18 @@ class MapLogKeys:
         """
         shapes: dict[tuple[str, ...], list[tuple[Event, dict[str, Any]]]] = {}
         for event in events:
-            meta = event.get(METADATA)  # log_fields(event), written out: every event
-            fields = meta.get(LOG_FIELDS) if type(meta) is dict else None
-            if type(fields) is not dict:
-                fields = log_fields(event)
+            fields = log_fields(event)
             written = tuple(fields)
             logs = shapes.get(written)
             if logs is None:
                 logs = shapes[written] = []
             logs.append((event, fields))
-        groups: list[tuple[tuple[MapKeys | None, ...], list[tuple[Event, dict[str, Any]]]]] = []
+        groups: list[tuple[Plan, list[tuple[Event, dict[str, Any]]]]] = []
         for written, logs in shapes.items():
             plan = self._plans.get(written)
             if plan is None:
                 plan = self._plan(written)
-            groups.append((plan[1], logs))
+            groups.append((plan, logs))
         for index in range(len(self.steps)):
             for by_step, logs in groups:
                 apply = by_step[index]
@@ -134,8 +132,8 @@ class MapLogKeys:
 
     def _plan(self, written: tuple[str, ...]) -> Plan:
         """What each step runs for a log with the keys ``written`` (cached: logs of one shape
-        keep coming, so this is worked out once per shape): the steps that act, in order,
-        and the same by step index (None where a step does nothing).
+        keep coming, so this is worked out once per shape): by step, what it runs there (None
+        where it does nothing).
 
         It depends only on which of the parts' keys the log has (steps only pop keys: a
         superset of what a part later finds), so logs with other keys besides share it.
@@ -147,17 +145,13 @@ class MapLogKeys:
         if plan is None:
             if len(self._by_present) >= _MAX_PLANS:
                 self._by_present.clear()
-            by_step = tuple(step.for_shape(present) for step in self.steps)
-            plan = self._by_present[present] = (
-                tuple(apply for apply in by_step if apply is not None),
-                by_step,
-            )
+            plan = self._by_present[present] = tuple(step.for_shape(present) for step in self.steps)
         self._plans[written] = plan
         return plan
 
 
 MapKeys = Callable[[Event, dict[str, Any]], None]
-Plan = tuple[tuple[MapKeys, ...], tuple["MapKeys | None", ...]]
+Plan = tuple["MapKeys | None", ...]
 _MAX_PLANS = 4096
 """Bound on each of :class:`MapLogKeys`' caches: the logs' key tuples seen (a log shape is one
 entry) and the sets of the parts' keys among them."""
@@ -186,19 +180,16 @@ def first_spelling(keys: Sequence[str]) -> Callable[[dict[str, Any]], Any]:
     """
     keys = tuple(keys)
     first, others = keys[0], frozenset(keys[1:])
+
+    def pop_one(fields: dict[str, Any]) -> Any:
+        value = fields.pop(first, MISSING)
+        return MISSING if value is None or value == "" else value
+
     if not others:  # one spelling (a log shape's): nothing to test
-
-        def pop_one(fields: dict[str, Any]) -> Any:
-            value = fields.pop(first, MISSING)
-            return MISSING if value is None or value == "" else value
-
         return pop_one
 
     def pop(fields: dict[str, Any]) -> Any:
-        if others.isdisjoint(fields):
-            value = fields.pop(first, MISSING)
-            return MISSING if value is None or value == "" else value
-        return pop_first(fields, keys)
+        return pop_one(fields) if others.isdisjoint(fields) else pop_first(fields, keys)
 
     return pop
 

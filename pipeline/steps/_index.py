@@ -7,9 +7,10 @@ names each document's index from its fields and its ``@timestamp``: ``%{[a][b]}`
 (``yyyy``/``YYYY``, ``yy``, ``MM``, ``dd``, ``HH``, ``mm``, ``ss``, ``xxxx``.``ww`` for ISO weeks).
 
 Where Logstash would write the reference as literal text (a missing field) or fail the bulk
-item (a value Elasticsearch refuses in an index name: upper case, ``/``, ``,``, ...), the
-document goes to the fallback index, ``index_prefix`` + the day (covered by the index
-template), tagged ``_index_fallback``: nothing is lost and the tag says which ones to look at.
+item (a value Elasticsearch refuses in an index name: upper case, non-ASCII too, ``/``,
+``,``, ...), the document goes to the fallback index, ``index_prefix`` + the day (covered by
+the index template), tagged ``_index_fallback``: nothing is lost and the tag says which ones
+to look at.
 The pattern is compiled once, at startup; a bad one names what is wrong.
 """
 
@@ -113,7 +114,7 @@ class IndexPattern:
     def _literal(self, text: str, where: str) -> None:
         if not text:
             return
-        if _BAD_NAME.search(text) or "%{" in text:
+        if _BAD_NAME.search(text) or "%{" in text or text != text.lower():
             raise ValueError(f"{where}: {text!r} cannot be part of an index name (lower case, "
                              'none of \\ / * ? " < > | , # : or spaces)')
         self._parts.append(_constant(text))
@@ -137,9 +138,10 @@ class IndexPattern:
 
 
 def _acceptable(name: str) -> bool:
-    """Elasticsearch takes it as an index name, and it holds no unfilled reference."""
+    """Elasticsearch takes it as an index name, and it holds no unfilled reference.
+    Lower case is Unicode's, as Elasticsearch checks it (``Ü`` is refused, ``é`` taken)."""
     return bool(name) and not _BAD_NAME.search(name) and name[0] not in "-_+." and (
-        "%{" not in name and len(name.encode()) <= 255)
+        "%{" not in name and len(name.encode()) <= 255 and name == name.lower())
 
 
 def template_patterns(pattern: str) -> list[str]:

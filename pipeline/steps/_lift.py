@@ -12,8 +12,9 @@ nothing is lost and nothing is indexed under a type the template refuses.
 Credentials never reach the index in clear: a log's ``url.password`` is kept only as the mask
 ``***`` (``url.password``, in ``_source``, not mapped) and the user-info of ``url.original`` /
 ``url.full`` is masked as :func:`pipeline.redact.redact` masks URLs everywhere
-(``https://bob:***@host/``). A log's own ``service`` object keeps its ECS leaves (``version``,
-``id``, ``type``, ``node.name``...) next to the ``service.name`` ``add_service`` took from it.
+(``https://bob:***@host/``), also where they stay in ``app.url`` (a list, a clash). A log's
+own ``service`` object keeps its ECS leaves (``version``, ``id``, ``type``, ``node.name``...)
+next to the ``service.name`` ``add_service`` took from it.
 """
 
 from __future__ import annotations
@@ -222,6 +223,19 @@ def _lift_tops(event: Event, fields: dict[str, Any], tops: tuple[tuple[str, Spec
             del fields[top]
     if original is not None and (type(url) is not dict or "original" not in url):
         _split_url(event)
+    if type(url) is dict and url:
+        _mask_left(url)
+
+
+def _mask_left(url: dict[str, Any]) -> None:
+    """``url.original`` / ``url.full`` the log keeps (not lifted: a list, a clash) go to
+    ``app.url.*``: their credentials are masked there too."""
+    for key in ("original", "full"):
+        value = url.get(key)
+        if type(value) is str:
+            url[key] = redact(value)
+        elif type(value) is list:
+            url[key] = [redact(item) if type(item) is str else item for item in value]
 
 
 def _mask_password(event: Event, url: dict[str, Any]) -> None:

@@ -79,10 +79,9 @@ class ParseMessage:
         if timestamp is not None:
             text = result.stamp_text
             meta["timestamp"] = text if text is not None else timestamp
-            if "timestamp" in fields:  # TIMESTAMP_KEYS, written out: every stamped event
-                del fields["timestamp"]
-            if "@timestamp" in fields:
-                del fields["@timestamp"]
+            for key in TIMESTAMP_KEYS:
+                if key in fields:
+                    del fields[key]
         own = fields.get("message")  # the usual JSON log: its own message, found first
         if isinstance(own, str):
             del fields["message"]

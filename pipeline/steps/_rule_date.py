@@ -14,19 +14,21 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from parsers._dates import date_parser
 from parsers._timestamps import TimestampParser, zone
 from pipeline.errors import ConfigError, GrammarError
+from pipeline.steps._rule_success import OnSuccess
 
 __all__ = ["TIMESTAMP_TARGET", "DateParse", "compile_date"]
 
 TIMESTAMP_TARGET = "@timestamp"
 
 
-class DateParse(BaseModel):
-    """Logstash's date filter: a field's time text -> ``@timestamp`` (or ``target``)."""
+class DateParse(OnSuccess):
+    """Logstash's date filter: a field's time text -> ``@timestamp`` (or ``target``);
+    add_field, add_tag, remove_field, remove_tag apply when it read the time."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -74,11 +76,22 @@ def compile_date(spec: DateParse) -> Callable[[Any], datetime | None]:
     a list as its first item, as the date filter reads an array field.
     """
     parse = date_parser(spec.formats, zone(spec.timezone), TimestampParser(spec.timezone).parse)
+    seen: dict[str, datetime | None] = {}  # logs repeat a second many times: strptime once
 
     def read(value: Any) -> datetime | None:
         if isinstance(value, list):
             value = value[0] if value else None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             return None
-        return parse(str(value).strip())
+        text = str(value).strip()
+        if text in seen:
+            return seen[text]
+        if len(seen) >= _MAX_CACHED:
+            seen.clear()
+        moment = seen[text] = parse(text)
+        return moment
     return read
+
+
+_MAX_CACHED = 4096
+"""Bound on a date rule's text -> time cache (a day has 86,400 seconds; logs come in order)."""

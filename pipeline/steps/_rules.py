@@ -2,9 +2,10 @@
 
 Each ``[[enrich.field_rules]]`` entry has an optional ``when`` condition written in Logstash's
 condition syntax (``[level] == "debug" and "x" not in [tags]``) and the operations to apply
-when it holds: a json decode, a kv split and a date (Logstash's date filter on any field:
-:mod:`._rule_date`) first, then mutate's, in mutate's order (rename, replace, convert, gsub,
-uppercase, lowercase, strip, then add_field, add_tag, remove_field, remove_tag); or ``drop``.
+when it holds: a json decode, a kv split, a grok (:mod:`._rule_grok`) and a date (Logstash's
+date filter on any field: :mod:`._rule_date`) first, then mutate's, in mutate's order (rename,
+replace, convert, gsub, uppercase, lowercase, strip, then add_field, add_tag, remove_field,
+remove_tag); or ``drop``.
 The rules run right after parsing, on the log's own keys under their Logstash names
 (``level``, ``service``), so the ECS mapping that follows sees the result. A field ``[a][b]``
 is looked up in the log's keys first, then in the event (``message``, ``tags``, Filebeat's
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,9 +27,14 @@ from pipeline.runtime import METADATA, Event
 from pipeline.steps._fields import LOG_FIELDS, add_tag, metadata, set_path
 from pipeline.steps._route import format_timestamp
 from pipeline.steps._rule_date import TIMESTAMP_TARGET, DateParse, compile_date
+from pipeline.steps._rule_grok import GrokMatch, GrokRule, compile_grok_rule
+from pipeline.steps._rule_success import OnSuccess
 
-__all__ = ["ApplyFieldRules", "DateParse", "FieldRule", "JsonDecode", "KeyValueSplit",
-           "field_ref"]
+if TYPE_CHECKING:
+    from parsers import ParsersConfig
+
+__all__ = ["ApplyFieldRules", "DateParse", "FieldRule", "GrokMatch", "JsonDecode",
+           "KeyValueSplit", "field_ref"]
 
 Kind = Literal["integer", "float", "string", "boolean"]
 _REF = re.compile(r"%\{([^}]+)\}")
@@ -108,9 +114,12 @@ class FieldRule(BaseModel):
         default=None, description="Decode a field's JSON text first (Logstash's json filter).")
     kv: KeyValueSplit | None = Field(
         default=None, description="Split key=value pairs of a field first (Logstash's kv).")
+    grok: GrokMatch | None = Field(
+        default=None, description="Match grok patterns against fields (Logstash's grok "
+        "filter after the first: it reads what earlier filters made), after json and kv.")
     date: DateParse | None = Field(
         default=None, description="Read a field's time into @timestamp or a target field "
-        "(Logstash's date filter), after json and kv.")
+        "(Logstash's date filter), after json, kv and grok.")
     rename: dict[str, str] = Field(default_factory=dict, description="Old field -> new field.")
     replace: dict[str, str] = Field(
         default_factory=dict, description="Field -> value (%{[field]} references filled in)."
@@ -202,6 +211,21 @@ def _template(text: str) -> Callable[[_Fields], str]:
     return fill
 
 
+def _add(fields: _Fields, path: tuple[str, ...], value: str) -> None:
+    """add_field: a new field, or one more value of an existing one (a list)."""
+    old = fields.get(path)
+    if old is None:
+        fields.set(path, value)
+    else:
+        fields.set(path, [*old, value] if isinstance(old, list) else [old, value])
+
+
+def _remove_tags(event: Event, names: list[str]) -> None:
+    tags = event.get("tags")
+    if names and isinstance(tags, list):
+        event["tags"] = [t for t in tags if t not in names]
+
+
 def _convert(value: Any, kind: Kind) -> Any:
     """mutate's convert; text that does not convert is kept as it was."""
     if isinstance(value, list):
@@ -223,7 +247,8 @@ def _convert(value: Any, kind: Kind) -> Any:
 class _Rule:
     """One compiled rule: its predicate and its operations, run in mutate's order."""
 
-    def __init__(self, index: int, rule: FieldRule) -> None:
+    def __init__(self, index: int, rule: FieldRule, parsers: ParsersConfig | None = None
+                 ) -> None:
         self.rule = rule
         self.when = compile_when(rule.when, f"enrich.field_rules[{index}].when")
         self.replace = [(field_ref(k), _template(v)) for k, v in rule.replace.items()]
@@ -234,6 +259,9 @@ class _Rule:
             field_ref(rule.kv.source),
             None if rule.kv.target is None else field_ref(rule.kv.target), rule.kv.compile())
         self.date = None if rule.date is None else _Date(rule.date)
+        self.grok = None if rule.grok is None else compile_grok_rule(
+            rule.grok, f"enrich.field_rules[{index}]", parsers)
+        self.grok_done = None if rule.grok is None else _Success(rule.grok)
 
     def apply(self, event: Event) -> None:
         fields = _Fields(event)
@@ -251,18 +279,12 @@ class _Rule:
             fields.set(path, fill(fields))
         self._edit(fields)
         for path, fill in self.add:
-            value, old = fill(fields), fields.get(path)
-            if old is None:
-                fields.set(path, value)
-            else:
-                fields.set(path, [*old, value] if isinstance(old, list) else [old, value])
+            _add(fields, path, fill(fields))
         for tag in rule.add_tag:
             add_tag(event, _template(tag)(fields))
         for name in rule.remove_field:
             fields.pop(field_ref(name))
-        tags = event.get("tags")
-        if rule.remove_tag and isinstance(tags, list):
-            event["tags"] = [t for t in tags if t not in rule.remove_tag]
+        _remove_tags(event, rule.remove_tag)
 
     def _extract(self, fields: _Fields, event: Event) -> None:
         """json and kv: fields out of a field's text, before the mutate operations."""
@@ -270,8 +292,18 @@ class _Rule:
             _decode(fields, self.rule.json_decode, event)
         if self.kv is not None:
             self._split(fields, *self.kv)
+        if self.grok is not None:
+            self._grok(self.grok, fields, event)
         if self.date is not None:
             self.date.apply(fields, event)
+
+    def _grok(self, grok: GrokRule, fields: _Fields, event: Event) -> None:
+        """grok, then its add_field/add_tag/remove_field/remove_tag when it matched."""
+        matched, tags = grok.apply(fields.get, fields.set)
+        for tag in tags:
+            add_tag(event, tag)
+        if matched and self.grok_done is not None:
+            self.grok_done.apply(fields, event)
 
     @staticmethod
     def _split(fields: _Fields, source: tuple[str, ...], target: tuple[str, ...] | None,
@@ -317,14 +349,34 @@ def _remove_tag(event: Event, tag: str) -> None:
         tags.remove(tag)
 
 
+class _Success:
+    """A filter's common options, compiled: run when it succeeded."""
+
+    __slots__ = ("add", "spec")
+
+    def __init__(self, spec: OnSuccess) -> None:
+        self.spec = spec
+        self.add = [(field_ref(k), _template(v)) for k, v in spec.add_field.items()]
+
+    def apply(self, fields: _Fields, event: Event) -> None:
+        for path, fill in self.add:
+            _add(fields, path, fill(fields))
+        for tag in self.spec.add_tag:
+            add_tag(event, _template(tag)(fields))
+        for name in self.spec.remove_field:
+            fields.pop(field_ref(name))
+        _remove_tags(event, self.spec.remove_tag)
+
+
 class _Date:
     """A rule's compiled ``date``: the event's time (``@metadata.timestamp``, which
     ``set_timestamp`` turns into ``@timestamp`` and ``route_index`` into the daily index) or
     a target field, from the source field's text."""
 
-    __slots__ = ("read", "source", "tags", "target")
+    __slots__ = ("done", "read", "source", "tags", "target")
 
     def __init__(self, spec: DateParse) -> None:
+        self.done = _Success(spec) if spec.any else None
         self.source = field_ref(spec.field)
         self.read = compile_date(spec)
         target = field_ref(spec.target)
@@ -339,12 +391,15 @@ class _Date:
         if moment is None:
             for tag in self.tags:
                 add_tag(event, tag)
-        elif self.target is None:
+            return
+        if self.target is None:
             metadata(event)["timestamp"] = moment
             if self.source in _PARSED_STAMPS:  # the parser's own try on this field failed
                 _remove_tag(event, "_dateparsefailure")
         else:
             fields.set(self.target, format_timestamp(moment))
+        if self.done is not None:
+            self.done.apply(fields, event)
 
 
 class ApplyFieldRules:
@@ -352,8 +407,10 @@ class ApplyFieldRules:
 
     name = "apply_field_rules"
 
-    def __init__(self, rules: list[FieldRule]) -> None:
-        self._rules = [_Rule(i, rule) for i, rule in enumerate(rules)]
+    def __init__(self, rules: list[FieldRule], parsers: ParsersConfig | None = None) -> None:
+        """``parsers``: the grammars' config, whose library, pattern files, flavour and time
+        budget a rule's grok patterns use."""
+        self._rules = [_Rule(i, rule, parsers) for i, rule in enumerate(rules)]
 
     def __call__(self, event: Event) -> Event:
         for rule in self._rules:

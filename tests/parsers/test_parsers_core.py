@@ -290,3 +290,23 @@ def test_fields_are_a_fresh_dict_the_caller_owns(parsers: Parsers, line: str) ->
     third = parsers.parse(line)
     assert (True, False, False) == ("changed" in first.fields, "changed" in second.fields,
                                     "changed" in third.fields)
+
+
+@pytest.mark.parametrize("clean", [
+    '{"msg":"caf\\u00e9","@timestamp":"2025-09-12T10:00:00.000Z"}',
+    '{"msg":"x","timestamp":"2025-09-12T12:00:00+02:00"}',
+    '{"msg":"x","timestamp":"soon"}',
+    "[2025-09-12T10:00:00.000Z] INFO caf\u00e9",
+    "[2025-09-12 10:00:00,5] WARN x",
+    "[2025-02-30T10:00:00Z] INFO x",
+])
+def test_a_repaired_line_parses_as_its_clean_form(parsers: Parsers, clean: str) -> None:
+    """A line that takes the repair path (a CRLF ending, non-ASCII bytes) gives the fields,
+    time, tags, grammar and indexed stamp its clean ASCII-or-not form gives: the JSON and
+    bracketed grammars are one code for both paths."""
+    def seen(result: ParseResult) -> tuple[object, ...]:
+        return (result.fields, result.timestamp, result.tags, result.grammar, result.utc_stamp())
+
+    expected = seen(parsers.parse(clean))
+    actual = seen(parsers.parse(clean.encode() + b"\r\n"))
+    assert expected == actual

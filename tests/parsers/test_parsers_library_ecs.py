@@ -28,10 +28,16 @@ _CASES = [
      {"nagios": {"log": {"event_handler_name": "restart-httpd", "state_type": "HARD"}}}),
     ("BIND9", "17-Feb-2018 23:06:56.326 queries: info: client 172.26.0.1#12345 (example.com): "
               "query: example.com IN ANY +E(0)K (172.26.0.3)",
-     {"bind": {"log": {"category": "queries"}}, "dns": {"question": {"type": "ANY"}}}),
+     {"bing": {"log": {"category": "queries"}}, "dns": {"question": {"type": "ANY"}}}),
+    ("BIND9", "30-Jun-2018 15:50:00.999 queries: debug 3: client 192.168.10.48#60061 (a.b): "
+              "query: a.b IN A + (192.168.2.2)",
+     {"log": {"level": "debug 3"}, "client": {"port": 60061}}),
     ("BIND9_QUERYLOGBASE", "client 127.0.0.1#53 (version.bind): query: version.bind CH TXT + "
                            "(127.0.0.1)",
      {"dns": {"question": {"class": "CH", "type": "TXT", "name": "version.bind"}}}),
+    ("MONGO_LOG", "Thu Nov  3 18:28:32.450 [initandlisten] waiting for connections",
+     {"timestamp": "Nov  3 18:28:32.450", "mongodb": {"component": "initandlisten"},
+      "message": "waiting for connections"}),
     ("MONGO_SLOWQUERY", "query media.fs.chunks query: { files_id: 1 } ntoreturn:0 "
                         "ntoskip:0 nscanned:3 nreturned:3 reslen:100 12ms",
      {"mongodb": {"database": "media", "collection": "fs.chunks",

@@ -217,9 +217,10 @@ class KafkaInput:
                 except KafkaError as exc:  # aiokafka retries what it can; this one is final
                     group = self.config.group
                     raise InputError(f"Kafka consumer of group {group!r}: {exc}") from exc
+                revocations = self.revocations  # the fetch was read under this assignment
                 for tp, records in fetched.items():
                     if records:
-                        await self._take((tp.topic, tp.partition), records)
+                        await self._take((tp.topic, tp.partition), records, revocations)
                 self._flush_quiet()
                 await self._commit_due()
         except Exception as exc:  # handed to batches(), which raises it
@@ -240,8 +241,14 @@ class KafkaInput:
             self._consumer.resume(*assigned)
             self.paused = False
 
-    async def _take(self, partition: Partition, records: list[Any]) -> None:
-        """One partition's records -> one batch (poison ones dead-lettered first)."""
+    async def _take(self, partition: Partition, records: list[Any], revocations: int) -> None:
+        """One partition's records -> one batch (poison ones dead-lettered first).
+        ``revocations``: :attr:`revocations` when the fetch was read; a rebalance since (while
+        this or an earlier partition of the fetch wrote dead letters) drops the records."""
+        if self.revocations != revocations:  # before anything (a joining) is made of them
+            self.counters.received += len(records)
+            self.counters.dropped[REVOKED] += len(records)
+            return
         received_at = datetime.now(UTC).isoformat(timespec="milliseconds")
         lines = self._joining(partition, records[0].offset)
         now = time.monotonic()
@@ -264,14 +271,14 @@ class KafkaInput:
             else:
                 events += lines.whole(made)
         self.counters.received += len(records)
-        revocations = self.revocations
         if letters:
             await self.dlq.append(letters)
             self.counters.dead_lettered += len(letters)
         joined = lines.take_joined() if lines is not None else 0
         if self.revocations != revocations or partition not in self._consumer.assignment():
-            # revoked while the letters were written (and maybe assigned again, reading from
-            # the committed offset): whoever owns it now reads these records again
+            # revoked since the fetch was read (while dead letters of this or an earlier
+            # partition of the fetch were written), maybe assigned again and read from the
+            # committed offset: whoever owns it now reads these records again
             self.counters.dropped[REVOKED] += len(events) + joined
             return
         end = records[-1].offset + 1

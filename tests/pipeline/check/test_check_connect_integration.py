@@ -57,3 +57,26 @@ def test_nobody_listening(tmp_path: Path, kafka_bootstrap: str) -> None:
     assert 1 == result.exit_code
     assert f"elasticsearch {es} (no auth): NotConnected: cannot connect" in result.output
     assert f"kafka {kafka}: does not answer: {kafka}: " in result.output
+
+
+def test_a_template_without_the_index_patterns_is_reported(
+    es_url: str, kafka_bootstrap: str, es_prefix: str, tmp_path: Path
+) -> None:
+    """[enrich] index added after setup: check names the pattern the template lacks
+    (exit 1); after setup with that config it covers both (exit 0)."""
+    path = _config(tmp_path, es_prefix, es_url, kafka_bootstrap)
+    stem = es_prefix.rstrip("-")
+    assert 0 == CliRunner().invoke(app, ["setup", "--es-url", es_url, "--config", str(path)]
+                                   ).exit_code
+    text = path.read_text(encoding="utf-8").replace(
+        "[enrich]\n", f"[enrich]\nindex = '{stem}x-%{{+YYYY.MM.dd}}'\n")
+    path.write_text(text, encoding="utf-8")
+    args = ["check", "--config", str(path), "--connect"]
+    before = CliRunner().invoke(app, args)
+    setup = CliRunner().invoke(app, ["setup", "--es-url", es_url, "--config", str(path)])
+    after = CliRunner().invoke(app, args)
+    assert (1, True, 0, 0, True) == (
+        before.exit_code, f"index template '{stem}' does not cover {stem}x-*" in before.output,
+        setup.exit_code, after.exit_code,
+        f"index template '{stem}' covers {es_prefix}*, {stem}x-*" in after.output), (
+        before.output + after.output)

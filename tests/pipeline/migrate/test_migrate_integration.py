@@ -138,3 +138,43 @@ def test_translated_dates_set_the_documents_time_and_day(
         ("c", f"{prefix}2025.09.08", "2025-09-08T00:00:00.000Z", [], "2025-09-07T23:50:00.000Z"),
         ("d", f"{prefix}2025.09.14", "2025-09-14T00:00:00.000Z", ["_dateparsefailure"], None),
     ] == actual
+
+
+GROKS = """filter {
+  grok { match => { "message" => "%{COMBINEDAPACHELOG}" } }
+  date { match => [ "timestamp", "dd/MMM/yyyy:HH:mm:ss Z" ] }
+  grok { match => { "request" => "%{URIPATH:path}(?:%{URIPARAM:query})?" } }
+  grok { match => { "agent" => "%{WORD:browser}/%{NUMBER:browser_version}" }
+         tag_on_failure => ["_no_browser"] }
+}"""
+GROK_LINES = [
+    '10.0.0.1 - - [12/Sep/2025:10:00:00 +0200] "GET /orders?id=42 HTTP/1.1" 200 512 "-" '
+    '"curl/8.1"',
+    '10.0.0.2 - - [12/Sep/2025:10:00:01 +0200] "GET /health HTTP/1.1" 200 2 "-" "-"',
+    "not an access log line",
+]
+
+
+def test_groks_in_sequence_index_what_logstash_would(
+        es_client: Elasticsearch, es_url: str, prefix: str, tmp_path: Path) -> None:
+    """Three groks in a row, translated: the second and third read what the first captured
+    (request, agent), each adds its own failure tag; the documents in ES say so."""
+    conf = tmp_path / "groks.conf"
+    conf.write_text(GROKS, encoding="utf-8")
+    result = migrate(conf)
+    assert [] == [n for n in result.translation.notes if n.kind == "unsupported"]
+    output, _ = _index(result.toml, prefix, GROK_LINES, es_url, tmp_path / "d")
+    assert (3, 0) == (output.counters.sent, output.counters.dead_lettered)
+    es_client.indices.refresh(index=f"{prefix}*")
+    hits = es_client.search(index=f"{prefix}*", size=10)["hits"]["hits"]
+    app_keys = ("path", "query", "browser", "browser_version")
+    actual = sorted((h["_source"]["message"][:9], h["_index"], h["_source"].get("tags", []),
+                     {k: v for k, v in h["_source"].get("app", {}).items() if k in app_keys})
+                    for h in hits)
+    assert [
+        ("10.0.0.1 ", f"{prefix}2025.09.12", [],
+         {"path": "/orders", "query": "?id=42", "browser": "curl", "browser_version": "8.1"}),
+        ("10.0.0.2 ", f"{prefix}2025.09.12", ["_no_browser"], {"path": "/health"}),
+        # Logstash: the first grok fails (tagged); the others find no field: tagged too
+        ("not an ac", f"{prefix}2025.09.14", ["_grokparsefailure", "_no_browser"], {}),
+    ] == actual

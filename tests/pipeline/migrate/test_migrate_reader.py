@@ -138,3 +138,11 @@ def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     """A missing file is reported with its path."""
     with pytest.raises(ConfigError, match="cannot read Logstash config"):
         read_config_file(tmp_path / "nope.conf")
+
+
+def test_an_array_condition_is_one_condition() -> None:
+    """``if [a, "b"]`` (an array rvalue, true when not empty) is the clause's one condition,
+    not its items spread over the clause (a cut sample found it: TypeError before)."""
+    config = read_config('filter { if [le, "trace"] { drop { } } }')
+    (branch,) = config.body("filter")
+    assert (2, "drop") == (len(branch.clauses[0].condition), branch.clauses[0].body[0].name)  # type: ignore[union-attr, arg-type]

@@ -174,8 +174,20 @@ def test_inputs() -> None:
                                   "certificate_authorities": ["/ca"],
                                   "client_authentication": "required"}} == data["inputs"]["beats"]
     assert "k:9092" == data["kafka"]["bootstrap_servers"]
+    assert {"enabled": True, "topics": ["t"], "group": "logstash"} == data["inputs"]["kafka"]
     assert any("lumberyard reprocess '/var/log/a.log'" in text for _, _, text in notes)
-    assert [1] == _unsupported(notes)  # kafka topics: the Kafka input section is issue #13
+    assert [] == _unsupported(notes)
+
+
+def test_kafka_input_carries_its_topics_and_group() -> None:
+    """Logstash's kafka input -> [inputs.kafka]: a topics pattern, the group and client id
+    (the group's committed offsets carry over); an option it has no equivalent of is
+    reported with its line."""
+    data, notes = _toml('input {\n kafka { bootstrap_servers => "k:9092" group_id => "ls" '
+                        'topics_pattern => "logs-.*"\n client_id => "c"\n'
+                        ' auto_offset_reset => "latest" } }')
+    assert ({"enabled": True, "group": "ls", "topic_pattern": "logs-.*", "client_id": "c"},
+            [4]) == (data["inputs"]["kafka"], _unsupported(notes))
 
 
 @pytest.mark.parametrize(("index", "expected"), [
@@ -205,7 +217,7 @@ def test_index_named_by_the_pipelines_own_metadata() -> None:
 
 @pytest.mark.parametrize(("text", "line"), [
     ("filter {\n\n  geoip { source => \"ip\" } }", 3),
-    ("filter {\n  if [type] == \"x\" {\n    grok { match => { \"log\" => \"%{WORD}\" } }\n"
+    ("filter {\n  if [type] == \"x\" {\n    grok { patterns_dir => [\"/p\"] }\n"
      "  } }", 3),
     ("output {\n  kafka { topic_id => \"x\" } }", 2),
     ("filter {\n  mutate {\n    split => { \"a\" => \",\" } } }", 3),
@@ -223,3 +235,89 @@ def test_untranslatable_parts_are_reported_with_their_line(text: str, line: int)
     """Never silently dropped: each untranslated piece is a note with its line."""
     _, notes = _toml(text)
     assert [line] == _unsupported(notes)
+
+
+SEQUENCE = """filter {
+  grok { match => { "message" => "%{COMBINEDAPACHELOG}" } }
+  grok { match => { "request" => "%{URIPATH:path}(?:%{URIPARAM:query})?" } }
+  grok { match => { "message" => "%{IP:first_ip}" } tag_on_failure => ["_no_ip"] }
+  grok { match => { "agent" => ["%{WORD:browser}/%{NUMBER:browser_version}", "%{WORD:browser}"] }
+         break_on_match => false overwrite => ["browser"] }
+}"""
+
+
+def test_groks_in_sequence_become_the_grammars_then_field_rules_in_order() -> None:
+    """Logstash runs each grok in turn: the first on message is the grammars (first match
+    wins among its patterns); every later one is a field rule's grok at its place, reading
+    what the ones before made, with its own tags and options."""
+    data, notes = _toml(SEQUENCE)
+    assert ["grok_line2"] == [g["name"] for g in data["parsers"]["grammars"]]
+    assert [
+        {"grok": {"match": {"request": [
+            "(?s:.*?)%{URIPATH:path}(?:%{URIPARAM:query})?(?s:.*)"]}}},
+        {"grok": {"match": {"message": ["(?s:.*?)%{IP:first_ip}(?s:.*)"]},
+                  "tag_on_failure": ["_no_ip"]}},
+        {"grok": {"match": {"agent": [
+            "(?s:.*?)%{WORD:browser}/%{NUMBER:browser_version}(?s:.*)",
+            "(?s:.*?)%{WORD:browser}(?s:.*)"]},
+                  "break_on_match": False, "overwrite": ["browser"]}},
+    ] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)
+    assert any("the event's message as lumberyard's parsing left it" in text
+               for line, _, text in notes if line == 4)
+
+
+def test_groks_in_the_clauses_of_one_if_are_all_grammars() -> None:
+    """if / else if / else: one clause runs, so their groks are one list of grammars, each
+    under its clause's condition; a grok after the if is a rule again."""
+    data, notes = _toml('filter {\n'
+                        ' if [type] == "a" { grok { match => { "message" => "A%{INT:n}" } } }\n'
+                        ' else if [type] == "b" {\n'
+                        ' grok { match => { "message" => "B%{INT:n}" } } }\n'
+                        ' else { grok { match => { "message" => "%{WORD:w}" } } }\n'
+                        ' if [type] == "c" { grok { match => { "message" => "C%{INT:m}" } } }\n}')
+    assert ['[type] == "a"', '!([type] == "a") and [type] == "b"',
+            '!([type] == "a") and !([type] == "b")'] == [
+        g["when"] for g in data["parsers"]["grammars"]]
+    assert [{"when": '[type] == "c"', "grok": {"match": {"message": [
+        "(?s:.*?)C%{INT:m}(?s:.*)"]}}}] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)
+
+
+def test_a_grok_on_another_field_or_matching_every_pattern_is_a_rule_from_the_start() -> None:
+    """A first grok on another field, or with break_on_match => false, is no grammar (those
+    read the line and stop at the first match); under [message] =~ it keeps the condition."""
+    data, notes = _toml('filter {\n grok { match => { "payload" => "%{INT:n}" } }\n'
+                        ' if [message] =~ /^a\\/b/ { grok { match => { "message" => ["%{WORD:a}", '
+                        '"%{INT:b}"] } break_on_match => false } } }')
+    assert "parsers" not in data or "grammars" not in data["parsers"]
+    assert [{"grok": {"match": {"payload": ["(?s:.*?)%{INT:n}(?s:.*)"]}}},
+            {"when": "[message] =~ /^a\\/b/", "grok": {
+                "match": {"message": ["(?s:.*?)%{WORD:a}(?s:.*)", "(?s:.*?)%{INT:b}(?s:.*)"]},
+                "break_on_match": False}}] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)
+
+
+def test_grok_options_on_a_match() -> None:
+    """add_field/add_tag/remove_*: for the grammars, a rule on the lines they matched
+    (@metadata.grammar); for a grok rule, its own options."""
+    data, notes = _toml('filter {\n grok { match => { "message" => ["%{WORD:a} x", "%{INT:n}"] }\n'
+                        ' add_tag => ["hit"] add_field => { "k" => "%{a}" } }\n'
+                        ' grok { match => { "a" => "%{WORD:b}" } remove_field => ["a"] } }')
+    assert [
+        {"when": '[@metadata][grammar] in ["grok_line2_1", "grok_line2_2"]',
+         "add_field": {"k": "%{a}"}, "add_tag": ["hit"]},
+        {"grok": {"match": {"a": ["(?s:.*?)%{WORD:b}(?s:.*)"]}, "remove_field": ["a"]}},
+    ] == data["enrich"]["field_rules"]
+    assert [] == _unsupported(notes)
+
+
+def test_date_with_options_on_success_is_a_rule_that_runs_them() -> None:
+    """date's remove_field/add_tag (on success only) keep it a field rule, with them."""
+    data, notes = _toml('filter { grok { match => { "message" => "%{HTTPDATE:timestamp} x" } }'
+                        ' date { match => ["timestamp", "dd/MMM/yyyy:HH:mm:ss Z"]'
+                        ' remove_field => ["timestamp"] add_tag => ["dated"] } }')
+    assert [{"date": {"field": "timestamp", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"],
+                      "remove_field": ["timestamp"], "add_tag": ["dated"]}}] == data[
+        "enrich"]["field_rules"]
+    assert [] == _unsupported(notes)

@@ -73,6 +73,18 @@ def test_an_inputs_own_counts_join_its_row() -> None:
     )
 
 
+def test_records_joined_into_a_multiline_event_are_one_event_received() -> None:
+    """10 Kafka records, 4 of them continuation lines joined into an earlier record's event:
+    the input row received 6 events and sent 6, as a file's joined lines count one event."""
+    handed = Counters("kafka", received=6, sent=6)
+    own = Counters("kafka", received=10, sent=6, joined=4)
+    samples = scrape(Telemetry(inputs=lambda: [("kafka", handed)],
+                               live_inputs=[CountingInput(own)]))
+    key = '{component="input",input="kafka"}'
+    assert (6.0, 6.0) == (samples[f"lumberyard_events_received_total{key}"],
+                          samples[f"lumberyard_events_sent_total{key}"])
+
+
 def test_values_are_read_at_snapshot_time() -> None:
     """Counting after the telemetry was built shows in the next snapshot (no copy kept)."""
     counters = Counters("kafka")

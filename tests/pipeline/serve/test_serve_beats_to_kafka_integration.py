@@ -42,13 +42,29 @@ def prefix(es_client: Elasticsearch, unique_name: str) -> Iterator[str]:
     es_client.options(ignore_status=404).indices.delete(index=f"{unique_name}-*")
 
 
+_STARTED: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_serve_left() -> Iterator[None]:
+    """A failed test leaves no ``serve`` running behind it (a passing one stopped its own)."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=LIMIT_SECS)
+
+
 def serve(tmp: Path, name: str, *args: str) -> subprocess.Popen[bytes]:
     with (tmp / f"{name}.log").open("wb") as out:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [LUMBERYARD, "serve", "--workers", "1", "--no-setup", "--no-http",
              "--data-dir", str(tmp / name), *args],
             stdout=out, stderr=subprocess.STDOUT,
         )
+    _STARTED.append(proc)
+    return proc
 
 
 def wait_until(check: Any, what: str, proc: subprocess.Popen[bytes], log: Path) -> None:
@@ -57,6 +73,15 @@ def wait_until(check: Any, what: str, proc: subprocess.Popen[bytes], log: Path) 
         if proc.poll() is not None or time.monotonic() > deadline:
             pytest.fail(f"gave up waiting for {what}:\n{log.read_text(errors='replace')}")
         time.sleep(0.2)
+
+
+def count(es_client: Elasticsearch, prefix: str) -> int:
+    """Documents under ``prefix``; -1 while the index's shards are still starting (Elasticsearch
+    answers a search on them 503), so a polling wait asks again instead of failing."""
+    quiet = es_client.options(ignore_status=(404, 503))
+    quiet.indices.refresh(index=f"{prefix}*")
+    answer = quiet.count(index=f"{prefix}*")
+    return -1 if answer.meta.status == 503 else int(answer.get("count", 0))
 
 
 def stop(proc: subprocess.Popen[bytes]) -> int:
@@ -85,9 +110,7 @@ def test_beats_to_kafka_then_workers_index_each_event_once(  # noqa: PLR0917 - f
     wlog = tmp_path / "worker.log"
 
     def indexed() -> int:
-        es_client.options(ignore_status=404).indices.refresh(index=f"{prefix}*")
-        answer = es_client.options(ignore_status=404).count(index=f"{prefix}*")
-        return int(answer.get("count", 0))
+        return count(es_client, prefix)
 
     wait_until(lambda: indexed() >= EVENTS, "the worker to index the topic", worker, wlog)
     worker_code = stop(worker)
@@ -122,9 +145,7 @@ def test_an_event_kafka_refuses_is_dead_lettered_and_the_stream_flows_on(  # noq
                    "--es-url", es_url, "--index-prefix", prefix)
 
     def indexed() -> int:
-        es_client.options(ignore_status=404).indices.refresh(index=f"{prefix}*")
-        answer = es_client.options(ignore_status=404).count(index=f"{prefix}*")
-        return int(answer.get("count", 0))
+        return count(es_client, prefix)
 
     wait_until(lambda: indexed() >= 199, "the worker to index the topic", worker,
                tmp_path / "worker.log")

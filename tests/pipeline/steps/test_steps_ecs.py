@@ -40,6 +40,13 @@ def test_http_request_fields() -> None:
     assert "http_request" == doc["event_type"]
 
 
+def test_a_scalar_in_the_way_of_an_ecs_object_is_replaced() -> None:
+    """A top-level scalar where a mapped field's object goes (``span: 5``, ``gen_ai: "x"``)
+    gives way to the object, two and three levels down alike (as ``set_path`` does)."""
+    doc = enrich({"span_id": "s1", "model": "m1"}, span=5, gen_ai="x")
+    assert ({"id": "s1"}, {"request": {"model": "m1"}}) == (doc["span"], doc["gen_ai"])
+
+
 def test_pino_http_nested_req_res() -> None:
     """pino-http's req.method/req.url and res.statusCode are found inside their objects."""
     doc = enrich({"req": {"method": "GET", "url": "/h", "id": 1}, "res": {"statusCode": 404}})

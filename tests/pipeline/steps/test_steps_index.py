@@ -39,6 +39,7 @@ def test_the_index_is_named_from_fields_and_the_day(pattern: str, event: dict[st
 @pytest.mark.parametrize("event", [
     {METADATA: {"version": "7.17.29"}},  # no beat: Logstash would write the reference itself
     {METADATA: {**BEAT, "beat": "FileBeat"}},  # upper case: Elasticsearch refuses it
+    {METADATA: {**BEAT, "beat": "\u00dcberwachung"}},  # non-ASCII upper case: refused too
     {METADATA: {**BEAT, "beat": "a/b"}},
     {METADATA: {**BEAT, "beat": ["a", "b"]}},  # a list: "a,b"
     {METADATA: {**BEAT, "beat": {"x": 1}}},
@@ -55,6 +56,7 @@ def test_no_usable_value_goes_to_the_fallback_index_tagged(event: dict[str, Any]
 
 @pytest.mark.parametrize(("pattern", "error"), [
     ("Logs-%{+YYYY.MM.dd}", "'Logs-' cannot be part of an index name"),
+    ("\u00fcber-%{+YYYY}-\u00c4", "'-\u00c4' cannot be part of an index name"),
     ("logs %{+YYYY}", "cannot be part of an index name"),
     ("logs-%{+YYYY.qq}", "'qq' is not supported"),
     ("logs-%{}", "is not a field reference"),

@@ -264,6 +264,16 @@ def test_a_url_password_is_never_indexed_in_clear() -> None:
     ) == (lifted["url"], lifted.get("app"), mapped["url"])
 
 
+def test_a_url_left_in_app_is_masked_too() -> None:
+    """A log's url.original that is not lifted (a list; a url.original already there) stays in
+    app.url, and reached the index with its credentials: it is masked there as well."""
+    creds, masked = "https://bob:s3cret@h.example/x", "https://bob:***@h.example/x"
+    listed = enrich({"url": {"original": [creds, 7]}})
+    clash = enrich({"url": {"original": creds, "full": [creds]}}, url={"original": "/y"})
+    assert ({"url": {"original": [masked, 7]}},
+            {"url": {"original": masked, "full": [masked]}}) == (listed["app"], clash["app"])
+
+
 def test_a_logs_service_object_keeps_its_ecs_fields() -> None:
     """A log's own service object gave service.name and lost every other key: its ECS
     leaves (version, id, node.name...) now land on service.*, anything else in app.service."""

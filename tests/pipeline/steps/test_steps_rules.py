@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.errors import ConfigError, DropEvent
+from parsers import ParsersConfig
+from pipeline.errors import ConfigError, DropEvent, GrammarError
 from pipeline.runtime import METADATA
 from pipeline.steps._route import SetTimestamp
 from pipeline.steps._rules import ApplyFieldRules, FieldRule
@@ -174,3 +175,85 @@ def test_a_bad_date_fails_the_config_load(date: dict[str, Any], error: str) -> N
     """A format or zone lumberyard cannot read stops it at startup, named."""
     with pytest.raises(ValueError, match=error):
         FieldRule.model_validate({"date": date})
+
+
+def _grok_run(grok: dict[str, Any], event: dict[str, Any], parsers: Any = None
+              ) -> dict[str, Any]:
+    return ApplyFieldRules([FieldRule.model_validate({"grok": grok})], parsers)(event)
+
+
+def test_grok_reads_what_an_earlier_filter_made() -> None:
+    """A grok rule matches a field the line's grammar captured (request -> path, query);
+    typed captures are typed, [a][b] targets nest."""
+    out = _grok_run({"match": {"request": [
+        "%{URIPATH:path}(?:%{URIPARAM:query})?(?: %{INT:[http][n]:int})?"]}},
+        _event({"request": "/orders?id=42 7"}))
+    assert {"request": "/orders?id=42 7", "path": "/orders", "query": "?id=42",
+            "http": {"n": 7}} == out[METADATA]["log_fields"]
+    assert [] == out.get("tags", [])
+
+
+def test_grok_failure_tags_add_to_the_ones_there() -> None:
+    """No pattern matched: tag_on_failure joins the tags an earlier grok left (once each)."""
+    out = _grok_run({"match": {"message": ["%{INT:n}"]}, "tag_on_failure": ["_second", "_x"]},
+                    _event({}, tags=["_grokparsefailure", "_x"]))
+    assert ["_grokparsefailure", "_x", "_second"] == out["tags"]
+
+
+@pytest.mark.parametrize(("break_on_match", "expected"), [
+    (True, {"a": "GET"}),
+    (False, {"a": "GET", "b": "x"}),  # every pattern tried, all captures kept
+])
+def test_break_on_match(break_on_match: bool, expected: dict[str, Any]) -> None:
+    """break_on_match (default): the first pattern that matches ends the filter."""
+    out = _grok_run({"match": {"message": ["%{WORD:a} (?s:.*)", "(?s:.*?) %{WORD:b}"]},
+                     "break_on_match": break_on_match}, {"message": "GET x", METADATA: {
+                         "log_fields": {}}})
+    assert expected == out[METADATA]["log_fields"]
+
+
+def test_a_capture_into_a_field_with_text_makes_a_list_unless_overwritten() -> None:
+    """As grok does: an existing text field becomes [old, new]; overwrite replaces it."""
+    event = _event({"verb": "POST", "code": "1"})
+    event["message"] = "GET 2"
+    out = _grok_run({"match": {"message": ["%{WORD:verb} %{INT:code}"]},
+                     "overwrite": ["code"]}, event)
+    assert {"verb": ["POST", "GET"], "code": "2"} == out[METADATA]["log_fields"]
+
+
+def test_grok_uses_the_grammars_library_settings() -> None:
+    """pattern_definitions (and patterns_dir, ecs_compatibility) of [parsers] apply; a
+    pattern that does not compile stops the start, naming the rule."""
+    parsers = ParsersConfig(pattern_definitions={"TICKET": "T-[0-9]+"})
+    out = _grok_run({"match": {"message": ["%{TICKET:ticket}"]}},
+                    {"message": "T-12", METADATA: {"log_fields": {}}}, parsers)
+    assert {"ticket": "T-12"} == out[METADATA]["log_fields"]
+    with pytest.raises(GrammarError, match=r"enrich.field_rules\[0\].grok.*NOPE"):
+        _grok_run({"match": {"message": ["%{NOPE:x}"]}}, _event({}))
+
+
+@pytest.mark.parametrize(("message", "expected_tags", "expected_log"), [
+    ("GET /a", ["old", "verb_GET"], {"verb": "GET", "seen": "GET!"}),
+    ("---", ["old", "gone", "_grokparsefailure"], {"junk": 1}),  # no match: none of them
+])
+def test_grok_add_and_remove_apply_on_a_match_only(
+        message: str, expected_tags: list[str], expected_log: dict[str, Any]) -> None:
+    """grok's add_field/add_tag/remove_field/remove_tag, as Logstash's common options:
+    only when a pattern matched."""
+    event = {"message": message, "tags": ["old", "gone"], METADATA: {"log_fields": {"junk": 1}}}
+    out = _grok_run({"match": {"message": ["%{WORD:verb} (?s:.*)"]},
+                     "add_field": {"seen": "%{verb}!"}, "add_tag": ["verb_%{verb}"],
+                     "remove_field": ["junk"], "remove_tag": ["gone"]}, event)
+    assert (expected_tags, expected_log) == (out["tags"], out[METADATA]["log_fields"])
+
+
+@pytest.mark.parametrize(("stamp", "expected_tags", "expected_log"), [
+    ("12/Sep/2025:10:00:00 +0200", ["dated"], {}),
+    ("yesterday", ["_dateparsefailure"], {"ts": "yesterday"}),  # failed: none of them
+])
+def test_date_options_apply_when_it_read_the_time(
+        stamp: str, expected_tags: list[str], expected_log: dict[str, Any]) -> None:
+    """date's add_tag/remove_field, as Logstash's common options: on success only."""
+    out = _run([{"date": {"field": "ts", "formats": ["dd/MMM/yyyy:HH:mm:ss Z"],
+                          "remove_field": ["ts"], "add_tag": ["dated"]}}], _event({"ts": stamp}))
+    assert (expected_tags, expected_log) == (out["tags"], out[METADATA]["log_fields"])

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaConsumer
 from elasticsearch import Elasticsearch
-from kafka_helpers import committed, create_topic, end_offsets, lines, produce
+from kafka_helpers import committed, create_topic, end_offsets, lines, produce, produce_to
 from kafka_worker import work
 
-from pipeline.dlq import DeadLetterQueue
+from parsers import MultilineConfig
+from pipeline.dlq import DeadLetter, DeadLetterQueue
 from pipeline.inputs.kafka import KafkaInput, KafkaInputConfig
 from pipeline.runtime import Batch
 
@@ -229,6 +231,91 @@ async def _collect(source: KafkaInput, into: list[Batch] | None) -> None:
 
 
 async def _until(check: Any) -> None:
+    deadline = time.monotonic() + 120
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("gave up waiting")
+        await asyncio.sleep(0.1)
+
+
+class _RebalancingQueue(DeadLetterQueue):
+    """The real dead letter queue, whose first append waits for ``during()`` (a rebalance)."""
+
+    during: Any = None
+
+    async def append(self, letters: Sequence[DeadLetter]) -> None:
+        during, self.during = self.during, None
+        if during is not None:
+            await during()
+        await super().append(letters)
+
+
+@pytest.mark.parametrize("multiline", [None, MultilineConfig()], ids=["lines", "multiline"])
+def test_a_fetch_read_before_a_rebalance_is_not_handed_after_it(
+    kafka_bootstrap: str, unique_name: str, tmp_path: Path, multiline: MultilineConfig | None
+) -> None:
+    """Member A holds (never acks) its batches of offsets 0..4 of both partitions; then one fetch
+    brings 5..9 of both, offset 5 poison. While the first partition's poison is written, B
+    joins and leaves: both partitions are revoked and come back to A, read again from 0; A
+    acks every batch but those holding offset 0. The rest of that fetch, read before the
+    rebalance, is not handed on (counted kafka_revoked): handed on a fresh commit book starting
+    at 5, its ack committed 10 past 0..4, which nobody delivered. With multiline, the joining
+    that fetch began stayed: the re-read was joined to it on a book starting at 5. A commit
+    never passes a record not delivered (or dead-lettered)."""
+    create_topic(kafka_bootstrap, unique_name, 2)
+    produce_to(kafka_bootstrap, unique_name, [(p, line) for p in (0, 1) for line in lines(0, 5)])
+    dlq = _RebalancingQueue(tmp_path / "dlq")
+    config = KafkaInputConfig(
+        bootstrap_servers=kafka_bootstrap, topics=[unique_name], group=unique_name,
+        max_value_bytes=200, revoke_wait_secs=0.2, multiline_flush_secs=600.0,
+        commit_interval_secs=0.1, session_timeout_secs=6.0, heartbeat_interval_secs=0.5)
+    source = KafkaInput(config, dlq, multiline=multiline)
+    delivered: dict[int, set[int]] = {0: set(), 1: set()}
+    prefixes: dict[int, int] = {}  # what the commit book would commit (the acked prefix)
+
+    async def rebalance() -> None:
+        other = AIOKafkaConsumer(unique_name, bootstrap_servers=kafka_bootstrap,
+                                 group_id=unique_name, enable_auto_commit=False,
+                                 heartbeat_interval_ms=500, session_timeout_ms=6000)
+        await other.start()
+        await _until_async(lambda: source.revocations >= 1 and bool(other.assignment()))
+        await other.stop()
+        await _until_async(lambda: source.revocations >= 2
+                           and len(source._consumer.assignment()) == 2)
+
+    async def scenario() -> None:
+        batches = source.batches()
+        held = [await anext(batches), await anext(batches)]  # 0..4 of each, never acked
+        dlq.during = rebalance
+        await asyncio.to_thread(produce_to, kafka_bootstrap, unique_name, [
+            (p, line) for p in (0, 1) for line in [b"x" * 300, *lines(5, 4)]])
+        seen: dict[int, set[int]] = {0: set(), 1: set()}
+        while any({0, 1, 2, 3, 4, 6, 7, 8} - offsets for offsets in seen.values()):
+            batch = await asyncio.wait_for(anext(batches), 120)
+            offsets = [(e["@metadata"]["kafka"]["partition"], e["@metadata"]["kafka"]["offset"])
+                       for e in batch.events]
+            for partition, offset in offsets:
+                seen[partition].add(offset)
+            if all(offset != 0 for _, offset in offsets):  # offset 0 of each: never delivered
+                batch.ack()
+                for partition, offset in offsets:
+                    delivered[partition].add(offset)
+        prefixes.update({p: o for (_, p), o in source.book.acknowledged().items()})
+        await source.stop()
+        async for _ in batches:
+            pass
+        await source.close()
+        assert 2 == len(held)
+
+    asyncio.run(scenario())
+    dlq.close()
+    limits = {p: min({*range(10)} - offsets - {5}) for p, offsets in delivered.items()}
+    assert ({0: 0, 1: 0}, {}, {0: 0, 1: 0}, True) == (limits, {
+        p: o for p, o in committed(kafka_bootstrap, unique_name, unique_name).items()
+        if o > limits[p]}, prefixes, source.counters.reconciles())
+
+
+async def _until_async(check: Any) -> None:
     deadline = time.monotonic() + 120
     while not check():
         if time.monotonic() > deadline:
