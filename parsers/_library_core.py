@@ -271,7 +271,9 @@ def _httpd(f: _Flavour) -> dict[str, str]:
     stamp = r"\[" + f.cap("HTTPDERROR_DATE", "timestamp", "timestamp") + r"\] "
     level = f.cap("LOGLEVEL", "loglevel", "log.level")
     # ErrorLogFormat of 2.4: "[time] [module:level] [pid P:tid T] (errno)proxy: [client
-    # ip:port] CODE: message"; the client port is optional in ecs-v1.
+    # ip:port] CODE: message"; the client port is optional in ecs-v1. (patterns-core's
+    # ecs-v1 text names the errno field "[apache][error][proxy][error][code]?": the '?' is a
+    # stray optional mark, the field is the one without it.)
     port = ":" + f.cap("POSINT", "clientport", "source.port:int")
     head24 = (stamp + r"\[" + _opt(f.cap("WORD", "module", "apache.error.module")) + ":" + level
               + r"\] \[pid " + f.cap("POSINT", "pid", "process.pid:int")

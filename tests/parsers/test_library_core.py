@@ -24,6 +24,10 @@ CASES: list[tuple[str, Flavour, str, dict[str, Any] | None]] = [
      {"uri": "http://h:8080/p?u=a@b", "port": "8080"}),
     ("%{URI:uri}", "legacy", "ftp://ana:s3cret@files.example:21/pub",
      {"uri": "ftp://ana:s3cret@files.example:21/pub", "port": "21"}),
+    # patterns-core's URIPROTO, [A-Za-z]([A-Za-z0-9+\-.]+)+, tries every split of a long word
+    # not followed by "://" (10 s for 28 letters): RFC 3986's scheme has no nested repeat.
+    ("%{URI:uri}", "legacy", "x " + "a" * 60 + " y", None),
+    ("%{URI:uri}", "v1", "us-west-1-production-media-" * 4 + " 408", None),
     # "<facility.priority>": a dot between the numbers, not any character.
     ("%{SYSLOGFACILITY}", "legacy", "<13.5>", {"facility": "13", "priority": "5"}),
     ("%{SYSLOGFACILITY}", "legacy", "<13 5>", None),
