@@ -1,7 +1,8 @@
 """``add_service`` / ``add_environment``: who logged it and where, with a fixed precedence.
 
 First hit wins: Filebeat's ``fields.<name>`` (what the Logstash config used), then the log's
-own key, then the configured default. A non-string value (a number) becomes its string form;
+own key (for the environment: its ``environment``/``env``, then its ``service`` object's
+``environment``), then the configured default. A non-string value (a number) becomes its string form;
 an object gives its ``name`` and keeps its other keys for ``lift_ecs_fields`` (or ``app.*``).
 """
 
@@ -28,7 +29,8 @@ class AddServiceField(LogKeyStep):
     """Set ``service.<target>`` from ``fields.<shipper_key>``, the log's keys, or a default."""
 
     def __init__(
-        self, name: str, *, target: str, shipper_key: str, log_keys: tuple[str, ...], default: str
+        self, name: str, *, target: str, shipper_key: str, log_keys: tuple[str, ...], default: str,
+        in_service: bool = False,
     ) -> None:
         self.name = name
         self._target = target
@@ -36,6 +38,9 @@ class AddServiceField(LogKeyStep):
         self._log_keys = log_keys
         self.looks_at = frozenset(log_keys)
         self._default = default
+        self._in_service = in_service
+        """Also take ``<target>`` from the log's own ``service`` object (what ``add_service``
+        left of it), after the log's keys and before the default."""
         self._map = self._mapper(log_keys)
 
     def map(self, event: Event, fields: dict[str, Any]) -> None:
@@ -47,7 +52,8 @@ class AddServiceField(LogKeyStep):
 
     def _mapper(self, spellings: tuple[str, ...]) -> MapKeys:
         """The step's work, taking the log's value from ``spellings`` (none: it has none)."""
-        target, key, default = self._target, self._shipper_key, self._default
+        target, key, default, in_service = (
+            self._target, self._shipper_key, self._default, self._in_service)
         pop_log_key = first_spelling(spellings) if spellings else None
 
         def set_name(event: Event, fields: dict[str, Any]) -> None:
@@ -62,6 +68,8 @@ class AddServiceField(LogKeyStep):
                         fields[spelling] = _without_name(value)
             from_fields = _pop_shipper_field(event, key) if "fields" in event else None
             from_root = _pop_root_scalar(event, key) if key in event else None
+            if in_service and not (from_fields or from_root or from_log):
+                from_log = _pop_from_service(fields, target)
             service = child(event, "service")
             service[target] = from_fields or from_root or from_log or default
 
@@ -83,6 +91,7 @@ def add_environment(default: str) -> AddServiceField:
         shipper_key="environment",
         log_keys=ENVIRONMENT_KEYS,
         default=default,
+        in_service=True,
     )
 
 
@@ -117,6 +126,18 @@ def _without_name(value: dict[str, Any]) -> dict[str, Any]:
     ``node.name``, ``id``...) are ECS fields too, lifted by ``lift_ecs_fields`` or kept in
     ``app.*``, never lost."""
     return {k: v for k, v in value.items() if k != "name"}
+
+
+def _pop_from_service(fields: dict[str, Any], key: str) -> str | None:
+    """``key`` of the log's own ``service`` object, taken off it (and the object once empty);
+    None when the log has no such object or key (then it is left as it is)."""
+    service = fields.get("service")
+    if type(service) is not dict or key not in service:
+        return None
+    value = _name_of(service.pop(key))
+    if not service:
+        del fields["service"]
+    return value
 
 
 def _pop_root_scalar(event: Event, key: str) -> str | None:

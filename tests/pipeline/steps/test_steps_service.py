@@ -64,3 +64,25 @@ def test_root_level_shipper_fields_are_used_and_removed() -> None:
     doc = enrich({"service": "from-log"}, service="root-svc", environment="staging")
     assert {"name": "root-svc", "environment": "staging"} == doc["service"]
     assert "environment" not in doc
+
+
+def test_a_logs_service_object_gives_its_environment() -> None:
+    """A log's own service.environment beats the configured default (it was indexed under
+    app.service.environment while service.environment said "production")."""
+    doc = enrich({"service": {"name": "auth", "environment": "staging", "version": "1.2"}})
+    assert ({"name": "auth", "environment": "staging", "version": "1.2"}, None) == (
+        doc["service"], doc.get("app"))
+
+
+def test_a_top_level_environment_wins_over_the_service_objects() -> None:
+    """The log's environment key comes first; the object's then stays in app.service, kept."""
+    doc = enrich({"environment": "qa", "service": {"name": "auth", "environment": "staging"}})
+    assert ("qa", {"service": {"environment": "staging"}}) == (
+        doc["service"]["environment"], doc.get("app"))
+
+
+def test_shipper_fields_win_over_the_service_objects_environment() -> None:
+    """fields.environment (the Logstash config's source) still comes first."""
+    doc = enrich({"service": {"name": "auth", "env": "x", "environment": "staging"}},
+                 fields={"environment": "production"})
+    assert "production" == doc["service"]["environment"]
