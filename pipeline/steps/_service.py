@@ -2,8 +2,9 @@
 
 First hit wins: Filebeat's ``fields.<name>`` (what the Logstash config used), then the log's
 own key (for the environment: its ``environment``/``env``, then its ``service`` object's
-``environment``), then the configured default. A non-string value (a number) becomes its string form;
-an object gives its ``name`` and keeps its other keys for ``lift_ecs_fields`` (or ``app.*``).
+``environment``), then the configured default. A non-string value (a number) becomes its
+string form; an object gives its ``name`` and keeps its other keys for ``lift_ecs_fields`` (or
+``app.*``).
 """
 
 from __future__ import annotations
