@@ -14,6 +14,7 @@ import pytest
 
 from parsers import compile_grok
 from parsers._library import Flavour
+from tests.parsers.helpers import subset
 
 CASES: list[tuple[str, Flavour, str, dict[str, Any] | None]] = [
     # TIME is not the tail of a longer number (patterns-core's "(?!<[0-9])" meant a lookbehind).
@@ -73,11 +74,4 @@ def test_precise_format(pattern: str, flavour: Flavour, line: str,
         assert actual is None
         return
     assert actual is not None
-    assert expected == _subset(expected, actual)
-
-
-def _subset(expected: Any, actual: Any) -> Any:
-    """``actual`` cut down to the keys ``expected`` names, nested."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return {k: _subset(v, actual[k]) for k, v in expected.items() if k in actual}
-    return actual
+    assert expected == subset(expected, actual)

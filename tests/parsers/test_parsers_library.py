@@ -21,6 +21,7 @@ import pytest
 from parsers import compile_grok
 from parsers._library import library
 from pipeline.errors import GrammarError
+from tests.parsers.helpers import subset
 
 _CASES = [case for file in sorted((Path(__file__).parent / "data" / "grok_spec").glob("*.json"))
           for case in json.loads(file.read_text("utf-8"))]
@@ -29,23 +30,6 @@ _PARAMS = [
                  case.get("definitions"), id=f"{flavour}-{case['source']}")
     for case in _CASES for flavour, key in (("legacy", "legacy"), ("v1", "ecs")) if key in case
 ]
-
-
-def _subset(expected: Any, actual: Any) -> Any:
-    """``actual`` cut down to the keys ``expected`` names (nested), so ``==`` checks a subset;
-    a name ``expected`` maps to ``None`` (or to a dict of only such names) is kept as
-    expected when it is absent."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return {k: _subset(v, actual[k]) if k in actual else v
-                for k, v in expected.items() if k in actual or _absent(v)}
-    return actual
-
-
-def _absent(expected: Any) -> bool:
-    """Whether ``expected`` only says fields are absent (``None`` leaves, maybe nested)."""
-    if isinstance(expected, dict):
-        return all(_absent(v) for v in expected.values())
-    return expected is None
 
 
 @pytest.mark.parametrize(("pattern", "flavour", "line", "expected", "definitions"), _PARAMS)
@@ -59,7 +43,7 @@ def test_spec_case(pattern: str, flavour: str, line: str, expected: Any,
         assert actual is None
         return
     assert actual is not None
-    assert expected == _subset(expected, actual)
+    assert expected == subset(expected, actual)
 
 
 @pytest.mark.parametrize("flavour", ["legacy", "v1"])

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers import compile_grok
+from tests.parsers.helpers import subset
 
 _CASES = [
     ("NAGIOSLOGLINE", "[1334609999] EXTERNAL COMMAND: DISABLE_HOST_CHECK;sputnik",
@@ -63,14 +64,7 @@ def test_ecs_form_reads_the_format(pattern: str, line: str, expected: dict[str, 
     """The ECS form matches the whole line and captures the fields the format holds."""
     actual = compile_grok("t", "^%{" + pattern + "}", flavour="v1").match(line)
     assert actual is not None
-    assert expected == _subset(expected, actual)
-
-
-def _subset(expected: Any, actual: Any) -> Any:
-    """``actual`` cut down to the (nested) keys ``expected`` names."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return {k: _subset(v, actual[k]) for k, v in expected.items() if k in actual}
-    return actual
+    assert expected == subset(expected, actual)
 
 
 def test_a_haproxy_date_needs_the_dot_before_milliseconds() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from parsers import compile_grok
+from tests.parsers.helpers import subset
 
 _CASES: list[tuple[str, str, str, dict[str, Any]]] = [
     # (flavour, pattern name or grok text, line, expected captures (a subset) or "no match")
@@ -62,13 +63,6 @@ _CASES: list[tuple[str, str, str, dict[str, Any]]] = [
 ]
 
 
-def _subset(expected: Any, actual: Any) -> Any:
-    """``actual`` cut down to the keys ``expected`` names (nested)."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return {k: _subset(v, actual[k]) for k, v in expected.items() if k in actual}
-    return actual
-
-
 @pytest.mark.parametrize(("flavour", "pattern", "line", "expected"), _CASES,
                          ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(_CASES)])
 def test_fixed_slip(flavour: str, pattern: str, line: str, expected: Any) -> None:
@@ -80,4 +74,4 @@ def test_fixed_slip(flavour: str, pattern: str, line: str, expected: Any) -> Non
         assert actual is None
         return
     assert actual is not None
-    assert expected == _subset(expected, actual)
+    assert expected == subset(expected, actual)
