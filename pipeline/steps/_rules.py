@@ -252,7 +252,7 @@ class _Rule:
         self.rule = rule
         self.when = compile_when(rule.when, f"enrich.field_rules[{index}].when")
         self.replace = [(field_ref(k), _template(v)) for k, v in rule.replace.items()]
-        self.add = [(field_ref(k), _template(v)) for k, v in rule.add_field.items()]
+        self.common = _Success(rule)
         self.gsub = [(field_ref(f), re.compile(p), r.replace("\\0", "\\g<0>"))
                      for f, p, r in rule.gsub]
         self.kv = None if rule.kv is None else (
@@ -278,13 +278,7 @@ class _Rule:
         for path, fill in self.replace:
             fields.set(path, fill(fields))
         self._edit(fields)
-        for path, fill in self.add:
-            _add(fields, path, fill(fields))
-        for tag in rule.add_tag:
-            add_tag(event, _template(tag)(fields))
-        for name in rule.remove_field:
-            fields.pop(field_ref(name))
-        _remove_tags(event, rule.remove_tag)
+        self.common.apply(fields, event)
 
     def _extract(self, fields: _Fields, event: Event) -> None:
         """json and kv: fields out of a field's text, before the mutate operations."""
@@ -350,22 +344,25 @@ def _remove_tag(event: Event, tag: str) -> None:
 
 
 class _Success:
-    """A filter's common options, compiled: run when it succeeded."""
+    """The common options compiled once (add_field, add_tag, remove_field, remove_tag, in
+    that order): a filter's when it succeeded, or the tail of a field rule's operations."""
 
-    __slots__ = ("add", "spec")
+    __slots__ = ("add", "remove", "tags", "untag")
 
-    def __init__(self, spec: OnSuccess) -> None:
-        self.spec = spec
+    def __init__(self, spec: OnSuccess | FieldRule) -> None:
         self.add = [(field_ref(k), _template(v)) for k, v in spec.add_field.items()]
+        self.tags = [_template(tag) for tag in spec.add_tag]
+        self.remove = [field_ref(name) for name in spec.remove_field]
+        self.untag = spec.remove_tag
 
     def apply(self, fields: _Fields, event: Event) -> None:
         for path, fill in self.add:
             _add(fields, path, fill(fields))
-        for tag in self.spec.add_tag:
-            add_tag(event, _template(tag)(fields))
-        for name in self.spec.remove_field:
-            fields.pop(field_ref(name))
-        _remove_tags(event, self.spec.remove_tag)
+        for fill in self.tags:
+            add_tag(event, fill(fields))
+        for path in self.remove:
+            fields.pop(path)
+        _remove_tags(event, self.untag)
 
 
 class _Date:
